@@ -1,0 +1,39 @@
+# Two commands a newcomer needs: `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+# -W: any warning fails; -n: every cross-reference must resolve
+BUILD_FLAGS := -W -n --keep-going
+PORT ?= 8000
+
+.PHONY: setup book test lab serve clean
+
+setup: $(VENV)/.installed
+
+# Reinstall only when the requirements change.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+book: setup
+	$(JB) build . $(BUILD_FLAGS)
+	@echo
+	@echo "The book is in _build/html. Open _build/html/index.html, or run: make serve"
+
+test: setup
+	$(PY) -m pytest
+
+lab: setup
+	$(VENV)/bin/jupyter lab
+
+serve:
+	@test -f _build/html/index.html || { echo "No built site: run make book first."; exit 1; }
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build

@@ -1,0 +1,13 @@
+"""Doctests see numpy as ``np`` and the package's names, as a reader would."""
+
+import numpy as np
+import pytest
+
+import derivations
+
+
+@pytest.fixture(autouse=True)
+def _doctest_namespace(doctest_namespace):
+    doctest_namespace["np"] = np
+    for name in derivations.__all__:
+        doctest_namespace[name] = getattr(derivations, name)

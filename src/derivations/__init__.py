@@ -1,0 +1,22 @@
+"""The numeric core of the book: softmax, cross-entropy and their gradients.
+
+Every function here is derived in a chapter of the book, which its
+docstring names.
+"""
+
+from .gradcheck import GradientCheck, check_gradient, numerical_gradient, relative_error
+from .losses import cross_entropy, cross_entropy_grad
+from .softmax import log_softmax, softmax, softmax_backward, softmax_jacobian
+
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "softmax_jacobian",
+    "softmax_backward",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "numerical_gradient",
+    "relative_error",
+    "check_gradient",
+    "GradientCheck",
+]

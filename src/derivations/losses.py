@@ -1,0 +1,196 @@
+"""Cross-entropy on logits and its gradient, with the semantics of
+``torch.nn.functional.cross_entropy``.
+
+Both public functions reduce every kind of target to one (N, C) array of
+*target weights* ``a``: ``a[n, c] = weight[c] * t'[n, c]``, where ``t'`` is the
+(label-smoothed) target distribution of row n, one-hot or soft. Then
+
+* the loss of row n is ``-sum_c a[n, c] * log p[n, c]``, and
+* its gradient is ``p[n] * sum_c a[n, c] - a[n]``,
+
+which is ``p - t`` only when the row's target weights sum to 1. The
+derivation is in :ref:`kronecker-delta` and :ref:`beyond-one-hot`.
+"""
+
+import numpy as np
+
+from ._validate import (
+    as_float_like,
+    as_logits,
+    check_finite,
+    check_label_smoothing,
+    check_reduction,
+)
+from .softmax import log_softmax
+
+
+def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
+    """Validate the arguments; return ``(z2, a, norm, squeeze)``.
+
+    ``z2`` is the logits as (N, C); ``a`` the (N, C) target weights;
+    ``norm`` the divisor of the "mean" reduction; ``squeeze`` whether the
+    caller passed a single row of shape (C,).
+    """
+    z = as_logits(z)
+    if z.ndim not in (1, 2):
+        raise ValueError(f"z must have shape (C,) or (N, C), got shape {z.shape}")
+    if z.shape[-1] == 0:
+        raise ValueError("z has zero classes; cross-entropy needs at least one class")
+    check_reduction(reduction)
+    eps = check_label_smoothing(label_smoothing)
+    squeeze = z.ndim == 1
+    z2 = z[None, :] if squeeze else z
+    N, C = z2.shape
+
+    if weight is None:
+        w = np.ones(C, dtype=z.dtype)
+    else:
+        w = as_float_like(weight, z.dtype, "weight")
+        if w.shape != (C,):
+            raise ValueError(f"weight must have shape ({C},), one entry per class; got {w.shape}")
+        check_finite(w, "weight")
+
+    t = np.asarray(target)
+    if t.dtype.kind == "b":
+        raise TypeError("target must hold class indices (integers) or probabilities (floats), not booleans")
+    if t.dtype.kind in "iu":
+        want = () if squeeze else (N,)
+        if t.shape != want:
+            raise ValueError(
+                f"integer class targets for z of shape {z.shape} must have shape {want}, "
+                f"got {t.shape}; pass floats for class-probability targets"
+            )
+        y = t.reshape(N).astype(np.int64)
+        ignored = y == ignore_index
+        bad = ~ignored & ((y < 0) | (y >= C))
+        if bad.any():
+            raise ValueError(
+                f"class target {int(y[bad][0])} is out of range for {C} classes "
+                f"(expected 0..{C - 1}, or ignore_index={ignore_index})"
+            )
+        rows = np.flatnonzero(~ignored)
+        a = np.zeros((N, C), dtype=z.dtype)
+        a[rows, y[rows]] = 1 - eps
+        if eps:
+            a[rows] += eps / C
+        a *= w
+        # torch's weighted mean: divide by the summed weight of the target classes
+        norm = float(w[y[rows]].sum())
+    elif t.dtype.kind == "f":
+        if t.shape != z.shape:
+            raise ValueError(f"probability targets must have z's shape {z.shape}, got {t.shape}")
+        t2 = t.reshape(N, C).astype(z.dtype)
+        if np.isnan(t2).any():
+            raise ValueError("probability targets contain NaN")
+        if np.isinf(t2).any():
+            raise ValueError("probability targets contain an infinity; they must be finite")
+        if (t2 < 0).any():
+            raise ValueError("probability targets must be non-negative")
+        a = (1 - eps) * t2 + eps / C if eps else t2.copy()
+        a *= w
+        norm = float(N)  # torch divides soft-target losses by N, whatever the weights
+    else:
+        raise TypeError(f"target must be integer class indices or float probabilities, got dtype {t.dtype}")
+    return z2, a, norm, squeeze
+
+
+def cross_entropy(z, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of softmax(z) against ``target``, computed from logits.
+
+    Follows ``torch.nn.functional.cross_entropy`` for ``z`` of shape (C,) or
+    (N, C). Row n's loss is ``-sum_c a[n, c] log p[n, c]`` with
+    ``p = softmax(z[n])`` and target weights ``a = weight * t'``, where ``t'``
+    is the one-hot (integer ``target``) or given (float ``target``)
+    distribution, smoothed to ``(1 - eps) t + eps / C``.
+
+    * ``reduction="mean"``: for integer targets, the sum divided by the summed
+      ``weight`` of the non-ignored targets (the count when ``weight`` is
+      None); for probability targets, divided by N. If every target is
+      ignored there is nothing to average and the mean is 0 (torch gives NaN).
+    * ``"sum"``: the sum; ``"none"``: one loss per row (0 for ignored rows).
+
+    A class whose logit is -inf is masked: it contributes nothing while its
+    target weight is 0, and makes the loss +inf if the target puts weight on
+    it (``-log 0``). A fully masked row is therefore +inf unless its target
+    weights are all 0 (an ignored row), when it is 0.
+
+    Derived in :ref:`kronecker-delta`; options in :ref:`beyond-one-hot`.
+
+    Parameters
+    ----------
+    z : array_like of float, shape (C,) or (N, C)
+    target : int array of shape () or (N,), or float array of z's shape
+        Class indices, or class probabilities (non-negative; rows need not
+        sum to 1).
+    weight : array_like of float, shape (C,), optional
+    ignore_index : int
+        Integer targets equal to this are skipped.
+    reduction : {"mean", "sum", "none"}
+    label_smoothing : float in [0, 1]
+
+    Returns
+    -------
+    numpy scalar, or ndarray of shape (N,) for ``reduction="none"``.
+
+    Examples
+    --------
+    >>> z = np.array([[0.0, 0.0], [0.0, np.log(3.0)]])
+    >>> float(cross_entropy(z, np.array([0, 1])))        # (log 2 + log 4/3) / 2
+    0.490414...
+    >>> cross_entropy(z, np.array([0, 1]), reduction="none")
+    array([0.693..., 0.287...])
+    >>> float(cross_entropy(np.array([2.0, 1.0]), np.array([0.5, 0.5])))
+    0.813...
+    """
+    z2, a, norm, squeeze = _prepare(z, target, weight, ignore_index, reduction, label_smoothing)
+    logp = log_softmax(z2, axis=-1)
+    # 0 * log 0 counts as 0: a masked class with no target weight adds nothing
+    terms = np.where(a != 0, a * logp, 0)
+    per_row = -np.sum(terms, axis=-1)
+    if reduction == "none":
+        return per_row[0] if squeeze else per_row
+    total = per_row.sum()
+    if reduction == "sum":
+        return total
+    return total / norm if norm else z2.dtype.type(0)
+
+
+def cross_entropy_grad(z, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Gradient of :func:`cross_entropy` with respect to the logits ``z``.
+
+    Row n's gradient is ``p[n] * sum_c a[n, c] - a[n]``: with one-hot or
+    normalised targets (``sum_c a = 1``) this is the familiar ``p - t``;
+    with soft targets that do not sum to 1 it is ``p * sum(t) - t``.
+    ``reduction="mean"`` divides by the same normaliser as the loss;
+    ``"sum"`` and ``"none"`` both give the gradient of the *sum* of the
+    per-row losses. The gradient at a masked (-inf) logit is exactly 0,
+    and a fully masked row has gradient 0.
+
+    Derived in :ref:`kronecker-delta`, fused in :ref:`fused-vs-separate`.
+
+    Parameters
+    ----------
+    z, target, weight, ignore_index, reduction, label_smoothing
+        As for :func:`cross_entropy`.
+
+    Returns
+    -------
+    ndarray
+        ``dL/dz``, with ``z``'s shape and float type.
+
+    Examples
+    --------
+    >>> z = np.array([0.0, np.log(3.0)])
+    >>> cross_entropy_grad(z, np.array(1))                 # p - onehot
+    array([ 0.25, -0.25])
+    >>> cross_entropy_grad(z, np.array([0.0, 2.0]))        # p * 2 - t
+    array([ 0.5, -0.5])
+    """
+    z2, a, norm, squeeze = _prepare(z, target, weight, ignore_index, reduction, label_smoothing)
+    p = np.exp(log_softmax(z2, axis=-1))
+    g = p * a.sum(axis=-1, keepdims=True) - a
+    # a masked logit is a constant, not a variable: its gradient is exactly 0
+    g[np.isneginf(z2)] = 0
+    if reduction == "mean":
+        g = g / norm if norm else np.zeros_like(g)
+    return g[0] if squeeze else g

@@ -1,0 +1,191 @@
+"""Softmax, log-softmax, the softmax Jacobian and its vector-Jacobian product."""
+
+import numpy as np
+
+from ._validate import as_float_like, as_logits, check_row_max, class_axis
+
+
+def _shifted(z, axis):
+    """Return ``(z - m, m)`` with ``m`` the row maximum, masked rows made safe.
+
+    Subtracting the maximum leaves softmax unchanged (it cancels between
+    numerator and denominator) and makes every exponent <= 0, so exp cannot
+    overflow. A row whose classes are all -inf has maximum -inf, and
+    -inf - (-inf) is NaN; shifting such a row by 0 instead keeps it at -inf.
+    """
+    m = np.max(z, axis=axis, keepdims=True)
+    check_row_max(m)
+    masked_rows = np.isneginf(m)
+    if masked_rows.any():
+        m = np.where(masked_rows, 0.0, m).astype(z.dtype)
+    return z - m, m
+
+
+def softmax(z, axis=-1):
+    """Softmax along ``axis``: ``p_i = exp(z_i) / sum_j exp(z_j)``.
+
+    Stable for any finite logits (the row maximum is subtracted first).
+    A logit of -inf masks its class, which gets probability exactly 0.
+    A row whose classes are *all* -inf has no probability mass to share:
+    its result is a row of zeros, not NaN.
+
+    Derived in :ref:`quotient-rule`; overflow is discussed in
+    :ref:`numerical-stability`.
+
+    Parameters
+    ----------
+    z : array_like of float, shape (..., C, ...)
+        Logits. NaN and +inf are rejected; -inf is a mask.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray
+        Probabilities with ``z``'s shape and float type (float32 or float64).
+
+    Examples
+    --------
+    >>> softmax(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+    >>> softmax(np.array([1000.0, 1000.0]))       # no overflow
+    array([0.5, 0.5])
+    >>> softmax(np.array([0.0, -np.inf]))         # -inf masks a class
+    array([1., 0.])
+    """
+    z = as_logits(z)
+    axis = class_axis(z, axis)
+    zs, _ = _shifted(z, axis)
+    e = np.exp(zs)
+    s = np.sum(e, axis=axis, keepdims=True)
+    s[s == 0] = 1  # only a fully masked row sums to 0; it stays all zeros
+    e /= s
+    return e
+
+
+def log_softmax(z, axis=-1):
+    """Log of the softmax along ``axis``, computed by log-sum-exp.
+
+    ``log p_i = z_i - m - log(sum_j exp(z_j - m))`` with ``m = max_j z_j``.
+    Unlike ``np.log(softmax(z))`` it stays finite when a probability
+    underflows to 0 (for example ``z = [0, -800]``). A masked class (-inf
+    logit) gets -inf, and so does every class of a fully masked row.
+
+    Derived in :ref:`kronecker-delta`; compared with ``log(softmax)`` in
+    :ref:`numerical-stability`.
+
+    Parameters
+    ----------
+    z : array_like of float
+        Logits. NaN and +inf are rejected; -inf is a mask.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray
+        Log-probabilities, ``z``'s shape and float type.
+
+    Examples
+    --------
+    >>> log_softmax(np.array([0.0, -800.0]))
+    array([   0., -800.])
+    >>> round(float(np.exp(log_softmax(np.array([1.0, 2.0, 3.0]))).sum()), 12)
+    1.0
+    """
+    z = as_logits(z)
+    axis = class_axis(z, axis)
+    zs, _ = _shifted(z, axis)
+    s = np.sum(np.exp(zs), axis=axis, keepdims=True)
+    with np.errstate(divide="ignore"):
+        lse = np.log(s)
+    lse[np.isneginf(lse)] = 0  # fully masked row: keep its -inf entries, not NaN
+    zs -= lse
+    return zs
+
+
+def softmax_jacobian(z):
+    """The softmax Jacobian ``J[..., i, j] = dp_i / dz_j = p_i (delta_ij - p_j)``.
+
+    In matrix form ``J = diag(p) - p p^T``: symmetric, every row and column
+    sums to 0 (the probabilities always sum to 1), and positive
+    semidefinite. It costs O(C^2) memory per row; prefer
+    :func:`softmax_backward` in a backward pass.
+
+    Derived in :ref:`quotient-rule` (the i = j and i != j cases) and
+    :ref:`matrix-form`.
+
+    Parameters
+    ----------
+    z : array_like of float, shape (..., C)
+        Logits, classes on the last axis.
+
+    Returns
+    -------
+    ndarray, shape (..., C, C)
+
+    Examples
+    --------
+    >>> J = softmax_jacobian(np.array([0.0, 0.0]))
+    >>> J
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    >>> softmax_jacobian(np.zeros((4, 3))).shape
+    (4, 3, 3)
+    """
+    p = softmax(z, axis=-1)
+    # -p_i p_j everywhere, then add p_i on the diagonal: the i = j case
+    J = -p[..., :, None] * p[..., None, :]
+    i = np.arange(p.shape[-1])
+    J[..., i, i] += p
+    return J
+
+
+def _check_pair(p, dp, axis):
+    p = as_logits(p, "p")
+    dp = as_float_like(dp, p.dtype, "dp")
+    if p.shape != dp.shape:
+        raise ValueError(f"p and dp must have the same shape, got {p.shape} and {dp.shape}")
+    axis = class_axis(p, axis, "p")
+    return p, dp, axis
+
+
+def softmax_backward(p, dp, axis=-1):
+    """Vector-Jacobian product of softmax, for any loss above it.
+
+    Given ``p = softmax(z)`` and the upstream gradient ``dp = dL/dp`` from
+    *any* loss, returns ``dL/dz = J^T dp = p * (dp - <p, dp>)``, row by row,
+    in O(C) time and memory per row: the C x C Jacobian is never formed.
+
+    Derived in :ref:`loss-independent-backward`.
+
+    Parameters
+    ----------
+    p : array_like of float
+        Softmax output (the forward pass's result, not the logits).
+    dp : array_like of float, same shape as ``p``
+        Upstream gradient. It must be finite.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray
+        ``dz``, the shape and float type of ``p``.
+
+    Examples
+    --------
+    >>> softmax_backward(np.array([0.5, 0.5]), np.array([1.0, 0.0]))
+    array([ 0.25, -0.25])
+    >>> p = softmax(np.array([0.3, -1.2, 2.0]))
+    >>> dp = np.array([0.7, 0.1, -0.4])
+    >>> bool(np.allclose(softmax_backward(p, dp), softmax_jacobian(np.array([0.3, -1.2, 2.0])).T @ dp))
+    True
+    """
+    p, dp, axis = _check_pair(p, dp, axis)
+    # <p, dp> is the only coupling between classes
+    dot = np.sum(p * dp, axis=axis, keepdims=True)
+    if not np.isfinite(dot).all():
+        # a NaN or infinity in p or dp reaches the row's dot product
+        raise ValueError("p and dp must be finite (found NaN or an infinity)")
+    return p * (dp - dot)
