@@ -77,6 +77,9 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
         # torch's weighted mean: divide by the summed weight of the target classes
         norm = float(w[y[rows]].sum())
     elif t.dtype.kind == "f":
+        if ignore_index != -100:
+            # as in torch: there is no class index to compare with a probability row
+            raise ValueError("ignore_index applies to integer class targets only, not to probability targets")
         if t.shape != z.shape:
             raise ValueError(f"probability targets must have z's shape {z.shape}, got {t.shape}")
         t2 = t.reshape(N, C).astype(z.dtype)
@@ -145,7 +148,7 @@ def cross_entropy(z, target, *, weight=None, ignore_index=-100, reduction="mean"
     z2, a, norm, squeeze = _prepare(z, target, weight, ignore_index, reduction, label_smoothing)
     logp = log_softmax(z2, axis=-1)
     # 0 * log 0 counts as 0: a masked class with no target weight adds nothing
-    terms = np.where(a != 0, a * logp, 0)
+    terms = np.multiply(a, logp, out=np.zeros_like(logp), where=a != 0)
     per_row = -np.sum(terms, axis=-1)
     if reduction == "none":
         return per_row[0] if squeeze else per_row

@@ -184,7 +184,8 @@ def softmax_backward(p, dp, axis=-1):
     """
     p, dp, axis = _check_pair(p, dp, axis)
     # <p, dp> is the only coupling between classes
-    dot = np.sum(p * dp, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):  # bad values are refused just below
+        dot = np.sum(p * dp, axis=axis, keepdims=True)
     if not np.isfinite(dot).all():
         # a NaN or infinity in p or dp reaches the row's dot product
         raise ValueError("p and dp must be finite (found NaN or an infinity)")

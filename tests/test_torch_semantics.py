@@ -1,0 +1,67 @@
+"""cross_entropy follows torch.nn.functional.cross_entropy.
+
+torch is an independent implementation, used here as an oracle for the
+semantics (weighted mean, ignore_index, label smoothing, soft targets);
+gradients come from its autograd. It is installed by `make test` from
+requirements-test.txt.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from derivations import cross_entropy, cross_entropy_grad
+
+torch = pytest.importorskip("torch", reason="torch is the oracle here; `make test` installs it")
+F = torch.nn.functional
+
+CASES = list(
+    itertools.product(
+        ["int", "prob"],
+        [None, "w"],
+        ["mean", "sum", "none"],
+        [0.0, 0.25],
+        [(5, 4), (4,), (1, 3)],
+        [False, True],  # some targets equal to ignore_index
+    )
+)
+
+
+@pytest.mark.parametrize("kind,weighted,reduction,eps,shape,ignore", CASES)
+def test_matches_torch(kind, weighted, reduction, eps, shape, ignore):
+    rng = np.random.default_rng(CASES.index((kind, weighted, reduction, eps, shape, ignore)))
+    C = shape[-1]
+    z = rng.normal(scale=3.0, size=shape)
+    if kind == "int":
+        t = rng.integers(0, C, size=shape[:-1])
+        if ignore and t.ndim == 1 and t.size > 1:
+            t[1] = 7
+    else:
+        t = rng.random(shape) * 1.7  # rows need not sum to 1
+    w = rng.random(C) + 0.3 if weighted else None
+    kw = dict(reduction=reduction, label_smoothing=eps)
+    if kind == "int":
+        kw["ignore_index"] = 7
+
+    zt = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+    tt = torch.tensor(t)
+    wt = None if w is None else torch.tensor(w)
+    ref = F.cross_entropy(zt, tt, weight=wt, **kw)
+    ref.sum().backward()
+
+    ours = cross_entropy(z, t, weight=w, **kw)
+    np.testing.assert_allclose(ours, ref.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cross_entropy_grad(z, t, weight=w, **kw), zt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype,tdtype", [(np.float32, torch.float32), (np.float64, torch.float64)])
+def test_large_logits_match_torch(dtype, tdtype):
+    rng = np.random.default_rng(11)
+    z = (rng.normal(size=(6, 5)) * 1e4).astype(dtype)
+    t = rng.integers(0, 5, size=6)
+    zt = torch.tensor(z, dtype=tdtype, requires_grad=True)
+    ref = F.cross_entropy(zt, torch.tensor(t), label_smoothing=0.1)
+    ref.backward()
+    np.testing.assert_allclose(cross_entropy(z, t, label_smoothing=0.1), ref.item(), rtol=1e-6)
+    np.testing.assert_allclose(cross_entropy_grad(z, t, label_smoothing=0.1), zt.grad.numpy(), atol=1e-6)
