@@ -24,7 +24,12 @@ book: setup
 	@echo
 	@echo "The book is in _build/html. Open _build/html/index.html, or run: make serve"
 
-test: setup
+# Test-only oracle (torch, CPU build), kept out of the book's own requirements.
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+test: setup $(VENV)/.installed-test
 	$(PY) -m pytest
 
 lab: setup
