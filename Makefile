@@ -10,7 +10,14 @@ PORT ?= 8000
 
 .PHONY: setup book test lab serve clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
+
+# The site serves MathJax, require.js and the widget manager itself (no CDN):
+# npm installs exactly what package-lock.json pins; the build copies them in.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the site's MathJax and widget files come from npm (apt-get install -y npm)."; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
 
 # Reinstall only when the requirements change.
 $(VENV)/.installed: requirements.txt pyproject.toml

@@ -1,0 +1,176 @@
+"""Sphinx extension that makes the built book a self-contained site.
+
+Loaded from ``_config.yml`` (``sphinx: local_extensions: {book_site: tools}``).
+On every HTML build it
+
+* copies MathJax, require.js, the Jupyter widget manager, anywidget's front end
+  and the widget shim into ``<site>/_vendor/`` (see ``tools/vendor_assets.py``)
+  and refuses to build if ``mathjax_path`` or ``nb_ipywidgets_js`` point
+  anywhere else, so no page fetches a file from another server;
+* leaves out sphinx-thebe's scripts, which Jupyter Book adds to every page even
+  with thebe switched off (twice, which throws "Identifier 'THEBE_JS_URL' has
+  already been declared") and which name a CDN and a Binder repository that are
+  not ours;
+* writes each notebook page as ``<site>/_notebooks/<name>.ipynb`` (a jupytext
+  conversion of the chapter's MyST source, without outputs) and points the
+  theme's download menu at it, in place of the ``.md`` source link that
+  ``html_copy_source: false`` leaves dangling.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+try:  # imported as a local extension (tools/ on sys.path) ...
+    import vendor_assets
+except ImportError:  # ... or as tools.book_site from the repository root
+    from tools import vendor_assets
+
+logger = logging.getLogger(__name__)
+
+NOTEBOOK_DIR = "_notebooks"
+
+# Assets of sphinx-thebe that Jupyter Book loads unasked.
+_THEBE_FILES = ("sphinx-thebe.js", "sphinx-thebe.css")
+_THEBE_MARKERS = ("THEBE_JS_URL", "text/x-thebe-config", "kernelName = ")
+
+
+# -- front-end files -----------------------------------------------------------
+
+
+def _local_asset_paths(config) -> list[str]:
+    """Every script path the config makes pages load for maths and widgets."""
+    paths = [config.mathjax_path]
+    paths += list((config.nb_ipywidgets_js or {}).keys())
+    return paths
+
+
+def vendor_front_end(app: Sphinx) -> None:
+    """Copy the vendored files into the output and check the config uses them."""
+    if app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    try:
+        vendor_assets.vendor(outdir)
+    except vendor_assets.VendorError as err:
+        raise ExtensionError(f"book_site: {err}") from err
+    for path in _local_asset_paths(app.config):
+        if "://" in path or path.startswith("//"):
+            raise ExtensionError(
+                f"book_site: {path!r} would be fetched from another server; "
+                f"point it at the copy in {vendor_assets.VENDOR_DIR}/ instead."
+            )
+        # Sphinx treats relative asset paths as relative to _static/.
+        resolved = (outdir / "_static" / path).resolve()
+        if not resolved.is_file():
+            raise ExtensionError(
+                f"book_site: the config loads {path!r}, which is not in the built "
+                f"site ({resolved} does not exist)."
+            )
+
+
+# -- thebe ---------------------------------------------------------------------
+
+
+def _is_thebe_asset(asset: Any) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "")
+    if posixpath.basename(filename) in _THEBE_FILES:
+        return True
+    body = getattr(asset, "attributes", {}).get("body", "")
+    return any(marker in body for marker in _THEBE_MARKERS)
+
+
+def drop_thebe_assets(app, pagename, templatename, context, doctree) -> None:
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key][:] = [a for a in context[key] if not _is_thebe_asset(a)]
+
+
+def drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(nodes.raw)):
+        if any(marker in node.astext() for marker in _THEBE_MARKERS):
+            node.parent.remove(node)
+
+
+# -- notebooks -------------------------------------------------------------------
+
+
+def is_notebook_page(app: Sphinx, pagename: str) -> bool:
+    """A page whose source is a MyST notebook (it declares a kernel)."""
+    return "kernelspec" in app.env.metadata.get(pagename, {})
+
+
+def notebook_name(pagename: str) -> str:
+    return f"{posixpath.basename(pagename)}.ipynb"
+
+
+def write_notebook(source: Path, dest: Path) -> None:
+    """Convert a MyST chapter into a plain .ipynb (no outputs) with jupytext."""
+    import jupytext
+
+    notebook = jupytext.read(source)
+    # The download is a notebook in its own right, not a paired copy of the .md.
+    notebook.metadata.pop("jupytext", None)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(notebook, dest, fmt="ipynb")
+
+
+def offer_notebook(app, pagename, templatename, context, doctree) -> None:
+    """Write the page's notebook and make the download menu link to it."""
+    if doctree is None or not is_notebook_page(app, pagename):
+        notebook_url = None
+    else:
+        name = notebook_name(pagename)
+        write_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / NOTEBOOK_DIR / name)
+        notebook_url = context["pathto"](f"{NOTEBOOK_DIR}/{name}", 1)
+
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        # Keep "print to PDF"; the source links point into _sources/, which
+        # this book does not publish (html_copy_source: false).
+        buttons = [b for b in group["buttons"] if b.get("type") != "link"]
+        if notebook_url:
+            buttons.insert(
+                0,
+                {
+                    "type": "link",
+                    "url": notebook_url,
+                    "text": ".ipynb",
+                    "icon": "fas fa-code",
+                    "tooltip": "Download this page as a Jupyter notebook",
+                    "label": "download-notebook-button",
+                },
+            )
+        group["buttons"] = buttons
+
+
+def check_notebook_names(app: Sphinx, env) -> None:
+    """Two pages with the same file name would overwrite each other's notebook."""
+    seen: dict[str, str] = {}
+    for docname in sorted(env.found_docs):
+        name = notebook_name(docname)
+        if name in seen:
+            raise ExtensionError(
+                f"book_site: {docname!r} and {seen[name]!r} would both be "
+                f"offered as {NOTEBOOK_DIR}/{name}; rename one of them."
+            )
+        seen[name] = docname
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", vendor_front_end)
+    app.connect("env-updated", check_notebook_names)
+    # After sphinx-thebe (500) has added its nodes, and after the theme (501)
+    # has built the header buttons.
+    app.connect("doctree-resolved", drop_thebe_config, priority=900)
+    app.connect("html-page-context", drop_thebe_assets, priority=900)
+    app.connect("html-page-context", offer_notebook, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
