@@ -1,0 +1,78 @@
+"""Session fixtures shared by the book tests: one strict, fully executed build.
+
+``built_site`` builds the whole book once per test session, the way CI must:
+``jupyter-book build . -W -n --keep-going --all`` with every notebook
+re-executed (``execute_notebooks: force``), into ``_build/test`` so it never
+disturbs ``_build/html``. Set ``DERIVATIONS_SITE`` to an existing HTML folder
+(e.g. ``_build/html``) to test that instead and skip the build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_BUILD = ROOT / "_build" / "test"
+SITE_ENV = "DERIVATIONS_SITE"
+
+
+def forced_config(source: Path, dest: Path) -> Path:
+    """Write a copy of ``_config.yml`` that re-executes every notebook.
+
+    The copy lives outside the repository root, so paths Jupyter Book resolves
+    relative to the config file (local extensions) are made absolute.
+    """
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "force"
+    extensions = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in extensions.items():
+        extensions[name] = str((source.parent / path).resolve())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return dest
+
+
+def build_book(root: Path = ROOT, out: Path = TEST_BUILD) -> tuple[int, str, Path]:
+    """Strict build with forced execution; returns (exit code, log, html dir)."""
+    config = forced_config(root / "_config.yml", out / "_config.force.yml")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [
+        str(jupyter_book), "build", str(root),
+        "-W", "-n", "--keep-going", "--all",
+        "--config", str(config),
+        "--path-output", str(out),
+    ]
+    run = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    log = f"$ {' '.join(command)}\n{run.stdout}\n{run.stderr}"
+    (out / "build.log").write_text(log, encoding="utf-8")
+    return run.returncode, log, out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Path of a built HTML site: DERIVATIONS_SITE, or a fresh strict build."""
+    given = os.environ.get(SITE_ENV)
+    if given:
+        site = Path(given).resolve()
+        if not (site / "index.html").is_file():
+            pytest.fail(f"{SITE_ENV}={given!r} is not a built site (no index.html there).")
+        return site
+
+    code, log, site = build_book()
+    if code != 0:
+        tail = "\n".join(log.splitlines()[-150:])
+        pytest.fail(
+            f"The strict book build failed (exit code {code}); "
+            f"full log in {TEST_BUILD / 'build.log'}. Last lines:\n{tail}",
+            pytrace=False,
+        )
+    return site
