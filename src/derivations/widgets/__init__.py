@@ -1,0 +1,13 @@
+"""Interactive explorers for the book, built as anywidgets.
+
+Each works as an ordinary widget in JupyterLab (its traits sync with the
+kernel) and stays interactive on the static site, where its ES module does
+the arithmetic in the browser.
+"""
+
+from .descent import DescentExplorer
+from .jacobian import JacobianExplorer
+from .logits import LogitsExplorer
+from .toy_network import ToyNetworkExplorer
+
+__all__ = ["LogitsExplorer", "JacobianExplorer", "ToyNetworkExplorer", "DescentExplorer"]

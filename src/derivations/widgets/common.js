@@ -1,0 +1,182 @@
+// Helpers shared by every explorer.
+//
+// An explorer's ES module travels as a single string inside the widget state
+// (that is what keeps it interactive on the static site, with no kernel), so
+// it cannot import a sibling file. derivations.widgets._base therefore puts
+// this file in front of each explorer's own module; the explorer files use
+// these functions without importing them.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+let dxCounter = 0;
+
+/** A page-unique id, so that several explorers (or two views of one) never
+ *  share the id that a <label for> points at. */
+function dxId(prefix) {
+  dxCounter += 1;
+  return `${prefix}-${dxCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  for (const child of [].concat(children)) {
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function svgEl(tag, attrs = {}, children = []) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  for (const child of [].concat(children)) {
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    node.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+/** Round for people: a true minus sign, no "-0.000", exponents for huge values. */
+function fmt(x, digits = 3) {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
+  let s = Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(digits);
+  if (/^-0(\.0*)?$/.test(s)) s = s.slice(1);
+  return s.replace("-", "−");
+}
+
+/** A displayed number: a rounded label for people and, beside it, an
+ *  <output name=...> holding the full-precision value (String(x) is the
+ *  shortest decimal that round-trips the float64), which tests read. */
+function numberOut(name, digits = 3) {
+  const shown = el("span", { class: "dx-shown" });
+  const out = el("output", { name, class: "dx-full", "aria-hidden": "true" });
+  const wrap = el("span", { class: "dx-num" }, [shown, out]);
+  return {
+    el: wrap,
+    set(x) {
+      out.value = String(x);
+      shown.textContent = fmt(x, digits);
+    },
+  };
+}
+
+/** A labelled <input type="range">. `label` may hold HTML made by this module. */
+function rangeControl({ name, label, min, max, step, value, digits = 2 }) {
+  const id = dxId(`dx-${name}`);
+  const input = el("input", { type: "range", id, name, min, max, step, value });
+  const readout = el("span", { class: "dx-readout", "aria-hidden": "true" });
+  const lab = el("label", { for: id });
+  lab.innerHTML = label;
+  const show = () => { readout.textContent = fmt(Number(input.value), digits); };
+  show();
+  input.addEventListener("input", show);
+  return { input, label: lab, readout, show };
+}
+
+function selectControl({ name, label, options, value }) {
+  const id = dxId(`dx-${name}`);
+  const select = el("select", { id, name });
+  for (const opt of options) {
+    select.append(el("option", { value: opt.value }, [opt.text]));
+  }
+  select.value = String(value);
+  const lab = el("label", { for: id });
+  lab.innerHTML = label;
+  return { select, label: lab, field: el("span", { class: "dx-field" }, [lab, select]) };
+}
+
+function numberControl({ name, label, min, max, step, value }) {
+  const id = dxId(`dx-${name}`);
+  const input = el("input", { type: "number", id, name, min, max, step, value, inputmode: "decimal" });
+  const lab = el("label", { for: id });
+  lab.innerHTML = label;
+  return { input, label: lab, field: el("span", { class: "dx-field" }, [lab, input]) };
+}
+
+// ---- the arithmetic, in float64 like the Python side ----------------------
+
+function sum(a) {
+  let s = 0;
+  for (const v of a) s += v;
+  return s;
+}
+
+/** Softmax with the maximum subtracted first, so exp never overflows. */
+function softmax(z) {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = sum(e);
+  return e.map((v) => v / s);
+}
+
+/** log softmax by log-sum-exp: finite even where a probability underflows. */
+function logSoftmax(z) {
+  const m = Math.max(...z);
+  const lse = Math.log(sum(z.map((v) => Math.exp(v - m))));
+  return z.map((v) => v - m - lse);
+}
+
+/** The (C, C) softmax Jacobian diag(p) - p p^T. */
+function softmaxJacobian(p) {
+  return p.map((pi, i) => p.map((pj, j) => (i === j ? pi : 0) - pi * pj));
+}
+
+/** Resize a list to length n, keeping what is there and padding with `fill`. */
+function resized(a, n, fill = 0) {
+  return Array.from({ length: n }, (_, i) => (i < a.length ? a[i] : fill));
+}
+
+/** model.on with automatic removal when the view goes away. */
+function listen(model, names, callback, cleanups) {
+  for (const name of names) {
+    const event = `change:${name}`;
+    model.on(event, callback);
+    cleanups.push(() => model.off(event, callback));
+  }
+}
+
+/** Send the changed traits to the kernel when there is one; on the static
+ *  site there is none and the widget manager keeps the state locally. */
+function commit(model) {
+  try {
+    model.save_changes();
+  } catch (err) {
+    // no comm on a static page: the local model already holds the new values
+  }
+}
+
+const SUB = "₀₁₂₃₄₅₆₇₈₉";
+function sub(n) {
+  return String(n).split("").map((d) => SUB[Number(d)]).join("");
+}
+
+function legendItem(swatchClass, label) {
+  return el("span", { class: "dx-legend-item" }, [el("span", { class: `dx-swatch ${swatchClass}` }), ...label]);
+}
+
+/** The width to draw a chart at: the explorer's own width, within limits. */
+function chartWidth(root, min = 300, max = 640) {
+  const w = root.getBoundingClientRect().width;
+  return Math.round(Math.min(max, Math.max(min, w || max)));
+}
+
+/** Redraw when the explorer's width changes (phone rotation, side panels). */
+function redrawOnResize(root, redraw, cleanups) {
+  if (typeof ResizeObserver === "undefined") return;
+  let last = null;
+  const ro = new ResizeObserver(() => {
+    const w = Math.round(root.getBoundingClientRect().width);
+    if (w !== last) {
+      last = w;
+      redraw();
+    }
+  });
+  ro.observe(root);
+  cleanups.push(() => ro.disconnect());
+}

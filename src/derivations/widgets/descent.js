@@ -1,0 +1,334 @@
+// DescentExplorer: full-batch gradient descent on softmax regression over a
+// 2-D data set. Step, run or reset; the decision regions and the loss curve
+// redraw after every step. The arithmetic mirrors DescentExplorer.step in
+// derivations/widgets/descent.py.
+
+const RUN_STEPS = 200; // one run: this many steps, one per animation frame
+const GRID = 90; // decision regions are evaluated on GRID x GRID points
+const SHAPES = ["circle", "square", "triangle", "diamond", "circle", "square", "triangle", "diamond"];
+
+/** Mean cross-entropy and its gradients for z = X W^T + b. */
+function lossAndGrads(X, y, W, b) {
+  const N = X.length;
+  const C = b.length;
+  const dW = W.map((row) => row.map(() => 0));
+  const db = b.map(() => 0);
+  let loss = 0;
+  for (let n = 0; n < N; n++) {
+    const x = X[n];
+    const z = W.map((w, c) => w[0] * x[0] + w[1] * x[1] + b[c]);
+    const logp = logSoftmax(z);
+    loss -= logp[y[n]];
+    // dL/dz for this row: (p - onehot(y)) / N, the 1/N from the mean
+    for (let c = 0; c < C; c++) {
+      const g = (Math.exp(logp[c]) - (c === y[n] ? 1 : 0)) / N;
+      dW[c][0] += g * x[0];
+      dW[c][1] += g * x[1];
+      db[c] += g;
+    }
+  }
+  return { loss: loss / N, dW, db };
+}
+
+/** The predicted class and how sure the model is: 0 when every class ties
+ *  (as at W = 0, b = 0), 1 when p puts all its mass on one class. */
+function prediction(W, b, x0, x1) {
+  const z = W.map((w, c) => w[0] * x0 + w[1] * x1 + b[c]);
+  const p = softmax(z);
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+  const C = p.length;
+  return { c: best, sure: (p[best] - 1 / C) / (1 - 1 / C) };
+}
+
+function argmaxClass(W, b, x0, x1) {
+  let best = 0;
+  let bestZ = -Infinity;
+  for (let c = 0; c < b.length; c++) {
+    const z = W[c][0] * x0 + W[c][1] * x1 + b[c];
+    if (z > bestZ) {
+      bestZ = z;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function parseColor(css) {
+  // "#rrggbb" from a CSS variable, as [r, g, b]
+  const m = /#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(css);
+  return m ? [1, 2, 3].map((k) => parseInt(m[k], 16)) : [128, 128, 128];
+}
+
+function drawMarker(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (shape === "square") {
+    ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+  } else if (shape === "triangle") {
+    ctx.moveTo(x, y - r * 1.1);
+    ctx.lineTo(x + r, y + r * 0.8);
+    ctx.lineTo(x - r, y + r * 0.8);
+    ctx.closePath();
+  } else if (shape === "diamond") {
+    ctx.moveTo(x, y - r * 1.2);
+    ctx.lineTo(x + r * 1.1, y);
+    ctx.lineTo(x, y + r * 1.2);
+    ctx.lineTo(x - r * 1.1, y);
+    ctx.closePath();
+  } else {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
+  ctx.fill();
+  ctx.stroke();
+}
+
+function render({ model, el: host }) {
+  const cleanups = [];
+  const root = el("div", { class: "dx-explorer dx-descent" });
+  host.append(root);
+
+  const X = model.get("X");
+  const y = model.get("y");
+  const C = model.get("b").length;
+
+  // ---- controls ----------------------------------------------------------------
+  const stepBtn = el("button", { type: "button", name: "step" }, ["Step"]);
+  const runBtn = el("button", { type: "button", name: "run", "aria-pressed": "false" }, ["Run"]);
+  const resetBtn = el("button", { type: "button", name: "reset" }, ["Reset"]);
+  const lr = rangeControl({
+    name: "lr", label: "Learning rate <var>η</var>", min: 0.01, max: 5, step: 0.01, value: model.get("lr"),
+  });
+  root.append(el("div", { class: "dx-controls" }, [
+    stepBtn, runBtn, resetBtn,
+    el("span", { class: "dx-field dx-field-range" }, [lr.label, lr.input, lr.readout]),
+  ]));
+
+  const out = {};
+  const o = (name, digits = 4) => (out[name] = numberOut(name, digits)).el;
+  const status = el("p", { class: "dx-summary", "aria-live": "polite" }, [
+    "Step ", o("steps", 0), el("span", { class: "dx-sep" }, [" · "]),
+    "loss ", o("loss"), el("span", { class: "dx-sep" }, [" · "]),
+    "accuracy ", o("accuracy", 3),
+  ]);
+  root.append(status);
+
+  const canvas = el("canvas", {
+    class: "dx-regions", role: "img",
+    "aria-label": "The data points, one colour and marker shape per class, over the plane coloured by the class the model predicts there",
+  });
+  const curve = svgEl("svg", {
+    class: "dx-curve", role: "img", "aria-label": "The training loss after each gradient step",
+  });
+  root.append(el("div", { class: "dx-descent-figs" }, [canvas, curve]));
+
+  const legend = el("p", { class: "dx-legend" });
+  for (let c = 0; c < C; c++) {
+    const icon = svgEl("svg", { class: "dx-marker", viewBox: "-6 -6 12 12", width: 14, height: 14, "aria-hidden": "true" });
+    const mark = SHAPES[c] === "square" ? svgEl("rect", { x: -4.2, y: -4.2, width: 8.4, height: 8.4 })
+      : SHAPES[c] === "triangle" ? svgEl("polygon", { points: "0,-5.4 5,4 -5,4" })
+      : SHAPES[c] === "diamond" ? svgEl("polygon", { points: "0,-5.6 5.2,0 0,5.6 -5.2,0" })
+      : svgEl("circle", { r: 4.8 });
+    mark.setAttribute("style", `fill: var(--dx-class-${c})`);
+    icon.append(mark);
+    legend.append(el("span", { class: "dx-legend-item" }, [icon, `class ${c}`]));
+  }
+  root.append(legend);
+
+  // W and b: full values for programs, a compact table for people
+  const paramRows = [];
+  for (let c = 0; c < C; c++) {
+    paramRows.push(el("tr", {}, [
+      el("th", { scope: "row" }, [String(c)]),
+      el("td", {}, [o(`W${c}_0`, 3)]), el("td", {}, [o(`W${c}_1`, 3)]), el("td", {}, [o(`b${c}`, 3)]),
+    ]));
+  }
+  root.append(el("div", { class: "dx-table-wrap" }, [el("table", { class: "dx-table" }, [
+    el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]),
+    el("thead", {}, [el("tr", {}, [
+      el("th", { scope: "col" }, ["class"]), el("th", { scope: "col" }, ["W·,₀"]),
+      el("th", { scope: "col" }, ["W·,₁"]), el("th", { scope: "col" }, ["b"]),
+    ])]),
+    el("tbody", {}, paramRows),
+  ])]));
+
+  // ---- extent of the picture: the data's bounding square plus a margin -------
+  const xs = X.map((p) => p[0]);
+  const ys = X.map((p) => p[1]);
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const half = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) / 2 + 0.5;
+
+  function classColors() {
+    const style = getComputedStyle(root);
+    return Array.from({ length: C }, (_, c) => style.getPropertyValue(`--dx-class-${c}`).trim());
+  }
+
+  function drawRegions(W, b) {
+    const size = chartWidth(root, 260, 400);
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(size * dpr);
+    canvas.height = Math.round(size * dpr);
+    canvas.style.width = `${size}px`;
+    canvas.style.height = `${size}px`;
+    const ctx = canvas.getContext("2d");
+    const colors = classColors();
+    const rgb = colors.map(parseColor);
+    // the regions: GRID x GRID predictions, scaled up smoothly
+    const img = new ImageData(GRID, GRID);
+    for (let r = 0; r < GRID; r++) {
+      for (let q = 0; q < GRID; q++) {
+        const x0 = cx - half + ((q + 0.5) / GRID) * 2 * half;
+        const x1 = cy + half - ((r + 0.5) / GRID) * 2 * half;
+        const { c, sure } = prediction(W, b, x0, x1);
+        const k = 4 * (r * GRID + q);
+        img.data[k] = rgb[c][0];
+        img.data[k + 1] = rgb[c][1];
+        img.data[k + 2] = rgb[c][2];
+        // shade by confidence: a region appears as the model commits to it
+        img.data[k + 3] = Math.round(120 * sure);
+      }
+    }
+    const off = new OffscreenCanvas(GRID, GRID);
+    off.getContext("2d").putImageData(img, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+    const px = (v) => ((v - (cx - half)) / (2 * half)) * canvas.width;
+    const py = (v) => ((cy + half - v) / (2 * half)) * canvas.height;
+    ctx.lineWidth = 1 * dpr;
+    ctx.strokeStyle = getComputedStyle(root).getPropertyValue("--dx-bg").trim() || "#fff";
+    for (let n = 0; n < X.length; n++) {
+      ctx.fillStyle = colors[y[n]];
+      drawMarker(ctx, SHAPES[y[n]], px(X[n][0]), py(X[n][1]), 4.5 * dpr);
+    }
+  }
+
+  function drawCurve(history) {
+    const W = chartWidth(root, 260, 400);
+    const H = 180;
+    curve.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    curve.style.maxWidth = `${W}px`;
+    const left = 40, right = 10, top = 18, bottom = 26;
+    const top0 = Math.max(...history, 1e-12);
+    const n = Math.max(history.length - 1, 1);
+    const px = (k) => left + (k / n) * (W - left - right);
+    const py = (v) => top + (1 - v / top0) * (H - top - bottom);
+    const pts = history.map((v, k) => `${px(k).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
+    curve.replaceChildren(
+      svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, ["training loss"]),
+      svgEl("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "dx-axis" }),
+      svgEl("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "dx-axis" }),
+      svgEl("text", { x: left - 5, y: top + 4, class: "dx-tick", "text-anchor": "end" }, [fmt(top0, 2)]),
+      svgEl("text", { x: left - 5, y: H - bottom + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]),
+      svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [`step ${history.length - 1}`]),
+      svgEl("polyline", { points: pts, class: "dx-loss-line" }),
+    );
+  }
+
+  // ---- stepping ----------------------------------------------------------------
+  function stepOnce() {
+    const eta = model.get("lr");
+    let W = model.get("W");
+    let b = model.get("b");
+    const g = lossAndGrads(X, y, W, b);
+    W = W.map((row, c) => row.map((v, d) => v - eta * g.dW[c][d]));
+    b = b.map((v, c) => v - eta * g.db[c]);
+    const after = lossAndGrads(X, y, W, b);
+    model.set("W", W);
+    model.set("b", b);
+    model.set("steps", model.get("steps") + 1);
+    model.set("loss_history", [...model.get("loss_history"), after.loss]);
+  }
+
+  let running = 0; // steps left in the current run
+  let frame = null;
+  function setRunning(on) {
+    runBtn.textContent = on ? "Pause" : "Run";
+    runBtn.setAttribute("aria-pressed", on ? "true" : "false");
+    if (!on) {
+      running = 0;
+      if (frame !== null) cancelAnimationFrame(frame);
+      frame = null;
+      commit(model);
+    }
+  }
+  function tick() {
+    frame = null;
+    if (running <= 0 || !root.isConnected) {
+      setRunning(false);
+      return;
+    }
+    stepOnce();
+    running -= 1;
+    // the kernel (if any) hears about progress every 20 steps, not every frame
+    if (running % 20 === 0) commit(model);
+    frame = requestAnimationFrame(tick);
+  }
+
+  stepBtn.addEventListener("click", () => {
+    stepOnce();
+    commit(model);
+  });
+  runBtn.addEventListener("click", () => {
+    if (running > 0) {
+      setRunning(false);
+    } else {
+      running = RUN_STEPS;
+      setRunning(true);
+      frame = requestAnimationFrame(tick);
+    }
+  });
+  resetBtn.addEventListener("click", () => {
+    setRunning(false);
+    const W = model.get("W").map((row) => row.map(() => 0));
+    const b = model.get("b").map(() => 0);
+    model.set("W", W);
+    model.set("b", b);
+    model.set("steps", 0);
+    model.set("loss_history", [lossAndGrads(X, y, W, b).loss]);
+    commit(model);
+  });
+  lr.input.addEventListener("input", () => {
+    model.set("lr", Number(lr.input.value));
+    commit(model);
+  });
+  cleanups.push(() => {
+    if (frame !== null) cancelAnimationFrame(frame);
+  });
+
+  // ---- drawing -----------------------------------------------------------------
+  let pending = false;
+  function update() {
+    pending = false;
+    const W = model.get("W");
+    const b = model.get("b");
+    const g = lossAndGrads(X, y, W, b);
+    let correct = 0;
+    for (let n = 0; n < X.length; n++) if (argmaxClass(W, b, X[n][0], X[n][1]) === y[n]) correct += 1;
+    out.steps.set(model.get("steps"));
+    out.loss.set(g.loss);
+    out.accuracy.set(correct / X.length);
+    for (let c = 0; c < C; c++) {
+      out[`W${c}_0`].set(W[c][0]);
+      out[`W${c}_1`].set(W[c][1]);
+      out[`b${c}`].set(b[c]);
+    }
+    if (Number(lr.input.value) !== model.get("lr")) lr.input.value = model.get("lr");
+    lr.show();
+    const history = model.get("loss_history");
+    drawCurve(history.length ? history : [g.loss]);
+    drawRegions(W, b);
+  }
+  function schedule() {
+    if (!pending) {
+      pending = true;
+      queueMicrotask(update);
+    }
+  }
+  listen(model, ["W", "b", "steps", "lr", "loss_history"], schedule, cleanups);
+  redrawOnResize(root, schedule, cleanups);
+  update();
+  return () => cleanups.forEach((f) => f());
+}
+
+export default { render };

@@ -1,0 +1,65 @@
+"""The Jacobian explorer: diag(p) - p p^T following the logits."""
+
+import numpy as np
+
+from ..softmax import softmax, softmax_jacobian
+from ._base import Explorer, Vector, as_class_count, bundle_esm, resized
+from .logits import C_MAX, C_MIN, Z_LIMIT
+
+
+class JacobianExplorer(Explorer):
+    r"""A heatmap of the softmax Jacobian that updates as the logits move.
+
+    Entry ``(i, j)`` is ``dp_i/dz_j = p_i (delta_ij - p_j)``, so the matrix
+    is ``diag(p) - p p^T`` (derived in :ref:`quotient-rule`; the static
+    picture is in :ref:`jacobian-explorer`). Beside each row the explorer
+    shows the row's sum, which is always 0: adding the same constant to
+    every logit does not change softmax. The colour scale is fixed at
+    ``|J_ij| <= 1/4``, the largest any entry can be.
+
+    Parameters
+    ----------
+    z : array_like of float, shape (C,)
+        Logits, 2 to 10 of them, each in [-10, 10].
+
+    Examples
+    --------
+    >>> from derivations.widgets import JacobianExplorer
+    >>> ex = JacobianExplorer(z=[0.0, 0.0])
+    >>> ex.jacobian
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    >>> ex.row_sums
+    array([0., 0.])
+    """
+
+    _esm = bundle_esm("jacobian.js")
+
+    z = Vector([1.5, 0.5, -0.5, 0.0], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
+
+    def __init__(self, z=(1.5, 0.5, -0.5, 0.0), **kwargs):
+        super().__init__(z=z, **kwargs)
+
+    @property
+    def C(self):
+        """The number of classes, ``len(z)``; setting it pads new logits with 0."""
+        return len(self.z)
+
+    @C.setter
+    def C(self, value):
+        self.z = resized(self.z, as_class_count(value, C_MIN, C_MAX))
+
+    @property
+    def p(self):
+        """``softmax(z)``."""
+        return softmax(np.array(self.z))
+
+    @property
+    def jacobian(self):
+        """``J[i, j] = dp_i/dz_j``, from :func:`derivations.softmax_jacobian`."""
+        return softmax_jacobian(np.array(self.z))
+
+    @property
+    def row_sums(self):
+        """``J.sum(axis=1)``: zero up to rounding."""
+        return self.jacobian.sum(axis=1)

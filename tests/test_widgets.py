@@ -1,0 +1,405 @@
+"""The explorers' Python side: inputs, outputs and what is synced to the page.
+
+Expected values come from hand calculations, from formulas written out here
+independently of the package, and from central finite differences in float64.
+"""
+
+import json
+
+import numpy as np
+import pytest
+import traitlets
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derivations import numerical_gradient, relative_error
+from derivations.training import toy_blobs
+from derivations.widgets import DescentExplorer, JacobianExplorer, LogitsExplorer, ToyNetworkExplorer
+
+
+def _softmax_by_hand(v):
+    e = np.exp(v - np.max(v))
+    return e / e.sum()
+
+
+def _loss_by_hand(z, t, T):
+    """-sum t log softmax(z / T), written out with nothing from the package."""
+    zT = np.asarray(z, dtype=np.float64) / T
+    m = zT.max()
+    logp = zT - m - np.log(np.sum(np.exp(zT - m)))
+    return float(-np.sum(t * logp))
+
+
+# ---------------------------------------------------------------- LogitsExplorer
+
+
+def test_logits_hand_values():
+    # z = [0, log 3]: p = [1/4, 3/4]; one-hot on class 1; L = -log(3/4)
+    ex = LogitsExplorer(z=[0.0, np.log(3.0)], target=1)
+    np.testing.assert_allclose(ex.p, [0.25, 0.75], rtol=1e-15)
+    np.testing.assert_allclose(ex.grad, [0.25, -0.25], rtol=1e-15)
+    np.testing.assert_allclose(ex.diag_grad, [0.0, -0.25], rtol=1e-15)
+    assert ex.loss == pytest.approx(np.log(4 / 3), rel=1e-14)
+
+
+def test_diagonal_only_is_the_askers_formula_and_is_wrong():
+    z = np.array([1.5, -0.3, 0.2, 0.9])
+    ex = LogitsExplorer(z=z, target=2)
+    p = _softmax_by_hand(z)
+    t = np.eye(4)[2]
+    # (-t_j / p_j) * p_j (1 - p_j), term by term as the asker wrote it
+    np.testing.assert_allclose(ex.diag_grad, (-t / p) * p * (1 - p), rtol=1e-14, atol=1e-300)
+    assert np.all(ex.diag_grad[t == 0] == 0)  # it never pushes a wrong class
+    true = numerical_gradient(lambda v: _loss_by_hand(v, t, 1.0), z)
+    assert relative_error(ex.grad, true) < 1e-8
+    assert relative_error(ex.diag_grad, true) > 0.1
+
+
+@pytest.mark.parametrize("T", [0.1, 0.37, 1.0, 2.5, 5.0])
+@pytest.mark.parametrize("eps", [0.0, 0.1, 1.0])
+def test_logits_grad_matches_finite_differences_with_temperature_and_smoothing(T, eps):
+    z = np.array([0.7, -1.2, 2.1, 0.05, -0.4])
+    ex = LogitsExplorer(z=z, target=3, temperature=T, label_smoothing=eps)
+    t = (1 - eps) * np.eye(5)[3] + eps / 5
+    np.testing.assert_allclose(ex.t, t, rtol=1e-15)
+    np.testing.assert_allclose(ex.p, _softmax_by_hand(z / T), rtol=1e-13)
+    assert ex.loss == pytest.approx(_loss_by_hand(z, t, T), rel=1e-12)
+    numeric = numerical_gradient(lambda v: _loss_by_hand(v, t, T), z, eps=1e-6)
+    # the gradient is with respect to z, so it carries the 1/T of z / T
+    assert relative_error(ex.grad, numeric) < 1e-7
+    np.testing.assert_allclose(ex.diag_grad, -t * (1 - ex.p) / T, rtol=1e-14)
+
+
+def test_soft_target_that_does_not_sum_to_one():
+    z = np.array([0.3, 1.1, -0.8])
+    t = np.array([0.5, 0.9, 0.0])  # sums to 1.4
+    ex = LogitsExplorer(z=z, target=t, temperature=2.0)
+    assert ex.soft and ex.soft_target == [0.5, 0.9, 0.0]
+    p = _softmax_by_hand(z / 2)
+    np.testing.assert_allclose(ex.grad, (p * 1.4 - t) / 2, rtol=1e-13)
+    numeric = numerical_gradient(lambda v: _loss_by_hand(v, t, 2.0), z)
+    assert relative_error(ex.grad, numeric) < 1e-7
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    z=st.lists(st.floats(-10, 10), min_size=2, max_size=10),
+    T=st.floats(0.1, 5.0),
+    eps=st.floats(0.0, 1.0),
+    data=st.data(),
+)
+def test_logits_properties(z, T, eps, data):
+    C = len(z)
+    target = data.draw(st.integers(0, C - 1))
+    ex = LogitsExplorer(z=z, target=target, temperature=T, label_smoothing=eps)
+    assert ex.p.sum() == pytest.approx(1.0, abs=1e-12)
+    assert ex.t.sum() == pytest.approx(1.0, abs=1e-12)
+    # softmax is unchanged by adding a constant to every logit, so the
+    # gradient has no component along (1, ..., 1)
+    assert abs(ex.grad.sum()) < 1e-12 / T + 1e-15
+    assert ex.loss >= -1e-12
+    assert np.all(ex.diag_grad <= 0)
+
+
+def test_changing_C_keeps_logits_and_clamps_the_target():
+    ex = LogitsExplorer(z=[1.0, 2.0, 3.0], target=2)
+    ex.C = 5
+    assert ex.z == [1.0, 2.0, 3.0, 0.0, 0.0]
+    assert ex.soft_target == [0.0, 0.0, 1.0, 0.0, 0.0]
+    ex.C = 2
+    assert ex.z == [1.0, 2.0] and ex.target == 1 and len(ex.soft_target) == 2
+    ex.z = [0.0] * 4  # a new length through z itself does the same
+    assert ex.C == 4 and len(ex.soft_target) == 4
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"z": [1.0]}, ValueError, "at least 2"),
+        ({"z": np.zeros(11)}, ValueError, "at most 10"),
+        ({"z": [0.0, np.nan]}, ValueError, "finite"),
+        ({"z": [0.0, 10.5]}, ValueError, "at most 10"),
+        ({"z": ["a", "b"]}, TypeError, "real numbers"),
+        ({"z": [[0.0, 1.0]]}, ValueError, "one-dimensional"),
+        ({"target": 3}, ValueError, "0..2"),
+        ({"target": -1}, ValueError, "0..2"),
+        ({"target": True}, ValueError, "soft target"),
+        ({"target": [0.2, 0.8]}, ValueError, "shape (3,)"),
+        ({"target": [0.2, -0.1, 0.9]}, ValueError, "at least 0"),
+        ({"target": [0.2, 1.5, 0.9]}, ValueError, "at most 1"),
+        ({"temperature": 0.0}, ValueError, "temperature"),
+        ({"temperature": -1.0}, ValueError, "temperature"),
+        ({"temperature": float("nan")}, ValueError, "finite"),
+        ({"temperature": "hot"}, TypeError, "real number"),
+        ({"label_smoothing": 1.5}, ValueError, "at most 1"),
+        ({"label_smoothing": -0.1}, ValueError, "at least 0"),
+    ],
+)
+def test_logits_bad_input_raises(kwargs, error, words):
+    args = {"z": [1.0, 2.0, 3.0], "target": 0, **kwargs}
+    with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
+        LogitsExplorer(**args)
+
+
+@pytest.mark.parametrize(
+    "name, value, error",
+    [
+        ("target", 7, ValueError),
+        ("soft_target", [0.5, 0.5], ValueError),
+        ("temperature", 6.0, ValueError),
+        ("label_smoothing", True, TypeError),
+        ("z", [0.0, float("inf"), 1.0], ValueError),
+    ],
+)
+def test_logits_bad_trait_assignment_raises_and_keeps_state(name, value, error):
+    ex = LogitsExplorer(z=[1.0, 2.0, 3.0], target=0)
+    before = ex.synced_state()
+    with pytest.raises(error):
+        setattr(ex, name, value)
+    assert ex.synced_state() == before
+
+
+@pytest.mark.parametrize("bad", [1, 11, True, 2.5])
+def test_logits_bad_C(bad):
+    ex = LogitsExplorer()
+    with pytest.raises((ValueError, TypeError), match="C must"):
+        ex.C = bad
+
+
+def test_logits_synced_state_is_the_pages_input():
+    ex = LogitsExplorer(z=np.array([0.5, -1.0, 2.0]), target=1, temperature=0.5, label_smoothing=0.2)
+    state = ex.synced_state()
+    assert set(state) == {"z", "target", "soft", "soft_target", "temperature", "label_smoothing"}
+    # plain JSON: numpy scalars would not survive the trip to the browser
+    assert json.loads(json.dumps(state)) == state
+    assert state["z"] == [0.5, -1.0, 2.0] and all(type(v) is float for v in state["z"])
+    assert state == {
+        "z": [0.5, -1.0, 2.0], "target": 1, "soft": False, "soft_target": [0.0, 1.0, 0.0],
+        "temperature": 0.5, "label_smoothing": 0.2,
+    }
+    full = ex.get_state()
+    assert "export default" in full["_esm"] and "function softmax" in full["_esm"]
+    assert ".dx-explorer" in full["_css"]
+
+
+def test_logits_accepts_what_the_page_sends():
+    # the page changes C by sending the resized z, target and soft_target
+    # together, as one message, with JSON numbers (ints where the value is whole)
+    ex = LogitsExplorer(z=[1.0, 2.0, 3.0], target=2)
+    ex.set_state({"target": 1, "soft_target": [1, 0], "z": [1, 2]})
+    assert ex.z == [1.0, 2.0] and ex.target == 1 and ex.soft_target == [1.0, 0.0]
+    ex.set_state({"soft": True, "soft_target": [0.25, 0.5]})
+    np.testing.assert_allclose(ex.grad, _softmax_by_hand(np.array([1.0, 2.0])) * 0.75 - [0.25, 0.5])
+    with pytest.raises(ValueError, match="at least 2"):
+        ex.set_state({"z": [1]})
+    assert ex.z == [1.0, 2.0]
+
+
+# -------------------------------------------------------------- JacobianExplorer
+
+
+def test_jacobian_matches_finite_differences_and_rows_sum_to_zero():
+    z = np.array([1.2, -0.4, 0.3, 2.0, -1.5])
+    ex = JacobianExplorer(z=z)
+    numeric = np.stack([numerical_gradient(lambda v, i=i: _softmax_by_hand(v)[i], z) for i in range(5)])
+    assert relative_error(ex.jacobian, numeric) < 1e-8
+    np.testing.assert_allclose(ex.row_sums, 0.0, atol=1e-15)
+    np.testing.assert_allclose(ex.jacobian, ex.jacobian.T, atol=0)
+    p = _softmax_by_hand(z)
+    np.testing.assert_allclose(np.diag(ex.jacobian), p * (1 - p), rtol=1e-13)
+    np.testing.assert_allclose(ex.p, p, rtol=1e-14)
+
+
+def test_jacobian_C_and_bad_input():
+    ex = JacobianExplorer(z=[0.0, 0.0])
+    np.testing.assert_array_equal(ex.jacobian, [[0.25, -0.25], [-0.25, 0.25]])
+    ex.C = 4
+    assert ex.z == [0.0, 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(np.diag(ex.jacobian), 3 / 16)
+    assert set(ex.synced_state()) == {"z"}
+    for bad, error in [([0.0], ValueError), ([0.0, np.inf], ValueError), ([0.0, -11.0], ValueError)]:
+        with pytest.raises(error):
+            ex.z = bad
+    with pytest.raises(ValueError, match="C must"):
+        ex.C = 12
+
+
+# ------------------------------------------------------------ ToyNetworkExplorer
+
+
+def _toy_loss(h, w, t):
+    y = np.asarray(w).T @ np.asarray(h)
+    return _loss_by_hand(y, np.asarray(t), 1.0)
+
+
+@pytest.mark.parametrize("t", [[1.0, 0.0], [0.0, 1.0], [0.3, 0.7], [0.6, 0.9]])
+def test_toy_network_gradients_by_finite_differences(t):
+    h = np.array([0.8, -1.3, 0.4])
+    w = np.array([[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9]])
+    ex = ToyNetworkExplorer(h=h, w=w, t=t)
+    t = np.array(t)
+    num_w = numerical_gradient(lambda v: _toy_loss(h, v, t), w)
+    assert relative_error(ex.grad_w, num_w) < 1e-8
+    num_h = numerical_gradient(lambda v: _toy_loss(v, w, t), h)
+    assert relative_error(ex.dL_dh, num_h) < 1e-8
+    y = w.T @ h
+    num_y = numerical_gradient(lambda v: _loss_by_hand(v, t, 1.0), y)
+    assert relative_error(ex.dL_dy, num_y) < 1e-8
+    o = _softmax_by_hand(y)
+    # L as a function of o alone: -sum t log o
+    num_o = numerical_gradient(lambda v: float(-np.sum(t * np.log(v))), o, eps=1e-8)
+    assert relative_error(ex.dL_do, num_o) < 1e-6
+    assert ex.loss == pytest.approx(_toy_loss(h, w, t), rel=1e-13)
+
+
+def test_toy_network_two_paths_to_w21():
+    h = np.array([0.8, -1.3, 0.4])
+    w = np.array([[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9]])
+    t = np.array([0.3, 0.7])
+    ex = ToyNetworkExplorer(h=h, w=w, t=t)
+    o = _softmax_by_hand(w.T @ h)
+    path1, path2 = ex.paths_w21
+    # by hand: (-t1/o1) o1 (1 - o1) h2 and (-t2/o2)(-o2 o1) h2
+    assert path1 == pytest.approx(-t[0] * (1 - o[0]) * h[1], rel=1e-13)
+    assert path2 == pytest.approx(t[1] * o[0] * h[1], rel=1e-13)
+    closed = h[1] * (o[0] * (t[0] + t[1]) - t[0])
+    assert path1 + path2 == pytest.approx(closed, rel=1e-12)
+    assert ex.grad_w[1, 0] == pytest.approx(closed, rel=1e-12)
+    # the diagonal-only derivation keeps the first path alone
+    assert ex.diag_grad_w[1, 0] == pytest.approx(path1, rel=1e-13)
+    np.testing.assert_allclose(ex.diag_grad_w, -np.outer(h, t * (1 - o)), rtol=1e-13)
+    # what each y -> o edge carries back, summed over o, is dL/dy
+    np.testing.assert_allclose(ex.edge_messages.sum(axis=0), ex.dL_dy, rtol=1e-12, atol=1e-15)
+
+
+def test_toy_network_synced_state_and_bad_input():
+    ex = ToyNetworkExplorer()
+    state = ex.synced_state()
+    assert set(state) == {"h", "w", "t"}
+    assert json.loads(json.dumps(state)) == state
+    assert np.array(state["w"]).shape == (3, 2)
+    for name, bad, error in [
+        ("h", [1.0, 2.0], ValueError),
+        ("h", [1.0, 2.0, 6.0], ValueError),
+        ("w", np.zeros((2, 3)), ValueError),
+        ("w", [[0.0, 0.0], [0.0, np.nan], [0.0, 0.0]], ValueError),
+        ("t", [-0.1, 1.0], ValueError),
+        ("t", [0.5, 1.2], ValueError),
+        ("t", [True, False], TypeError),
+    ]:
+        with pytest.raises(error):
+            setattr(ex, name, bad)
+    assert ex.synced_state() == state
+
+
+# ---------------------------------------------------------------- DescentExplorer
+
+
+def _mean_ce(W, b, X, y):
+    z = X @ W.T + b
+    m = z.max(axis=1, keepdims=True)
+    logp = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return float(-np.mean(logp[np.arange(len(y)), y]))
+
+
+def test_descent_uses_toy_blobs_and_starts_uniform():
+    ex = DescentExplorer()
+    X, y = toy_blobs()
+    np.testing.assert_array_equal(ex.X, X)
+    np.testing.assert_array_equal(ex.y, y)
+    assert ex.C == 3 and ex.steps == 0
+    assert ex.loss == pytest.approx(np.log(3), rel=1e-14)  # W = 0, b = 0
+    assert ex.loss_history == [pytest.approx(np.log(3), rel=1e-14)]
+
+
+def test_descent_gradients_by_finite_differences():
+    ex = DescentExplorer(lr=0.3)
+    ex.step(3)  # away from the symmetric start
+    X, y = np.array(ex.X), np.array(ex.y)
+    W, b = np.array(ex.W), np.array(ex.b)
+    dW, db = ex.gradients()
+    assert relative_error(dW, numerical_gradient(lambda v: _mean_ce(v, b, X, y), W)) < 1e-7
+    assert relative_error(db, numerical_gradient(lambda v: _mean_ce(W, v, X, y), b)) < 1e-7
+
+
+def test_descent_step_is_one_gradient_step():
+    ex = DescentExplorer(lr=0.7)
+    ex.step(2)
+    X, y = np.array(ex.X), np.array(ex.y)
+    W, b = np.array(ex.W), np.array(ex.b)
+    gW = numerical_gradient(lambda v: _mean_ce(v, b, X, y), W)
+    gb = numerical_gradient(lambda v: _mean_ce(W, v, X, y), b)
+    ex.step()
+    assert relative_error(ex.W, W - 0.7 * gW) < 1e-8
+    assert relative_error(ex.b, b - 0.7 * gb) < 1e-8
+    assert ex.steps == 3
+    assert len(ex.loss_history) == 4
+    assert ex.loss_history[-1] == pytest.approx(_mean_ce(np.array(ex.W), np.array(ex.b), X, y), rel=1e-13)
+
+
+def test_descent_steps_reduce_the_loss():
+    # the Hessian of the mean cross-entropy in (W, b) is at most
+    # (1/2) lambda_max(A^T A / N) with A = [X, 1], because that of softmax
+    # cross-entropy in z is diag(p) - p p^T <= I / 2; a step of at most
+    # 1 / (that bound) must lower the loss every time (smooth, convex)
+    ex = DescentExplorer()
+    A = np.hstack([np.array(ex.X), np.ones((len(ex.X), 1))])
+    smooth = 0.5 * np.linalg.eigvalsh(A.T @ A / len(A)).max()
+    ex.lr = min(5.0, 1.0 / smooth)
+    ex.step(50)
+    history = np.array(ex.loss_history)
+    assert np.all(np.diff(history) < 0)
+    assert history[-1] < 0.5 * history[0]
+    assert ex.accuracy > 0.8
+
+
+def test_descent_reset_and_synced_state():
+    ex = DescentExplorer()
+    ex.step(4)
+    state = ex.synced_state()
+    assert set(state) == {"X", "y", "W", "b", "lr", "steps", "loss_history"}
+    assert json.loads(json.dumps(state)) == state
+    ex.reset()
+    assert ex.W == [[0.0, 0.0]] * 3 and ex.b == [0.0] * 3 and ex.steps == 0
+    assert ex.loss_history == [pytest.approx(np.log(3), rel=1e-14)]
+
+
+def test_descent_accepts_what_the_page_sends():
+    # after stepping in the browser the page sends W, b, steps and the curve
+    ex = DescentExplorer()
+    ex.set_state({"W": [[1, 0], [0, 1], [-1, -1]], "b": [0, 0.5, 0], "steps": 7, "loss_history": [1.1, 0.9]})
+    assert ex.W == [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]] and ex.b == [0.0, 0.5, 0.0]
+    assert ex.loss == pytest.approx(_mean_ce(np.array(ex.W), np.array(ex.b), np.array(ex.X), np.array(ex.y)))
+    with pytest.raises(ValueError, match="shape"):
+        ex.set_state({"W": [[1, 0], [0, 1]]})
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"X": np.zeros((4, 3)), "y": np.array([0, 1, 0, 1])}, ValueError, r"shape \(N, 2\)"),
+        ({"X": np.zeros((4, 2)), "y": np.array([0, 1, 0])}, ValueError, "one label per row"),
+        ({"X": np.zeros((4, 2)), "y": np.array([0, 0, 0, 0])}, ValueError, "2 to 8 classes"),
+        ({"X": np.zeros((4, 2)), "y": np.array([0, 1, -1, 1])}, ValueError, "non-negative"),
+        ({"X": np.zeros((4, 2)), "y": np.array([0.0, 1.0, 0.0, 1.0])}, TypeError, "integer class labels"),
+        ({"X": np.full((2, 2), np.nan), "y": np.array([0, 1])}, ValueError, "finite"),
+        ({"X": np.zeros((1001, 2)), "y": np.arange(1001) % 2}, ValueError, "1000"),
+        ({"X": np.zeros((4, 2))}, ValueError, "both X and y"),
+        ({"lr": 0.0}, ValueError, "lr"),
+        ({"lr": 9.0}, ValueError, "lr"),
+    ],
+)
+def test_descent_bad_input_raises(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        DescentExplorer(**kwargs)
+
+
+def test_descent_data_are_fixed_and_step_count_checked():
+    ex = DescentExplorer()
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        ex.X = [[0.0, 0.0]]
+    for bad in [0, -2, 1.5, True]:
+        with pytest.raises(ValueError, match="positive integer"):
+            ex.step(bad)
+    with pytest.raises(ValueError, match="negative"):
+        ex.steps = -1
