@@ -1,4 +1,4 @@
-"""The softmax Jacobian written out: with loops, as ``diag(p) - p p^T``, batched.
+"""The softmax Jacobian written out: loops, ``diag(p) - p p^T``, batched.
 
 These are the teaching versions from :ref:`loss-independent-backward`. They
 take the *probabilities* ``p = softmax(z)``, because the Jacobian is a
@@ -10,7 +10,13 @@ measured against it.
 
 import numpy as np
 
-from ._validate import as_float_like, as_logits, check_finite, check_row_max, class_axis
+from ._validate import (
+    as_float_like,
+    as_logits,
+    check_finite,
+    check_row_max,
+    class_axis,
+)
 
 # How far a row of p may sum from 1 and still count as a probability vector:
 # loose enough for softmax's own rounding over tens of thousands of classes,
@@ -19,16 +25,19 @@ _ROW_SUM_TOL = {np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-6}
 
 
 def _as_probabilities(p, ndim, name="p"):
-    """Return ``p`` as a float array of ``ndim`` dimensions holding softmax rows.
+    """Return ``p`` as a float array of ``ndim`` dimensions of softmax rows.
 
     Every entry must be finite and non-negative, and every row (last axis)
     must sum to 1, or be all zeros: that is what :func:`derivations.softmax`
-    returns for a row whose logits are all -inf (masked), and its Jacobian is 0.
+    returns for a row whose logits are all -inf (masked), and its Jacobian
+    is 0.
     """
     p = as_logits(p, name)
     if p.ndim != ndim:
         want = "(C,)" if ndim == 1 else "(N, C)"
-        raise ValueError(f"{name} must have shape {want}, got shape {p.shape}")
+        raise ValueError(
+            f"{name} must have shape {want}, got shape {p.shape}"
+        )
     class_axis(p, -1, name)
     check_finite(p, name)
     if (p < 0).any():
@@ -40,7 +49,8 @@ def _as_probabilities(p, ndim, name="p"):
     bad = (np.abs(s - 1) > _ROW_SUM_TOL[p.dtype]) & (s != 0)
     if bad.any():
         raise ValueError(
-            f"{name} must hold probabilities whose rows sum to 1; a row sums to "
+            f"{name} must hold probabilities whose rows sum to 1; "
+            "a row sums to "
             f"{float(s[bad].flat[0]):.6g} (pass softmax(z), not the logits z)"
         )
     return p
@@ -182,7 +192,9 @@ def jvp_batched(P, dP):
     P = _as_probabilities(P, ndim=2, name="P")
     dP = as_float_like(dP, P.dtype, "dP")
     if dP.shape != P.shape:
-        raise ValueError(f"P and dP must have the same shape, got {P.shape} and {dP.shape}")
+        raise ValueError(
+            f"P and dP must have the same shape, got {P.shape} and {dP.shape}"
+        )
     check_finite(dP, "dP")
     return np.einsum("nij,ni->nj", jacobian_batched(P), dP)
 
@@ -190,12 +202,12 @@ def jvp_batched(P, dP):
 def elementwise_delta(z):
     """The elementwise softmax "derivative" from the Stack Overflow question.
 
-    ``1 / (2 + e/o + o/e)`` with ``e = exp(z_i)`` and ``o = sum_j exp(z_j) - e``,
-    the sum of the *other* exponentials. Since ``e/o = p/(1-p)``, this is
-    ``p (1-p)``: exactly the diagonal of the Jacobian, and nothing of its
-    off-diagonal ``-p_i p_j``. Multiplying an upstream gradient by it
-    elementwise is the wrong backward pass shown in
-    :ref:`loss-independent-backward`.
+    ``1 / (2 + e/o + o/e)`` with ``e = exp(z_i)`` and
+    ``o = sum_j exp(z_j) - e``, the sum of the *other* exponentials.
+    Since ``e/o = p/(1-p)``, this is ``p (1-p)``: exactly the diagonal of
+    the Jacobian, and nothing of its off-diagonal ``-p_i p_j``. Multiplying
+    an upstream gradient by it elementwise is the wrong backward pass shown
+    in :ref:`loss-independent-backward`.
 
     Here ``z`` is shifted by its row maximum first (the ratios do not change)
     so that ``exp`` cannot overflow. Where ``e`` or ``o`` is 0 (a masked
@@ -222,11 +234,12 @@ def elementwise_delta(z):
     class_axis(z, -1)
     m = np.max(z, axis=-1, keepdims=True)
     check_row_max(m)
-    m = np.where(np.isneginf(m), 0, m).astype(z.dtype)  # fully masked row: no shift
+    # a fully masked row (maximum -inf) is not shifted: -inf - -inf is NaN
+    m = np.where(np.isneginf(m), 0, m).astype(z.dtype)
     e = np.exp(z - m)
     o = e.sum(axis=-1, keepdims=True) - e
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = 1 / (2 + e / o + o / e)
-    # p = 0 (e = 0) or p = 1 (o = 0): p (1 - p) = 0, where the formula divides by 0
+    # p = 0 (e = 0) or p = 1 (o = 0): the formula divides by 0; p (1 - p) = 0
     delta[(e == 0) | (o == 0)] = 0
     return delta

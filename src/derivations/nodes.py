@@ -27,7 +27,10 @@ def _batch(x, name):
     """``x`` as a float (N, C) array with at least one class, or raise."""
     x = as_logits(x, name)
     if x.ndim != 2:
-        raise ValueError(f"{name} must have shape (N, C), one example per row; got shape {x.shape}")
+        raise ValueError(
+            f"{name} must have shape (N, C), one example per row; "
+            f"got shape {x.shape}"
+        )
     if x.shape[1] == 0:
         raise ValueError(f"{name} has zero classes; it needs at least one")
     return x
@@ -37,27 +40,37 @@ def _targets(t, like, *, non_negative):
     """``t`` as ``like``'s float type and shape, finite, or raise."""
     t = as_float_like(t, like.dtype, "t")
     if t.shape != like.shape:
-        raise ValueError(f"t must have the shape {like.shape} of the predictions, got {t.shape}")
+        raise ValueError(
+            f"t must have the shape {like.shape} of the predictions, "
+            f"got {t.shape}"
+        )
     check_finite(t, "t")
     if non_negative and (t < 0).any():
-        raise ValueError("t must be non-negative: cross-entropy weights log-probabilities by t")
+        raise ValueError(
+            "t must be non-negative: cross-entropy weights "
+            "log-probabilities by t"
+        )
     return t
 
 
 def _upstream(dL):
     """The scalar gradient arriving at a loss node's output, or raise."""
-    if isinstance(dL, bool) or not isinstance(dL, (int, float, np.integer, np.floating)):
-        raise TypeError(f"dL must be a real number (the gradient at the loss), got {type(dL).__name__}")
+    real = (int, float, np.integer, np.floating)
+    if isinstance(dL, bool) or not isinstance(dL, real):
+        raise TypeError(
+            "dL must be a real number (the gradient at the loss), "
+            f"got {type(dL).__name__}"
+        )
     if not np.isfinite(dL):
         raise ValueError(f"dL must be finite, got {dL}")
     return float(dL)
 
 
-# --- losses on probabilities ---------------------------------------------------------
+# --- losses on probabilities ------------------------------------------------
 
 
 def mse_loss(p, t):
-    """Squared error between probabilities and targets, averaged over the batch.
+    """Squared error between probabilities and targets, mean over the batch.
 
     ``L = (1/N) sum_n sum_c (p[n, c] - t[n, c])^2``. A loss that knows
     nothing about softmax: it is one of the two losses stacked on the same
@@ -76,7 +89,8 @@ def mse_loss(p, t):
 
     Examples
     --------
-    >>> mse_loss(np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]]))    # 1/16 + 1/16
+    >>> p = np.array([[0.25, 0.75]])
+    >>> mse_loss(p, np.array([[0.0, 1.0]]))     # 1/16 + 1/16
     0.125
     """
     p = _batch(p, "p")
@@ -86,7 +100,7 @@ def mse_loss(p, t):
 
 
 def mse_loss_grad(p, t):
-    """Gradient of :func:`mse_loss` with respect to ``p``: ``dp = 2 (p - t) / N``.
+    """Gradient of :func:`mse_loss` with respect to ``p``: ``2 (p - t) / N``.
 
     Derived in :ref:`loss-independent-backward`.
 
@@ -123,13 +137,17 @@ def prob_cross_entropy(p, t):
 
     Examples
     --------
-    >>> prob_cross_entropy(np.array([[0.5, 0.5], [0.25, 0.75]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> p = np.array([[0.5, 0.5], [0.25, 0.75]])
+    >>> prob_cross_entropy(p, np.eye(2))    # (log 2 + log 4/3) / 2
     0.490414...
     """
     p = _batch(p, "p")
     check_finite(p, "p")
     if (p < 0).any():
-        raise ValueError("p has negative entries; cross-entropy needs probabilities (pass softmax(z))")
+        raise ValueError(
+            "p has negative entries; cross-entropy needs probabilities "
+            "(pass softmax(z))"
+        )
     t = _targets(t, p, non_negative=True)
     with np.errstate(divide="ignore"):
         logp = np.log(p)
@@ -137,7 +155,7 @@ def prob_cross_entropy(p, t):
 
 
 def prob_cross_entropy_grad(p, t):
-    """Gradient of :func:`prob_cross_entropy` with respect to ``p``: ``-t / (N p)``.
+    """Gradient of :func:`prob_cross_entropy` in ``p``: ``-t / (N p)``.
 
     This is what a cross-entropy node sends down to a *separate* softmax
     node. It is infinite where ``p = 0`` and ``t > 0``, and in float32 it
@@ -150,32 +168,37 @@ def prob_cross_entropy_grad(p, t):
 
     Examples
     --------
-    >>> prob_cross_entropy_grad(np.array([[0.5, 0.5], [0.25, 0.75]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> p = np.array([[0.5, 0.5], [0.25, 0.75]])
+    >>> prob_cross_entropy_grad(p, np.eye(2))
     array([[-1.        ,  0.        ],
            [ 0.        , -0.66666667]])
     """
     p = _batch(p, "p")
     check_finite(p, "p")
     if (p < 0).any():
-        raise ValueError("p has negative entries; cross-entropy needs probabilities (pass softmax(z))")
+        raise ValueError(
+            "p has negative entries; cross-entropy needs probabilities "
+            "(pass softmax(z))"
+        )
     t = _targets(t, p, non_negative=True)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dp = np.where(t != 0, -t / p, 0) / p.shape[0]
     if not np.isfinite(dp).all():
         n, c = np.argwhere(~np.isfinite(dp))[0]
         raise ValueError(
-            f"the gradient -t/p is infinite at row {n}, class {c} (p = {p[n, c]:.3g}, "
-            f"t = {t[n, c]:.3g}, {p.dtype}): the probability underflowed. Differentiate "
-            "from the logits instead (softmax_cross_entropy_backward or cross_entropy_grad)."
+            f"the gradient -t/p is infinite at row {n}, class {c} "
+            f"(p = {p[n, c]:.3g}, t = {t[n, c]:.3g}, {p.dtype}): the "
+            "probability underflowed. Differentiate from the logits instead "
+            "(softmax_cross_entropy_backward or cross_entropy_grad)."
         )
     return dp.astype(p.dtype, copy=False)
 
 
-# --- the fused node ------------------------------------------------------------------
+# --- the fused node ---------------------------------------------------------
 
 
 def softmax_cross_entropy(z, t):
-    """Forward pass of the fused node: mean cross-entropy of softmax(z), from logits.
+    """Forward pass of the fused node: mean cross-entropy from the logits.
 
     ``L = -(1/N) sum_n sum_c t[n, c] log softmax(z[n])_c``, with the
     log-probabilities computed by log-sum-exp, so no probability is ever
@@ -196,7 +219,8 @@ def softmax_cross_entropy(z, t):
 
     Examples
     --------
-    >>> softmax_cross_entropy(np.array([[0.0, 0.0], [0.0, np.log(3.0)]]), np.eye(2))
+    >>> z = np.array([[0.0, 0.0], [0.0, np.log(3.0)]])
+    >>> softmax_cross_entropy(z, np.eye(2))
     0.490414...
     """
     z = _batch(z, "z")
@@ -207,7 +231,7 @@ def softmax_cross_entropy(z, t):
 
 
 def softmax_cross_entropy_backward(z, t, dL=1.0):
-    """Backward pass of the fused node: gradients for the logits and the targets.
+    """Backward pass of the fused node: gradients for logits and targets.
 
     Returns ``(dz, dt)`` for ``L = softmax_cross_entropy(z, t)``, each
     multiplied by the upstream gradient ``dL``:
@@ -237,7 +261,8 @@ def softmax_cross_entropy_backward(z, t, dL=1.0):
 
     Examples
     --------
-    >>> dz, dt = softmax_cross_entropy_backward(np.array([[0.0, np.log(3.0)]]), np.array([[1.0, 0.0]]))
+    >>> z = np.array([[0.0, np.log(3.0)]])
+    >>> dz, dt = softmax_cross_entropy_backward(z, np.array([[1.0, 0.0]]))
     >>> dz                                  # p - t with p = (1/4, 3/4)
     array([[-0.75,  0.75]])
     >>> dt                                  # -log p = (log 4, log 4/3)
@@ -249,17 +274,17 @@ def softmax_cross_entropy_backward(z, t, dL=1.0):
     N = z.shape[0]
     logp = log_softmax(z, axis=-1)
     p = np.exp(logp)
-    # d/dz of -sum_c t_c log p_c is p * sum(t) - t; the Jacobian has already cancelled
+    # d/dz of -sum_c t_c log p_c is p * sum(t) - t: the Jacobian has cancelled
     dz = dL * (p * t.sum(axis=1, keepdims=True) - t) / N
     dt = dL * -logp / N
     return dz, dt
 
 
-# --- the separate softmax node: the bug and its repair ----------------------------------
+# --- the separate softmax node: the bug and its repair ----------------------
 
 
 def buggy_softmax_node_backward(p, dp):
-    """WRONG, on purpose: the separate softmax node's backward from the homework question.
+    """WRONG, on purpose: the homework asker's separate softmax node backward.
 
     Reproduces ``g = p * (eye(p.shape[0]) - p)`` followed by ``dp * g``.
     Two mistakes: ``eye`` gets the *batch* size N where the class count C
@@ -280,7 +305,7 @@ def buggy_softmax_node_backward(p, dp):
 
     Examples
     --------
-    >>> P = np.array([[0.5, 0.5]])                     # N = 1: silently diagonal-only
+    >>> P = np.array([[0.5, 0.5]])         # N = 1: silently diagonal-only
     >>> buggy_softmax_node_backward(P, np.array([[1.0, 0.0]]))
     array([[0.25, 0.  ]])
     >>> fixed_softmax_node_backward(P, np.array([[1.0, 0.0]]))
@@ -289,8 +314,10 @@ def buggy_softmax_node_backward(p, dp):
     p = _batch(p, "p")
     dp = as_float_like(dp, p.dtype, "dp")
     if dp.shape != p.shape:
-        raise ValueError(f"p and dp must have the same shape, got {p.shape} and {dp.shape}")
-    # the bug, kept verbatim in spirit: eye of the batch size, elementwise product
+        raise ValueError(
+            f"p and dp must have the same shape, got {p.shape} and {dp.shape}"
+        )
+    # the bug, kept on purpose: eye of the batch size, elementwise product
     g = p * (np.eye(p.shape[0], dtype=p.dtype) - p)
     return dp * g
 
@@ -320,13 +347,16 @@ def fixed_softmax_node_backward(p, dp):
 
     Examples
     --------
-    >>> fixed_softmax_node_backward(np.array([[0.25, 0.75]]), np.array([[-4.0, 0.0]]))
+    >>> P = np.array([[0.25, 0.75]])
+    >>> fixed_softmax_node_backward(P, np.array([[-4.0, 0.0]]))
     array([[-0.75,  0.75]])
     """
     p = _as_probabilities(p, ndim=2)
     dp = as_float_like(dp, p.dtype, "dp")
     if dp.shape != p.shape:
-        raise ValueError(f"p and dp must have the same shape, got {p.shape} and {dp.shape}")
+        raise ValueError(
+            f"p and dp must have the same shape, got {p.shape} and {dp.shape}"
+        )
     check_finite(dp, "dp")
     # the only coupling between classes is each row's <p, dp>
     dot = np.sum(p * dp, axis=1, keepdims=True)
@@ -334,7 +364,7 @@ def fixed_softmax_node_backward(p, dp):
 
 
 def softmax_then_cross_entropy_grad(z, t):
-    """``dL/dz`` for mean cross-entropy along the separate path: softmax node, then loss node.
+    """``dL/dz`` of mean cross-entropy the separate way: softmax, then loss.
 
     Computes ``p = softmax(z)``, sends ``dp = -t / (N p)`` down from
     :func:`prob_cross_entropy_grad`, and pulls it through
@@ -347,7 +377,8 @@ def softmax_then_cross_entropy_grad(z, t):
 
     Examples
     --------
-    >>> softmax_then_cross_entropy_grad(np.array([[0.0, np.log(3.0)]]), np.array([[1.0, 0.0]]))
+    >>> z = np.array([[0.0, np.log(3.0)]])
+    >>> softmax_then_cross_entropy_grad(z, np.array([[1.0, 0.0]]))
     array([[-0.75,  0.75]])
     """
     z = _batch(z, "z")
