@@ -1,0 +1,636 @@
+"""The exercise self-checks: right answers pass, every catalogued mistake is named.
+
+The correct implementations below are written independently of the package
+and of each other (loops, einsum, in place, float32 inside, log-sum-exp,
+lists), and some compute the gradient by central finite differences of the
+loss, so that the checker's reference values are themselves checked
+against an oracle that shares no code with them.
+"""
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from derivations import mistakes
+from derivations.checks import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
+
+SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
+
+
+# ---------------------------------------------------------------------------
+# Correct implementations, several per exercise, written differently.
+# ---------------------------------------------------------------------------
+
+
+def softmax_vectorised(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_loops(z):
+    out = []
+    for row in np.asarray(z, dtype=float).tolist():
+        m = max(row)
+        e = [math.exp(v - m) for v in row]
+        s = sum(e)
+        out.append([v / s for v in e])
+    return out  # a list of lists
+
+
+def softmax_in_place_float32(z):
+    z = np.array(z, dtype=np.float32)
+    z -= z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= np.einsum("nc->n", z)[:, None]
+    return z
+
+
+def softmax_via_logsumexp(z):
+    m = np.max(z, axis=1, keepdims=True)
+    lse = m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True))
+    return np.exp(z - lse)
+
+
+def jacobian_formula(z):
+    p = softmax_vectorised(np.asarray(z)[None, :])[0]
+    return np.diag(p) - np.outer(p, p)
+
+
+def jacobian_loops(z):
+    p = softmax_loops(np.asarray(z)[None, :])[0]
+    C = len(p)
+    return [[p[i] * ((1.0 if i == j else 0.0) - p[j]) for j in range(C)] for i in range(C)]
+
+
+def jacobian_einsum_float32(z):
+    p = softmax_in_place_float32(np.asarray(z)[None, :])[0]
+    return np.einsum("i,ij->ij", p, np.eye(len(p), dtype=np.float32)) - np.einsum("i,j->ij", p, p)
+
+
+def log_softmax_lse(z):
+    m = z.max(axis=-1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+
+
+def log_softmax_loops(z):
+    rows = []
+    for row in np.asarray(z, dtype=float):
+        m = max(row)
+        lse = m + math.log(sum(math.exp(v - m) for v in row))
+        rows.append([v - lse for v in row])
+    return np.array(rows)
+
+
+def log_softmax_in_place_float32(z):
+    z = np.array(z, dtype=np.float32)
+    z -= z.max(axis=1, keepdims=True)
+    z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return z
+
+
+def backward_vjp(p, dp):
+    return p * (dp - np.sum(p * dp, axis=-1, keepdims=True))
+
+
+def backward_explicit_jacobian(p, dp):
+    out = np.empty_like(p, dtype=np.float64)
+    for n in range(p.shape[0]):
+        J = np.diag(p[n]) - np.outer(p[n], p[n])
+        out[n] = J.T @ dp[n]
+    return out
+
+
+def backward_einsum_float32(p, dp):
+    p, dp = np.float32(p), np.float32(dp)
+    J = np.einsum("ni,ij->nij", p, np.eye(p.shape[1], dtype=np.float32)) - np.einsum("ni,nj->nij", p, p)
+    return np.einsum("nij,ni->nj", J, dp)
+
+
+def ce_grad_fused(z, t):
+    p = softmax_vectorised(z)
+    return (p * t.sum(axis=1, keepdims=True) - t) / z.shape[0]
+
+
+def ce_grad_loops(z, t):
+    N, C = z.shape
+    p = softmax_loops(z)
+    return [[(p[n][c] * sum(t[n]) - t[n][c]) / N for c in range(C)] for n in range(N)]
+
+
+def ce_grad_in_place_float32(z, t):
+    g = softmax_in_place_float32(z)
+    g *= np.float32(t).sum(axis=1, keepdims=True)
+    g -= np.float32(t)
+    g /= len(g)
+    return g
+
+
+def ce_grad_finite_differences(z, t):
+    """The gradient by central differences of the loss: an oracle sharing no formula."""
+    z = np.asarray(z, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
+
+    def loss(v):
+        m = v.max(axis=1, keepdims=True)
+        logp = v - m - np.log(np.exp(v - m).sum(axis=1, keepdims=True))
+        return -np.sum(t * logp) / v.shape[0]
+
+    return central_difference_loop(loss, z, 1e-5)
+
+
+def ce_lse(z, t):
+    m = z.max(axis=1)
+    lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+    return np.mean(t.sum(axis=1) * lse - (t * z).sum(axis=1))
+
+
+def ce_loops(z, t):
+    logp = log_softmax_loops(z)
+    total = 0.0
+    for n in range(len(logp)):
+        total -= sum(float(t[n][c]) * logp[n][c] for c in range(len(logp[n])))
+    return total / len(logp)
+
+
+def ce_einsum_float32(z, t):
+    logp = log_softmax_in_place_float32(z)
+    return -np.einsum("nc,nc->", np.float32(t), logp) / np.float32(len(z))
+
+
+def toy_outer(h, W, t):
+    y = W.T @ h
+    p = softmax_vectorised(y[None, :])[0]
+    return np.outer(h, p * t.sum() - t)
+
+
+def toy_both_paths(h, W, t):
+    """dE/dw_ij = h_i sum_k dE/dy_k-path: each output k reached through y_j, summed."""
+    y = W.T @ h
+    p = softmax_loops(y[None, :])[0]
+    D, C = W.shape
+    g = np.zeros((D, C))
+    for i in range(D):
+        for j in range(C):
+            # sum over the outputs k: -t_k (delta_kj - p_j), the log-derivative of p_k
+            g[i, j] = h[i] * sum(-t[k] * ((1.0 if k == j else 0.0) - p[j]) for k in range(C))
+    return g
+
+
+def toy_einsum_float32(h, W, t):
+    h, W, t = np.float32(h), np.float32(W), np.float32(t)
+    p = softmax_in_place_float32((W.T @ h)[None, :])[0]
+    return np.einsum("i,j->ij", h, p * t.sum() - t)
+
+
+def linear_vectorised(X, W, b, t):
+    dz = ce_grad_fused(X @ W.T + b, t)
+    return dz.T @ X, dz.sum(axis=0)
+
+
+def linear_loops(X, W, b, t):
+    N = X.shape[0]
+    dW, db = np.zeros_like(W, dtype=np.float64), np.zeros(W.shape[0])
+    for n in range(N):
+        z = W @ X[n] + b
+        p = softmax_loops(z[None, :])[0]
+        dz = (np.array(p) * t[n].sum() - t[n]) / N
+        dW += np.outer(dz, X[n])
+        db += dz
+    return [dW, db]  # a list, not a tuple
+
+
+def linear_einsum_float32(X, W, b, t):
+    X, W, b, t = (np.float32(a) for a in (X, W, b, t))
+    dz = ce_grad_in_place_float32(np.einsum("nd,cd->nc", X, W) + b, t)
+    return np.einsum("nc,nd->cd", dz, X), np.einsum("nc->c", dz)
+
+
+def mean_ce(z, t):
+    m = z.max(axis=1, keepdims=True)
+    return -np.sum(t * (z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True)))) / z.shape[0]
+
+
+def linear_finite_differences(X, W, b, t):
+    X, W, b, t = (np.asarray(a, dtype=np.float64) for a in (X, W, b, t))
+    dW = central_difference_loop(lambda V: mean_ce(X @ V.T + b, t), W, 1e-5)
+    db = central_difference_loop(lambda v: mean_ce(X @ W.T + v, t), b, 1e-5)
+    return dW, db
+
+
+def hidden_vectorised(X, W1, b1, W2, b2, t):
+    a = np.tanh(X @ W1.T + b1)
+    dz = ce_grad_fused(a @ W2.T + b2, t)
+    du = dz @ W2 * (1 - a * a)
+    return du.T @ X, du.sum(0), dz.T @ a, dz.sum(0)
+
+
+def hidden_float32(X, W1, b1, W2, b2, t):
+    X, W1, b1, W2, b2, t = (np.float32(v) for v in (X, W1, b1, W2, b2, t))
+    u = np.einsum("nd,hd->nh", X, W1) + b1
+    a = np.tanh(u)
+    dz = ce_grad_in_place_float32(np.einsum("nh,ch->nc", a, W2) + b2, t)
+    du = np.einsum("nc,ch->nh", dz, W2) / np.cosh(u) ** 2  # tanh' = sech^2
+    return np.einsum("nh,nd->hd", du, X), du.sum(0), np.einsum("nc,nh->ch", dz, a), dz.sum(0)
+
+
+def hidden_finite_differences(X, W1, b1, W2, b2, t):
+    X, W1, b1, W2, b2, t = (np.asarray(v, dtype=np.float64) for v in (X, W1, b1, W2, b2, t))
+    params = [W1, b1, W2, b2]
+
+    def loss_of(k):
+        def loss(v):
+            ps = list(params)
+            ps[k] = v
+            a = np.tanh(X @ ps[0].T + ps[1])
+            return mean_ce(a @ ps[2].T + ps[3], t)
+
+        return loss
+
+    return tuple(central_difference_loop(loss_of(k), params[k], 1e-5) for k in range(4))
+
+
+def central_difference_loop(f, x, eps):
+    x = np.array(x, dtype=np.float64)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        keep = x[i]
+        x[i] = keep + eps
+        up = f(x)
+        x[i] = keep - eps
+        down = f(x)
+        x[i] = keep
+        g[i] = (up - down) / (2 * eps)
+    return g
+
+
+def central_difference_basis(f, x, eps):
+    x = np.asarray(x, dtype=np.float64)
+    basis = np.eye(x.size).reshape((x.size,) + x.shape)
+    return np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in basis]).reshape(x.shape)
+
+
+def central_difference_list(f, x, eps):
+    x = np.asarray(x, dtype=np.float64)
+    flat = x.ravel().tolist()
+    out = []
+    for i in range(len(flat)):
+        up, down = list(flat), list(flat)
+        up[i] += eps
+        down[i] -= eps
+        out.append((f(np.reshape(up, x.shape)) - f(np.reshape(down, x.shape))) / (2 * eps))
+    return np.reshape(out, x.shape).tolist()  # lists of Python floats, i.e. float64
+
+
+def smoothing_formula(labels, C, eps):
+    return (1 - eps) * np.eye(C)[labels] + eps / C
+
+
+def smoothing_loops(labels, C, eps):
+    return [[eps / C + (1 - eps if c == y else 0.0) for c in range(C)] for y in labels]
+
+
+def smoothing_in_place(labels, C, eps):
+    t = np.full((len(labels), C), eps / C)
+    t[np.arange(len(labels)), labels] += 1 - eps
+    return t
+
+
+def lse_online(z, chunk):
+    N, C = z.shape
+    m = np.full(N, -np.inf)
+    s = np.zeros(N)
+    for start in range(0, C, chunk):
+        block = np.asarray(z[:, start : start + chunk], dtype=np.float64)
+        m_new = np.maximum(m, block.max(axis=1))
+        s = s * np.exp(m - m_new) + np.exp(block - m_new[:, None]).sum(axis=1)
+        m = m_new
+    return m + np.log(s)
+
+
+def lse_row_loops(z, chunk):
+    out = []
+    for row in np.asarray(z, dtype=float).tolist():
+        m, s = -math.inf, 0.0
+        for start in range(0, len(row), chunk):
+            block = row[start : start + chunk]
+            m_new = max(m, max(block))
+            s = s * math.exp(m - m_new) + sum(math.exp(v - m_new) for v in block)
+            m = m_new
+        out.append(m + math.log(s))
+    return out
+
+
+def lse_padded_float32(z, chunk):
+    """Pads to a whole number of blocks with -inf, which adds exp(-inf) = 0."""
+    z = np.asarray(z, dtype=np.float32)
+    N, C = z.shape
+    pad = (-C) % chunk
+    zp = np.concatenate([z, np.full((N, pad), -np.inf, dtype=np.float32)], axis=1)
+    blocks = zp.reshape(N, -1, chunk)
+    m = np.full(N, -np.inf, dtype=np.float32)
+    s = np.zeros(N, dtype=np.float32)
+    for k in range(blocks.shape[1]):
+        m_new = np.maximum(m, blocks[:, k].max(axis=1))
+        s = s * np.exp(m - m_new) + np.exp(blocks[:, k] - m_new[:, None]).sum(axis=1)
+        m = m_new
+    return m + np.log(s)
+
+
+CORRECT = {
+    "softmax": [softmax_vectorised, softmax_loops, softmax_in_place_float32, softmax_via_logsumexp],
+    "softmax_jacobian": [jacobian_formula, jacobian_loops, jacobian_einsum_float32],
+    "log_softmax": [log_softmax_lse, log_softmax_loops, log_softmax_in_place_float32],
+    "softmax_backward": [backward_vjp, backward_explicit_jacobian, backward_einsum_float32],
+    "cross_entropy_grad": [ce_grad_fused, ce_grad_loops, ce_grad_in_place_float32, ce_grad_finite_differences],
+    "cross_entropy": [ce_lse, ce_loops, ce_einsum_float32],
+    "toy_network_grads": [toy_outer, toy_both_paths, toy_einsum_float32],
+    "linear_softmax_grads": [linear_vectorised, linear_loops, linear_einsum_float32, linear_finite_differences],
+    "hidden_layer_grads": [hidden_vectorised, hidden_float32, hidden_finite_differences],
+    "central_difference": [central_difference_loop, central_difference_basis, central_difference_list],
+    "label_smoothing": [smoothing_formula, smoothing_loops, smoothing_in_place],
+    "chunked_logsumexp": [lse_online, lse_row_loops, lse_padded_float32],
+}
+
+
+def test_every_exercise_has_correct_implementations_here():
+    assert set(CORRECT) == set(EXERCISES)
+
+
+@pytest.mark.parametrize(
+    "exercise, fn", [(ex, fn) for ex, fns in CORRECT.items() for fn in fns], ids=lambda v: getattr(v, "__name__", v)
+)
+def test_correct_implementations_pass_on_repeated_calls(exercise, fn):
+    for _ in range(3):  # fresh random inputs each time
+        result = check(exercise, fn)
+        assert result.passed, result.message
+        assert result.mistake is None
+        assert result.message.startswith("✓")
+
+
+@pytest.mark.parametrize(
+    "wrong", mistakes.WRONG, ids=lambda w: f"{w.exercise}-{w.name}"
+)
+def test_every_catalogued_mistake_fails_and_is_named(wrong):
+    for seed in SEEDS:
+        result = check(wrong.exercise, wrong.fn, seed=seed)
+        assert not result.passed
+        assert result.mistake == wrong.mistake, result.message
+        m = mistakes.MISTAKES[wrong.mistake]
+        assert f"[{wrong.mistake}]" in result.message
+        assert m.explanation in result.message
+        assert m.url() in result.message
+        assert f"{{ref}}`{m.label}`" in result.message
+        assert "behaves exactly like" in result.message
+
+
+def test_every_mistake_has_a_wrong_implementation_and_every_exercise_a_mistake():
+    assert {w.mistake for w in mistakes.WRONG} == set(mistakes.MISTAKES)
+    assert {w.exercise for w in mistakes.WRONG} == set(EXERCISES)
+
+
+# ---------------------------------------------------------------------------
+# Right only for one-hot targets: must not pass.
+# ---------------------------------------------------------------------------
+
+
+def one_hot_only_grad(z, t):
+    return (softmax_vectorised(z) - t) / len(z)
+
+
+def one_hot_only_loss(z, t):
+    return -np.mean(log_softmax_lse(z)[np.arange(len(z)), t.argmax(axis=1)])
+
+
+def one_hot_only_toy(h, W, t):
+    return np.outer(h, softmax_vectorised((W.T @ h)[None, :])[0] - t)
+
+
+def one_hot_only_linear(X, W, b, t):
+    dz = (softmax_vectorised(X @ W.T + b) - t) / len(X)
+    return dz.T @ X, dz.sum(axis=0)
+
+
+def one_hot_only_hidden(X, W1, b1, W2, b2, t):
+    a = np.tanh(X @ W1.T + b1)
+    dz = (softmax_vectorised(a @ W2.T + b2) - t) / len(X)
+    du = dz @ W2 * (1 - a**2)
+    return du.T @ X, du.sum(0), dz.T @ a, dz.sum(0)
+
+
+@pytest.mark.parametrize(
+    "exercise, fn",
+    [
+        ("cross_entropy_grad", one_hot_only_grad),
+        ("cross_entropy", one_hot_only_loss),
+        ("toy_network_grads", one_hot_only_toy),
+        ("linear_softmax_grads", one_hot_only_linear),
+        ("hidden_layer_grads", one_hot_only_hidden),
+    ],
+)
+def test_right_only_for_one_hot_targets_fails(exercise, fn):
+    for seed in SEEDS:
+        result = check(exercise, fn, seed=seed)
+        assert not result.passed
+        assert result.mistake == "assumes-one-hot", result.message
+        # the one-hot case itself is passed, so the verdict rests on the soft targets
+        assert "soft target" in result.message
+
+
+def test_one_hot_only_gradient_is_right_on_one_hot_targets():
+    """The one-hot-only function is not simply wrong: it fails only where rows do not sum to 1."""
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(4, 3))
+    t = np.eye(3)[[0, 2, 1, 1]]
+    expected = ce_grad_finite_differences(z, t)
+    np.testing.assert_allclose(one_hot_only_grad(z, t), expected, atol=1e-8)
+
+
+# ---------------------------------------------------------------------------
+# Functions that do not return an answer.
+# ---------------------------------------------------------------------------
+
+
+def test_stub_is_reported_as_not_implemented():
+    def my_softmax(z):
+        raise NotImplementedError("Student exercise: return softmax over the last axis")
+
+    result = check("softmax", my_softmax)
+    assert not result.passed and result.mistake is None
+    assert NOT_IMPLEMENTED in result.message
+    assert "replace the `raise NotImplementedError` in the stub" in result.message
+    assert "my_softmax" in result.message
+
+
+@pytest.mark.parametrize("exercise", list(EXERCISES))
+def test_every_exercise_reports_a_stub(exercise):
+    def stub(*args):
+        raise NotImplementedError
+
+    assert NOT_IMPLEMENTED in check(exercise, stub).message
+
+
+def test_raising_function_fails_and_says_what_it_raised():
+    def broken(z):
+        raise KeyError("oops")
+
+    result = check("softmax", broken)
+    assert not result.passed
+    assert "raised KeyError" in result.message and "oops" in result.message
+
+
+def test_none_fails():
+    result = check("log_softmax", lambda z: None)
+    assert not result.passed
+    assert "returned None" in result.message and "return" in result.message
+
+
+def test_wrong_shape_fails_with_both_shapes():
+    result = check("softmax", lambda z: softmax_vectorised(z).sum(axis=1))
+    assert not result.passed
+    assert re.search(r"has shape \(\d+,\); expected \(\d+, \d+\)", result.message), result.message
+
+
+def test_nan_fails():
+    result = check("cross_entropy_grad", lambda z, t: np.full(z.shape, np.nan))
+    assert not result.passed
+    assert "contains NaN" in result.message
+
+
+def test_inf_fails():
+    result = check("cross_entropy", lambda z, t: np.inf)
+    assert not result.passed
+    assert "contains inf" in result.message
+
+
+def test_wrong_number_of_outputs_fails():
+    result = check("linear_softmax_grads", lambda X, W, b, t: linear_vectorised(X, W, b, t)[0])
+    assert not result.passed
+    assert "should return 2 arrays (dW, db)" in result.message
+
+
+def test_non_numeric_output_fails():
+    result = check("softmax", lambda z: np.array([["a"] * z.shape[1]] * z.shape[0]))
+    assert not result.passed
+    assert "not an array of real numbers" in result.message
+
+
+def test_central_difference_must_be_float64():
+    result = check("central_difference", lambda f, x, eps: np.float32(central_difference_loop(f, x, eps)))
+    assert not result.passed
+    assert "float64" in result.message
+
+
+def test_wrong_but_unknown_mistake_gets_no_diagnosis():
+    result = check("softmax", lambda z: softmax_vectorised(z) * 0.5)
+    assert not result.passed and result.mistake is None
+    assert "No catalogued mistake matches" in result.message
+    assert "../book/01_puzzle.html" in result.message
+
+
+def test_two_mistakes_at_once_are_partly_diagnosed():
+    # transposed dW and no 1/N on db
+    def two_bugs(X, W, b, t):
+        dz = ce_grad_fused(X @ W.T + b, t)
+        return X.T @ dz, dz.sum(axis=0) * len(X)
+
+    result = check("linear_softmax_grads", two_bugs, seed=11)
+    assert not result.passed
+    assert result.mistake in {"transposed-weight-grad", "missing-batch-mean"}
+    assert "second problem" in result.message
+
+
+def test_float32_steps_in_a_float64_case_still_pass():
+    """The float32 mistake shows only on float32 x, so only that case fails."""
+    w = mistakes.wrong_implementations("central_difference", "float32-steps")[0]
+    result = check("central_difference", w.fn, seed=5)
+    assert "float32 x" in result.message
+    assert "It passes the other 3 cases." in result.message
+
+
+# ---------------------------------------------------------------------------
+# Fresh inputs, seeds, and the interface.
+# ---------------------------------------------------------------------------
+
+
+def recording(fn, store):
+    def wrapped(*args):
+        store.append([np.array(a, copy=True) for a in args if isinstance(a, np.ndarray)])
+        return fn(*args)
+
+    return wrapped
+
+
+def test_inputs_differ_between_calls():
+    first, second = [], []
+    check("cross_entropy_grad", recording(ce_grad_fused, first))
+    check("cross_entropy_grad", recording(ce_grad_fused, second))
+    assert len(first) == len(second) > 0
+    assert not all(
+        a.shape == b.shape and np.array_equal(a, b) for x, y in zip(first, second) for a, b in zip(x, y)
+    )
+
+
+def test_a_seed_repeats_the_inputs():
+    first, second = [], []
+    check("softmax_backward", recording(backward_vjp, first), seed=42)
+    check("softmax_backward", recording(backward_vjp, second), seed=42)
+    assert all(np.array_equal(a, b) for x, y in zip(first, second) for a, b in zip(x, y))
+
+
+def test_edge_cases_are_in_every_draw():
+    seen = []
+    check("cross_entropy", recording(ce_lse, seen), seed=9)
+    shapes = [args[0].shape for args in seen]
+    assert any(N == 1 for N, _ in shapes)
+    assert any(C == 2 for _, C in shapes)
+    assert any(N != C for N, C in shapes)
+    assert any(np.abs(args[0]).max() > 1000 for args in seen)
+    assert any(args[0].dtype == np.float32 for args in seen)
+    sums = np.concatenate([args[1].sum(axis=1) for args in seen])
+    assert np.any(np.abs(sums - 1) > 0.2)
+
+
+def test_inputs_are_copies_so_in_place_edits_do_no_harm():
+    def mutating(z):
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+    assert check("softmax", mutating).passed
+
+
+def test_unknown_exercise_lists_the_ids():
+    with pytest.raises(ValueError) as info:
+        check("softmaxx", softmax_vectorised)
+    for exercise in EXERCISES:
+        assert exercise in str(info.value)
+
+
+def test_not_a_function():
+    with pytest.raises(TypeError, match="my_softmax"):
+        check("softmax", np.zeros(3))
+
+
+def test_displays():
+    good = check("softmax", softmax_vectorised)
+    bad = check("cross_entropy_grad", one_hot_only_grad)
+    assert isinstance(good, CheckResult) and bool(good) and not bool(bad)
+    assert repr(good) == good.message
+    assert "✓" in good._repr_html_() and "#2e7d32" in good._repr_html_()
+    html = bad._repr_html_()
+    assert "✗" in html
+    assert '<a href="../book/10_beyond_one_hot.html#soft-targets">' in html
+    assert "<code>soft-targets</code>" in html
+    md = bad._repr_markdown_()
+    assert md.startswith("**✗") and "](../book/10_beyond_one_hot.html#soft-targets)" in md
+
+
+def test_display_escapes_html():
+    def my_fn(z):
+        raise ValueError("<script>alert(1)</script>")
+
+    html = check("softmax", my_fn)._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
