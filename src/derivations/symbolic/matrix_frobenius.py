@@ -1,0 +1,230 @@
+"""The weight gradient in matrix form, with differentials and the Frobenius product.
+
+Derived in :ref:`matrix-form`. Notation of that chapter (and of the source
+answer it follows): ``p`` is the layer's *input* (D,), ``W`` the (C, D)
+weights, ``b`` the bias, ``z = W p + b`` the logits, ``y = softmax(z)`` the
+probabilities, ``Y = Diag(y)``, ``t`` the targets and
+``E = -t : log(y)``. ``A : B = tr(A^T B)`` is the Frobenius inner product.
+
+Steps whose entries can be written with an index ``i`` or ``j`` running to a
+symbolic ``C`` are proved for general C. The steps that move matrices across
+the colon, or that differentiate the whole layer with respect to a matrix,
+are proved with explicit symbolic matrices for C = 2..6 classes and D = 3
+inputs.
+"""
+
+from functools import lru_cache
+
+import sympy as sp
+
+from . import C, Derivation, Step, index, register
+
+D = 3  # inputs of the explicit-matrix steps
+
+t = sp.IndexedBase("t", real=True)
+y = sp.IndexedBase("y", positive=True)  # probabilities as free symbols, for algebra
+z = sp.IndexedBase("z", real=True)
+p = sp.IndexedBase("p", real=True)
+i, j, k, u = index("i j k u")
+
+
+def frob(A, B):
+    """The Frobenius inner product ``A : B = tr(A^T B)`` of two explicit matrices."""
+    A, B = sp.Matrix(A), sp.Matrix(B)
+    if A.shape != B.shape:
+        raise ValueError(f"A : B needs equal shapes, got {A.shape} and {B.shape}")
+    return (A.T * B).trace()
+
+
+# The explicit-matrix steps use plain symbols such as W_12: sympy
+# differentiates them several times faster than indexed entries W[1, 2].
+def _mat(name, rows, cols, **assumptions):
+    return sp.Matrix(rows, cols, lambda r, s: sp.Symbol(f"{name}_{{{r + 1}{s + 1}}}", **assumptions))
+
+
+def _vec(name, n, **assumptions):
+    return sp.Matrix(n, 1, lambda r, _: sp.Symbol(f"{name}_{{{r + 1}}}", **assumptions))
+
+
+def _directional(f, variables, directions):
+    """``sum_v df/dv * dv``: the differential of ``f`` along ``directions``."""
+    return sum(sp.diff(f, v) * dv for v, dv in zip(variables, directions))
+
+
+@lru_cache(maxsize=None)
+def _layer(c):
+    """The layer with C = c classes, as explicit symbols.
+
+    Returns ``(W, p, t, e, y, G)``: ``e_r`` stands for ``exp(z_r)``, ``y``
+    is softmax(z) written with ``e``, and ``G[r, s]`` is ``dE/dW_rs`` that
+    sympy computes by differentiating ``E(W) = -sum_r t_r log y_r(W)``
+    through ``z = W p + b``, with every ``exp(z_r)`` then renamed ``e_r``.
+    """
+    W = _mat("W", c, D, real=True)
+    pv = _vec("p", D, real=True)
+    bias = _vec("b", c, real=True)
+    tv = _vec("t", c, real=True)
+    zs = list(W * pv + bias)
+    # log y_r = z_r - log sum_u exp(z_u), the same function as log(exp(z_r) / sum_u exp(z_u)),
+    # written so that every exponential sympy's derivative contains is one of the exp(z_r)
+    E = -sum(tv[r] * (zs[r] - sp.log(sum(sp.exp(v) for v in zs))) for r in range(c))
+    e = _vec("e", c, positive=True)
+    rename = {sp.exp(v): e[r] for r, v in enumerate(zs)}
+    G = sp.Matrix(c, D, lambda r, s: sp.diff(E, W[r, s]).xreplace(rename))
+    if G.free_symbols & set(W):
+        # a weight left outside an exponential would mean the renaming missed one
+        raise RuntimeError("the derivative of the layer was not fully expressed through exp(z)")
+    y_of_e = e / sum(e)
+    return W, pv, tv, e, y_of_e, G
+
+
+def _frobenius_is_trace(c):
+    A, B = _mat("A", c, D), _mat("B", c, D)
+    entrywise = sum(A[r, s] * B[r, s] for r in range(c) for s in range(D))
+    return sp.Eq(entrywise, (A.T * B).trace(), evaluate=False)
+
+
+def _move_across(c):
+    # A : (M B) = (M^T A) : B and A : (M B) = (A B^T) : M, for A, B of shape (c, D), M (c, c)
+    A, B, M = _mat("A", c, D), _mat("B", c, D), _mat("M", c, c)
+    return sp.Eq(
+        sp.Matrix([frob(A, M * B), frob(A, M * B)]),
+        sp.Matrix([frob(M.T * A, B), frob(A * B.T, M)]),
+        evaluate=False,
+    )
+
+
+def _dz(c):
+    # the differential of z = W p + b along dW (b and p held fixed) is dW p
+    W, pv = _mat("W", c, D), _vec("p", D)
+    dW = _mat("dW", c, D)
+    zw = W * pv + _vec("b", c)
+    lhs = sp.Matrix([_directional(zw[r], list(W), list(dW)) for r in range(c)])
+    return sp.Eq(lhs, dW * pv, evaluate=False)
+
+
+def _dE_of_W(c):
+    # the differential of the whole layer, E(W), equals -t : (I - 1 y^T) dW p
+    W, pv, tv, _, yv, G = _layer(c)
+    dW = _mat("dW", c, D)
+    ones = sp.ones(c, 1)
+    return sp.Eq(
+        frob(G, dW),  # sum_rs dE/dW_rs dW_rs
+        -frob(tv, (sp.eye(c) - ones * yv.T) * dW * pv),
+        evaluate=False,
+    )
+
+
+def _off_dW(c):
+    # -t : (I - 1 y^T) dW p = ((y 1^T - I) t p^T) : dW, with y free
+    yv, tv, pv, dW = _vec("y", c, positive=True), _vec("t", c), _vec("p", D), _mat("dW", c, D)
+    ones = sp.ones(c, 1)
+    return sp.Eq(
+        -frob(tv, (sp.eye(c) - ones * yv.T) * dW * pv),
+        frob((yv * ones.T - sp.eye(c)) * tv * pv.T, dW),
+        evaluate=False,
+    )
+
+
+def _gradient(c):
+    # every entry dE/dW_rs of the whole layer against (1^T t) y p^T - t p^T
+    _, pv, tv, _, yv, G = _layer(c)
+    ones = sp.ones(c, 1)
+    return sp.Eq(G, (ones.T * tv)[0, 0] * yv * pv.T - tv * pv.T, evaluate=False)
+
+
+# softmax of free logits z_1..z_C for general C
+_S = sp.Sum(sp.exp(z[u]), (u, 1, C))
+
+
+def _soft(a):
+    return sp.exp(z[a]) / _S
+
+
+STEPS = [
+    Step(
+        "The Frobenius product is a trace",
+        _frobenius_is_trace,
+        r"A : B = \sum_{i,j} A_{ij} B_{ij} = \operatorname{tr}(A^\top B)",
+        scope="C=2..6",
+    ),
+    Step(
+        "A factor may cross the colon, transposed",
+        _move_across,
+        r"A : (M B) = (M^\top A) : B = (A B^\top) : M",
+        scope="C=2..6",
+    ),
+    Step(
+        "Differential of the affine map: dz = dW p",
+        _dz,
+        r"z = W p + b \quad\Longrightarrow\quad dz = dW\, p",
+        scope="C=2..6",
+    ),
+    Step(
+        "Differential of softmax: dy = (Y − y yᵀ) dz, entry by entry",
+        sp.Eq(
+            sp.Derivative(_soft(i), z[j]),
+            _soft(i) * sp.KroneckerDelta(i, j) - _soft(i) * _soft(j),
+            evaluate=False,
+        ),
+        r"\frac{\partial y_i}{\partial z_j} = y_i\,\delta_{ij} - y_i\, y_j"
+        r"\quad\Longleftrightarrow\quad dy = (Y - y y^\top)\, dz",
+    ),
+    Step(
+        "Differential of the loss: dE = −t : Y⁻¹ dy, entry by entry",
+        sp.Eq(
+            sp.Derivative(-sp.Sum(t[u] * sp.log(y[u]), (u, 1, C)), y[i]),
+            -t[i] / y[i],
+            evaluate=False,
+        ),
+        r"\frac{\partial E}{\partial y_i} = -\frac{t_i}{y_i}"
+        r"\quad\Longleftrightarrow\quad dE = -t : Y^{-1} dy",
+    ),
+    Step(
+        "Y⁻¹ cancels Y: Y⁻¹(Y − y yᵀ) = I − 1yᵀ, entry by entry",
+        sp.Eq(
+            (y[i] * sp.KroneckerDelta(i, j) - y[i] * y[j]) / y[i],
+            sp.KroneckerDelta(i, j) - y[j],
+            evaluate=False,
+        ),
+        r"\bigl[Y^{-1}(Y - y y^\top)\bigr]_{ij} = \frac{y_i\,\delta_{ij} - y_i\, y_j}{y_i}"
+        r" = \delta_{ij} - y_j = \bigl[I - \mathbf{1} y^\top\bigr]_{ij}",
+    ),
+    Step(
+        "Chain the differentials: the whole layer gives dE = −t : (I − 1yᵀ) dW p",
+        _dE_of_W,
+        r"dE = -t : Y^{-1}(Y - y y^\top)\, dz = -t : (I - \mathbf{1} y^\top)\, dW\, p",
+        scope="C=2..6",
+    ),
+    Step(
+        "Move everything but dW to the left of the colon",
+        _off_dW,
+        r"-t : (I - \mathbf{1} y^\top)\, dW\, p = -(I - \mathbf{1} y^\top)^\top t\, p^\top : dW"
+        r" = (y \mathbf{1}^\top - I)\, t\, p^\top : dW",
+        scope="C=2..6",
+    ),
+    Step(
+        "1ᵀt is a number, the total target mass",
+        sp.Eq(
+            sp.Sum((y[i] - sp.KroneckerDelta(i, k)) * t[k], (k, 1, C)) * p[j],
+            sp.Sum(t[k], (k, 1, C)) * y[i] * p[j] - t[i] * p[j],
+            evaluate=False,
+        ),
+        r"\bigl[(y \mathbf{1}^\top - I)\, t\, p^\top\bigr]_{ij} = \sum_k (y_i - \delta_{ik})\, t_k\, p_j"
+        r" = (\mathbf{1}^\top t)\, y_i\, p_j - t_i\, p_j",
+    ),
+    Step(
+        "Read off the gradient: dE = G : dW for every dW means ∂E/∂W = G",
+        _gradient,
+        r"\frac{\partial E}{\partial W} = (\mathbf{1}^\top t)\, y\, p^\top - t\, p^\top",
+        scope="C=2..6",
+    ),
+]
+
+DERIVATION = register(
+    Derivation(
+        name="matrix-frobenius",
+        title="∂E/∂W in matrix form, with differentials and the Frobenius product",
+        steps=STEPS,
+    )
+)
