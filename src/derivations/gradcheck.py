@@ -137,7 +137,8 @@ def forward_difference(f, x, eps=1e-6):
     The derivative of ``v**2`` at 1 is 2; the forward difference overshoots
     by exactly ``eps``:
 
-    >>> forward_difference(lambda v: float(v[0] ** 2), np.array([1.0]), eps=1e-3)
+    >>> f = lambda v: float(v[0] ** 2)
+    >>> forward_difference(f, np.array([1.0]), eps=1e-3)
     array([2.001])
     """
     if not eps > 0:

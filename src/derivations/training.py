@@ -139,12 +139,12 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
 
 
 def standardize(X_train, X_test=None):
-    """Scale every feature to mean 0 and standard deviation 1 on the training set.
+    """Scale each feature to mean 0 and deviation 1 on the training set.
 
-    The test set is scaled with the *training* mean and deviation, so that no
-    information about it leaks into the model. A feature that is constant in
-    the training set (some digit pixels are always blank) is only centred:
-    dividing by its zero deviation would make NaN.
+    The test set is scaled with the *training* mean and deviation, so
+    that no information about it leaks into the model. A feature that is
+    constant in the training set (some digit pixels are always blank) is
+    only centred: dividing by its zero deviation would make NaN.
 
     Parameters
     ----------
@@ -159,7 +159,8 @@ def standardize(X_train, X_test=None):
 
     Examples
     --------
-    >>> Xs, _, mean, scale = standardize(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    >>> X = np.array([[1.0, 5.0], [3.0, 5.0]])
+    >>> Xs, _, mean, scale = standardize(X)
     >>> Xs
     array([[-1.,  0.],
            [ 1.,  0.]])
@@ -176,7 +177,8 @@ def standardize(X_train, X_test=None):
     X_test = _as_features(X_test, "X_test")
     if X_test.shape[1] != X_train.shape[1]:
         raise ValueError(
-            f"X_test has {X_test.shape[1]} features but X_train has {X_train.shape[1]}"
+            f"X_test has {X_test.shape[1]} features "
+            f"but X_train has {X_train.shape[1]}"
         )
     return Xs, (X_test - mean) / scale, mean, scale
 
@@ -341,7 +343,8 @@ def softmax_regression_loss_grad(params, X, t):
     With ``z = X W^T + b`` and ``dz = dL/dz`` from
     :func:`~derivations.cross_entropy_grad` (which already holds the 1/N of
     the mean), the chain rule through the linear layer gives
-    ``dW = dz^T X`` and ``db = sum_n dz[n]``, as derived in :ref:`matrix-form`.
+    ``dW = dz^T X`` and ``db = sum_n dz[n]``, as derived in
+    :ref:`matrix-form`.
 
     Parameters
     ----------
@@ -357,10 +360,11 @@ def softmax_regression_loss_grad(params, X, t):
     Examples
     --------
     >>> params = softmax_regression_init(2, 2)
-    >>> loss, grads = softmax_regression_loss_grad(params, np.array([[1.0, 2.0]]), np.array([1]))
-    >>> round(loss, 6) == round(float(np.log(2)), 6)             # p = (1/2, 1/2)
+    >>> X, t = np.array([[1.0, 2.0]]), np.array([1])
+    >>> loss, grads = softmax_regression_loss_grad(params, X, t)
+    >>> round(loss, 6) == round(float(np.log(2)), 6)     # p = (1/2, 1/2)
     True
-    >>> grads["W"]                                                # (p - t) x^T
+    >>> grads["W"]                                        # (p - t) x^T
     array([[ 0.5,  1. ],
            [-0.5, -1. ]])
     """
@@ -451,7 +455,8 @@ def hidden_layer_loss_grad(params, X, t):
 
     Parameters
     ----------
-    params : dict with ``W1`` (H, D), ``b1`` (H,), ``W2`` (C, H), ``b2`` (C,)
+    params : dict
+        ``W1`` (H, D), ``b1`` (H,), ``W2`` (C, H) and ``b2`` (C,).
     X : array_like, shape (N, D)
     t : int array (N,) of labels, or float array (N, C) of target weights
 
@@ -475,7 +480,8 @@ def hidden_layer_loss_grad(params, X, t):
     dz = cross_entropy_grad(z, t)
     da = dz @ np.asarray(params["W2"])
     dh = da * (1.0 - a**2)
-    grads = {"W1": dh.T @ X, "b1": dh.sum(axis=0), "W2": dz.T @ a, "b2": dz.sum(axis=0)}
+    grads = {"W1": dh.T @ X, "b1": dh.sum(axis=0),
+             "W2": dz.T @ a, "b2": dz.sum(axis=0)}
     return loss, grads
 
 
@@ -547,14 +553,18 @@ def make_monitor(logits_fn, **datasets):
     return monitor
 
 
-def gradient_descent(loss_grad, params, *, lr, steps, monitor=None, every=1):
-    """Full-batch gradient descent: ``theta <- theta - lr * grad`` for every array.
+def gradient_descent(loss_grad, params, *, lr, steps, monitor=None,
+                     every=1):
+    """Full-batch gradient descent: ``theta <- theta - lr * grad``.
+
+    Every parameter array takes the step.
 
     Parameters
     ----------
     loss_grad : callable
-        ``loss_grad(params)`` returns ``(loss, grads)`` with ``grads`` shaped
-        like ``params``, e.g. ``lambda P: softmax_regression_loss_grad(P, X, y)``.
+        ``loss_grad(params)`` returns ``(loss, grads)`` with ``grads``
+        shaped like ``params``, for example
+        ``lambda P: softmax_regression_loss_grad(P, X, y)``.
     params : dict of arrays
         The starting point; it is copied, never changed in place.
     lr : float
@@ -580,21 +590,26 @@ def gradient_descent(loss_grad, params, *, lr, steps, monitor=None, every=1):
     --------
     Minimise ``(w - 3)^2``, whose gradient is ``2 (w - 3)``:
 
-    >>> fg = lambda P: (float((P["w"][0] - 3) ** 2), {"w": 2 * (P["w"] - 3)})
-    >>> params, history = gradient_descent(fg, {"w": np.array([0.0])}, lr=0.25, steps=60)
+    >>> fg = lambda P: (float((P["w"][0] - 3) ** 2),
+    ...                 {"w": 2 * (P["w"] - 3)})
+    >>> start = {"w": np.array([0.0])}
+    >>> params, history = gradient_descent(fg, start, lr=0.25, steps=60)
     >>> params["w"]
     array([3.])
     >>> history["loss"][:3]
     array([9.    , 2.25  , 0.5625])
     """
     if not callable(loss_grad):
-        raise TypeError(f"loss_grad must be callable, got {type(loss_grad).__name__}")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not lr > 0:
+        raise TypeError(
+            f"loss_grad must be callable, got {type(loss_grad).__name__}")
+    is_number = isinstance(lr, (int, float, np.floating))
+    if isinstance(lr, bool) or not is_number or not lr > 0:
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     steps = _check_int(steps, "steps", 0)
     every = _check_int(every, "every", 1)
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+        kind = type(params).__name__
+        raise TypeError(f"params must be a dict of arrays, got {kind}")
     params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     losses, recorded = [], {"step": []}
     for step in range(steps + 1):
@@ -604,7 +619,8 @@ def gradient_descent(loss_grad, params, *, lr, steps, monitor=None, every=1):
                 recorded.setdefault(key, []).append(value)
         loss, grads = loss_grad(params)
         if not np.isfinite(loss):
-            raise ValueError(f"the loss became {loss} at step {step}; lr={lr} is probably too large")
+            raise ValueError(f"the loss became {loss} at step {step}; "
+                             f"lr={lr} is probably too large")
         losses.append(loss)
         if step == steps:
             break
