@@ -218,10 +218,11 @@ def test_confident_correct_loss_and_gradient_lose_every_digit_past_the_threshold
         absolute = (abs(loss - exact_loss), abs(grad - exact_grad))
         return absolute, (absolute[0] / exact_loss, absolute[1] / abs(exact_grad))
 
-    # well below the threshold: relative error within a few ulps times e^g
+    # well below the threshold: relative error roughly eps times e^g (a kernel
+    # that subtracts the logit from log-sum-exp adds a factor of about g)
     for g in (threshold - 8, threshold - 4):
         _, relative = errors(g)
-        assert max(relative) < 16 * eps * np.exp(g)
+        assert max(relative) < 64 * eps * np.exp(g)
     # past it: the absolute error stays of the order of eps, but no digit is right
     past = [errors(g) for g in np.linspace(threshold + 1, threshold + 10, 10)]
     assert max(max(a) for a, _ in past) < 4 * eps
