@@ -351,8 +351,9 @@ def _counterexample(claim, scope, seed=0):
             spans = [range(1, int(sp.sympify(ranges[s][1]).subs(sizes)) + 1) for s in free]
             for point in itertools.product(*spans):
                 where = dict(zip(free, point))
-                a_num = _numeric_value(a.xreplace(sizes).xreplace(where), rng, values)
-                b_num = _numeric_value(b.xreplace(sizes).xreplace(where), rng, values)
+                # subs, not xreplace: a summation variable must keep its name
+                a_num = _numeric_value(a.xreplace(sizes).subs(where, simultaneous=True), rng, values)
+                b_num = _numeric_value(b.xreplace(sizes).subs(where, simultaneous=True), rng, values)
                 if abs(a_num - b_num) > 1e-9 * (1 + abs(a_num) + abs(b_num)):
                     parts = [f"{s} = {v}" for s, v in sizes.items() if s is C] + [
                         f"{s} = {v}" for s, v in where.items()
