@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test lab serve clean
+.PHONY: setup book test lab serve clean chromium
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,11 +36,26 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
-test: setup $(VENV)/.installed-test
+test: setup $(VENV)/.installed-test chromium
 	$(PY) -m pytest
 
+# The browser tests drive Debian's chromium through Playwright (the pip package
+# in requirements.txt). Never `playwright install`: it downloads browsers.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
+	} || { echo "Could not install chromium: run 'apt-get install -y chromium' as root, then make test."; exit 1; }
+	@$(PY) -c "import playwright.sync_api" 2>/dev/null || { echo "The playwright package is missing: $(PY) -m pip install -r requirements.txt"; exit 1; }
+
+# JupyterLab opens the book/*.md chapters as notebooks (jupytext), through the
+# same settings override that Binder installs (binder/overrides.json).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 lab: setup
-	$(VENV)/bin/jupyter lab
+	@mkdir -p $(LAB_SETTINGS)
+	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1
 
 serve:
 	@test -f _build/html/index.html || { echo "No built site: run make book first."; exit 1; }
