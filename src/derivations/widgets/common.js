@@ -16,8 +16,15 @@ function dxId(prefix) {
   return `${prefix}-${dxCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+// In JupyterLab the notebook's command-mode shortcuts match any focused
+// element that is not a text field, so they would take the arrow keys
+// (and letters) meant for a slider, a select or a button. Lumino skips its
+// shortcuts for elements marked data-lm-suppress-shortcuts.
+const CONTROLS = new Set(["input", "select", "button", "textarea"]);
+
 function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
+  if (CONTROLS.has(tag)) node.setAttribute("data-lm-suppress-shortcuts", "true");
   setAttrs(node, attrs);
   for (const child of [].concat(children)) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));

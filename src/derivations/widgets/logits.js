@@ -163,9 +163,9 @@ function render({ model, el: host }) {
   // ---- the picture -----------------------------------------------------------
   function draw(r) {
     // one user unit per CSS pixel, so the labels keep their size on a phone
-    const W = chartWidth(root), H = 330;
+    const W = chartWidth(root), H = 338;
     chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const left = 44, right = 8, top1 = 22, h1 = 100, top2 = 170, h2 = 130;
+    const left = 44, right = 8, top1 = 30, h1 = 100, top2 = 178, h2 = 130;
     const band = (W - left - right) / r.C;
     const parts = [];
     parts.push(svgEl("text", { x: left, y: 14, class: "dx-axis-title" }, ["softmax p and target t′"]));

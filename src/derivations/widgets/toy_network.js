@@ -204,8 +204,8 @@ function render({ model, el: host }) {
       const f = j === k ? 0.5 : 0.4;
       const x = x1 + f * (x2 - x1);
       const yMid = y1 + f * (y2 - y1);
-      // horizontal edges: the top one labelled above, the bottom one below
-      const base = j === k ? (j === 0 ? yMid - 22 : yMid + 16) : yMid - 4;
+      // horizontal edges are labelled above the line, clear of the nodes' own labels
+      const base = j === k ? yMid - 22 : yMid - 4;
       text(x, base, `dx-edge-value${j === 0 ? " dx-on-path" : ""}`, fmt(r.dody[k][j], 3));
       text(x, base + 15, "dx-edge-grad", fmt(r.msg[k][j], 3));
     };
