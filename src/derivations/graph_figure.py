@@ -109,23 +109,23 @@ def _tex(name):
 
 
 def paths(graph, start, end="L"):
-    """Every forward path from node ``start`` to node ``end``, as tuples of names.
+    """Every forward path from ``start`` to ``end``, as tuples of names.
 
-    The chain rule through a graph sums one product of local derivatives
-    per path (see :ref:`toy-network`), so these are the terms of
-    ``dL/d(start)``.
+    The chain rule through a graph sums one product of local
+    derivatives per path (see :ref:`toy-network`), so these are the
+    terms of ``dL/d(start)``.
 
     Examples
     --------
     >>> paths(toy_graph(), "w21")
     [('w21', 'y1', 'o1', 'L'), ('w21', 'y1', 'o2', 'L')]
-    >>> len(paths(toy_graph(), "h2"))        # through y1 and y2, then o1 and o2
+    >>> len(paths(toy_graph(), "h2"))   # via y1 or y2, then o1 or o2
     4
     """
-    if start not in graph.nodes:
-        raise ValueError(f"unknown node {start!r}; the graph has {', '.join(graph.nodes)}")
-    if end not in graph.nodes:
-        raise ValueError(f"unknown node {end!r}; the graph has {', '.join(graph.nodes)}")
+    for name in (start, end):
+        if name not in graph.nodes:
+            raise ValueError(f"unknown node {name!r}; the graph has "
+                             f"{', '.join(graph.nodes)}")
     successors = {n: [] for n in graph.nodes}
     for a, b in graph.edges:
         successors[a].append(b)
@@ -169,11 +169,14 @@ class ToyNetworkValues:
 
 
 def path_product(local, path):
-    """Product of the local derivatives along ``path``: one term of the chain rule.
+    """Product of the local derivatives along ``path``.
+
+    One path, one term of the chain rule.
 
     Examples
     --------
-    >>> path_product({("a", "b"): 2.0, ("b", "c"): -3.0}, ("a", "b", "c"))
+    >>> local = {("a", "b"): 2.0, ("b", "c"): -3.0}
+    >>> path_product(local, ("a", "b", "c"))
     -6.0
     """
     prod = 1.0
@@ -270,6 +273,7 @@ def toy_network_values(h, W, t):
 
 
 def _fmt(x):
+    x = x + 0.0  # turns -0.0 into 0.0: a path that carries nothing shows as 0.00
     return f"{x:.2f}" if abs(x) >= 0.005 or x == 0 else f"{x:.1e}"
 
 
@@ -347,7 +351,7 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
             nx, ny = -(yb - ya) / length, (xb - xa) / length
             side = 1.0 if (ya + yb >= 0) == (ny >= 0) else -1.0
             ax.text(mx + side * 0.2 * nx, my + side * 0.2 * ny, _fmt(values.local[(a, b)]),
-                    color=colour, fontsize=8, ha="center", va="center", zorder=6,
+                    color=colour, fontsize=9, ha="center", va="center", zorder=6,
                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
 
     on_any = {n for path in highlighted for n in path}
@@ -356,26 +360,26 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
         strong = name in on_any
         ax.add_patch(Circle((x, y), radius, fc="#fff7e6" if strong else "white",
                             ec="#333333" if strong else "#999999", lw=1.4 if strong else 0.8, zorder=4))
-        ax.text(x, y, graph.labels[name], ha="center", va="center", fontsize=9, zorder=5,
+        ax.text(x, y, graph.labels[name], ha="center", va="center", fontsize=10, zorder=5,
                 color="black" if strong else "#555555")
         if values is None:
             continue
         text = _fmt(values.value[name])
         if x == 0.0:
-            ax.text(x - radius - 0.08, y, text, ha="right", va="center", fontsize=7.5, color="#444444")
+            ax.text(x - radius - 0.08, y, text, ha="right", va="center", fontsize=8.5, color="#444444")
             continue
         grad = ""
         if strong and name != "L":
             grad = f"$\\partial L/\\partial {graph.labels[name].strip('$')}$ = {_fmt(values.grad[name])}"
         if y > 0 and grad:
             # room above the upper nodes only: stack the gradient over the value
-            ax.text(x, y + radius + 0.06, grad, ha="center", va="bottom", fontsize=7.5, color=_GRAD_COLOUR,
+            ax.text(x, y + radius + 0.06, grad, ha="center", va="bottom", fontsize=8.5, color=_GRAD_COLOUR,
                     zorder=6)
-            ax.text(x, y + radius + 0.32, text, ha="center", va="bottom", fontsize=7.5, color="#444444")
+            ax.text(x, y + radius + 0.32, text, ha="center", va="bottom", fontsize=8.5, color="#444444")
         else:
-            ax.text(x, y + radius + 0.06, text, ha="center", va="bottom", fontsize=7.5, color="#444444")
+            ax.text(x, y + radius + 0.06, text, ha="center", va="bottom", fontsize=8.5, color="#444444")
             if grad:
-                ax.text(x, y - radius - 0.06, grad, ha="center", va="top", fontsize=7.5, color=_GRAD_COLOUR)
+                ax.text(x, y - radius - 0.06, grad, ha="center", va="top", fontsize=8.5, color=_GRAD_COLOUR)
 
     if values is not None:
         terms = values.path_terms(weight)
@@ -383,7 +387,7 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
         parts = " + ".join(f"({_fmt(term)})" for _, term in terms)
         lab = graph.labels[weight].strip("$")
         ax.text(6.3, min(p[1] for p in pos.values()) - 0.2, f"$\\partial L/\\partial {lab}$ = {parts}\n= {_fmt(total)}",
-                ha="right", va="top", fontsize=8.5,
+                ha="right", va="top", fontsize=9.5,
                 bbox=dict(boxstyle="round,pad=0.3", fc="#f4f4f4", ec="#bbbbbb"))
     else:
         for k, _ in enumerate(highlighted):
