@@ -1,0 +1,349 @@
+"""Student copies: the solutions are gone, the stubs and checks stay.
+
+``make student`` writes one notebook per chapter and builds the site from
+the stripped chapters, then runs ``tools/student.py verify``. These tests
+check the stripping on made-up and real chapters, search the notebooks and
+a student build of two chapters for solution text, and prove the search can
+fail: on the full chapters, on a site built with its solutions, and on a
+student site with solution text planted in a page, in its search index and
+as published sources.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from derivations.checks import NOT_IMPLEMENTED
+from tools import assignments, student
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+CHAPTERS = sorted(p.name for p in BOOK.glob("*.md"))
+
+FENCE4 = "````"
+
+SYNTHETIC = f"""---
+jupytext:
+  text_representation: {{extension: .md, format_name: myst}}
+kernelspec: {{display_name: Python 3, language: python, name: python3}}
+---
+(synthetic)=
+# A made-up chapter
+
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+import numpy as np
+from derivations.checks import check
+```
+
+Some prose before the exercises.
+
+```{{exercise}}
+:label: ex-synthetic-1
+Why is the sky blue?
+```
+
+```{{solution}} ex-synthetic-1
+:class: dropdown
+Because molecules scatter short wavelengths far more strongly than long ones.
+```
+
+{FENCE4}{{solution}} ex-synthetic-2
+:class: dropdown
+A nested block inside a longer fence, with its own code:
+
+```python
+hidden_helper = np.cumsum(np.arange(17)) % 5
+```
+
+The sentence after the nested block is solution prose as well.
+{FENCE4}
+
+```{{exercise-start}}
+:label: ex-synthetic-impl
+```
+Write `my_softmax(z)`.
+
+```{{code-cell}} ipython3
+def my_softmax(z):
+    raise NotImplementedError("Student exercise: return softmax over the last axis")
+```
+
+```{{exercise-end}}
+```
+
+```{{solution-start}} ex-synthetic-impl
+:class: dropdown
+```
+Shift by the row maximum, exponentiate, and divide by the row sums of the exponentials.
+
+```{{code-cell}} ipython3
+def my_softmax(z):
+    import numpy as np
+    shifted_logits = z - z.max(axis=1, keepdims=True)
+    return np.exp(shifted_logits) / np.exp(shifted_logits).sum(axis=1, keepdims=True)
+```
+
+```{{solution-end}}
+```
+
+```{{code-cell}} ipython3
+check("softmax", my_softmax)
+```
+
+The format, shown as an example inside a code block, must survive:
+
+{FENCE4}markdown
+```{{solution}} ex-shown-as-an-example
+:class: dropdown
+This text is part of an example of the format, not a solution.
+```
+{FENCE4}
+"""
+
+
+def top_level_directives(text):
+    return [b.name for b in student.fenced_blocks(text.splitlines()) if b.name]
+
+
+# ---------------------------------------------------------------------------
+# Stripping
+# ---------------------------------------------------------------------------
+
+
+def test_strip_removes_simple_nested_and_gated_solutions():
+    stripped = student.strip_solutions(SYNTHETIC)
+    for gone in [
+        "scatter short wavelengths",
+        "hidden_helper",
+        "sentence after the nested block",
+        "Shift by the row maximum",
+        "shifted_logits",
+        "{solution-start}",
+        "{solution-end}",
+    ]:
+        assert gone in SYNTHETIC and gone not in stripped, gone
+    assert not {"solution", "solution-start", "solution-end"} & set(top_level_directives(stripped))
+
+
+def test_strip_keeps_exercises_stubs_checks_and_examples():
+    stripped = student.strip_solutions(SYNTHETIC)
+    for kept in [
+        "Why is the sky blue?",
+        "{exercise-start}",
+        "{exercise-end}",
+        'raise NotImplementedError("Student exercise: return softmax over the last axis")',
+        'check("softmax", my_softmax)',
+        "This text is part of an example of the format, not a solution.",
+        "Some prose before the exercises.",
+    ]:
+        assert kept in stripped, kept
+
+
+def test_stripped_synthetic_chapter_converts_to_a_notebook():
+    nb = jupytext.reads(student.strip_solutions(SYNTHETIC), fmt="md:myst")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 3  # setup, stub, check
+    assert "NotImplementedError" in code[1] and code[2].startswith("check(")
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ("```{solution-start} ex-a\n```\ntext\n", "without a matching solution-end"),
+        ("```{solution-end}\n```\n", "without a solution-start"),
+        ("```{solution-start} ex-a\n```\n```{solution-start} ex-b\n```\n```{solution-end}\n```\n", "before the next one"),
+    ],
+)
+def test_unbalanced_gated_solutions_are_errors(broken, message):
+    with pytest.raises(ValueError, match=message):
+        student.strip_solutions(broken)
+
+
+def test_fragments_leave_out_text_that_is_public_anyway():
+    pieces = student.solution_fragments({"synthetic.md": SYNTHETIC})["synthetic.md"]
+    assert "shifted_logits = z - z.max(axis=1, keepdims=True)" in pieces
+    assert "hidden_helper = np.cumsum(np.arange(17)) % 5" in pieces
+    assert "Because molecules scatter short wavelengths far more strongly than long ones." in pieces
+    assert "def my_softmax(z):" not in pieces  # the stub has this line too
+    assert "import numpy as np" not in pieces  # so does the setup cell
+    assert not any("example of the format" in p for p in pieces)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_real_chapter_strips_cleanly(name):
+    text = (BOOK / name).read_text(encoding="utf-8")
+    stripped = student.strip_solutions(text)
+    before, after = top_level_directives(text), top_level_directives(stripped)
+    assert not {"solution", "solution-start", "solution-end"} & set(after)
+    assert after.count("exercise") == before.count("exercise")
+    assert after.count("exercise-start") == before.count("exercise-start")
+    # every stub and every self-check cell stays
+    for exercise in assignments.parse_exercises(text):
+        assert exercise.stub in stripped
+        assert re.search(rf"check\(\s*[\"']{exercise.id}[\"']\s*,\s*{exercise.function}\s*\)", stripped)
+    nb = jupytext.reads(stripped, fmt="md:myst")
+    assert nb.cells
+
+
+# ---------------------------------------------------------------------------
+# Notebooks
+# ---------------------------------------------------------------------------
+
+
+def chapters_with_solutions():
+    return [n for n in CHAPTERS if student.solutions((BOOK / n).read_text(encoding="utf-8"))]
+
+
+def test_student_notebooks_have_no_solution_text(tmp_path):
+    full = student.read_chapters(ROOT, CHAPTERS)
+    notebooks = student.write_notebooks(tmp_path, ROOT, CHAPTERS)
+    assert len(notebooks) == sum(student.is_notebook(t) for t in full.values())
+    assert student.find_leaks(full, notebooks) == []
+    for nb_path in notebooks:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["name"] == "python3"
+        assert not any(cell.get("outputs") for cell in nb["cells"])
+
+
+def test_the_notebook_search_catches_the_full_chapters(tmp_path):
+    """A control: notebooks made from the unstripped chapters must be caught."""
+    full = student.read_chapters(ROOT, CHAPTERS)
+    leaky = []
+    for name in chapters_with_solutions():
+        dest = tmp_path / (Path(name).stem + ".ipynb")
+        jupytext.write(jupytext.reads(full[name], fmt="md:myst"), dest, fmt="ipynb")
+        leaky.append(dest)
+    if not leaky:
+        pytest.skip("no chapter has solutions yet")
+    leaks = student.find_leaks(full, leaky)
+    assert {Path(leak.where).name for leak in leaks} == {p.name for p in leaky}
+
+
+def test_student_notebooks_keep_stubs_and_checks(tmp_path):
+    notebooks = {p.stem: p for p in student.write_notebooks(tmp_path, ROOT, CHAPTERS)}
+    for name in CHAPTERS:
+        for exercise in assignments.parse_exercises((BOOK / name).read_text(encoding="utf-8")):
+            code = "\n".join(
+                c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                for c in json.loads(notebooks[Path(name).stem].read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "code"
+            )
+            assert exercise.stub in code
+            assert f"check(\"{exercise.id}\", {exercise.function})" in code.replace("'", '"')
+
+
+# ---------------------------------------------------------------------------
+# The site built from the stripped chapters
+# ---------------------------------------------------------------------------
+
+
+def small_chapters(k):
+    """k chapters with implementation exercises, the shortest first (quick to build)."""
+    with_impl = [
+        n for n in chapters_with_solutions() if assignments.parse_exercises((BOOK / n).read_text(encoding="utf-8"))
+    ]
+    return sorted(with_impl, key=lambda n: (BOOK / n).stat().st_size)[:k]
+
+
+@pytest.fixture(scope="module")
+def student_site(tmp_path_factory):
+    chapters = small_chapters(2)
+    if not chapters:
+        pytest.skip("no chapter has implementation exercises yet")
+    out = tmp_path_factory.mktemp("student")
+    # Not strict: two chapters alone link to labels in the others.
+    code, log, site = student.build_site(out, ROOT, chapters, strict=False)
+    return chapters, code, log, site
+
+
+def test_student_site_builds_and_no_cell_raises(student_site):
+    chapters, code, log, site = student_site
+    assert code == 0, log[-4000:]
+    assert "Executing notebook failed" not in log
+    assert "CellExecutionError" not in log
+    for name in chapters:
+        assert (site / "book" / (Path(name).stem + ".html")).is_file()
+
+
+def test_student_site_has_no_solution_text(student_site):
+    chapters, _, _, site = student_site
+    full = student.read_chapters(ROOT, chapters)
+    assert sum(len(f) for f in student.solution_fragments(full).values()) > 0
+    assert student.find_leaks(full, [], site) == []
+
+
+def test_student_site_publishes_no_sources(student_site):
+    _, _, _, site = student_site
+    assert not (site / "_sources").exists()
+    assert (site / "searchindex.js").is_file()
+
+
+def test_student_site_shows_stubs_and_the_not_implemented_verdict(student_site):
+    chapters, _, _, site = student_site
+    for name in chapters:
+        page = (site / "book" / (Path(name).stem + ".html")).read_text(encoding="utf-8")
+        text = student.normalise(re.sub(r"<[^>]*>", "", page))
+        for exercise in assignments.parse_exercises((BOOK / name).read_text(encoding="utf-8")):
+            verdict = f"✗ {exercise.function} is {NOT_IMPLEMENTED}"
+            assert verdict in text, (name, verdict)
+            last = student.normalise(exercise.stub.splitlines()[-1])
+            assert last in text, (name, last)
+
+
+def planted(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    return copy
+
+
+def test_leak_search_catches_a_site_built_with_solutions(student_site, tmp_path):
+    """A control: the same chapter built with its solutions must be caught."""
+    chapters, _, _, _ = student_site
+    name = chapters[0]
+    code, log, full_site = student.build_site(tmp_path, ROOT, [name], strict=False, strip=False)
+    assert code == 0, log[-3000:]
+    full = student.read_chapters(ROOT, [name])
+    leaks = student.find_leaks(full, [], full_site)
+    page = str(full_site / "book" / (Path(name).stem + ".html"))
+    assert any(leak.where == page for leak in leaks)
+    # so are the notebook downloads the site offers, made from the same sources
+    assert any(leak.where.endswith(".ipynb") for leak in leaks)
+
+
+def test_leak_search_catches_planted_code_in_a_page(student_site, tmp_path):
+    chapters, _, _, site = student_site
+    full = student.read_chapters(ROOT, chapters)
+    piece = sorted(max(student.solution_fragments(full).values(), key=len), key=len)[-1]
+    copy = planted(site, tmp_path)
+    page = copy / "book" / (Path(chapters[0]).stem + ".html")
+    # the way a highlighter or a paragraph would wrap it: a tag around every word
+    wrapped = "".join(f'<span class="n">{w}</span> ' for w in piece.split(" "))
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{wrapped}</p></main>"), encoding="utf-8")
+    leaks = student.find_leaks(full, [], copy)
+    assert [leak.where for leak in leaks] == [str(page)]
+
+
+def test_leak_search_catches_a_planted_search_term_and_sources(student_site, tmp_path):
+    chapters, _, _, site = student_site
+    full = student.read_chapters(ROOT, chapters)
+    words = sorted(student.solution_words(full))
+    copy = planted(site, tmp_path)
+    index = copy / "searchindex.js"
+    raw = index.read_text(encoding="utf-8")
+    data = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
+    planted_word = words[0] if words else None
+    if planted_word:
+        from sphinx.search.en import SearchEnglish
+
+        data["terms"][SearchEnglish({}).stem(planted_word)] = 0
+        index.write_text("Search.setIndex(" + json.dumps(data) + ")", encoding="utf-8")
+    (copy / "_sources").mkdir()
+    leaks = [str(leak) for leak in student.find_leaks(full, [], copy)]
+    assert any("_sources" in leak for leak in leaks)
+    if planted_word:
+        assert any(f"only the solutions use: {planted_word}" in leak for leak in leaks)
