@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test lab serve clean chromium
+.PHONY: setup book test lab serve clean chromium student assignments
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -56,6 +56,15 @@ lab: setup
 	@mkdir -p $(LAB_SETTINGS)
 	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1
+
+# Coursework (see book/14_instructors.md). Student notebooks and a student site
+# with every solution removed, checked for leftover solution text.
+student: setup
+	$(PY) tools/student.py all
+
+# One otter-grader assignment per chapter: _build/assignments/<chapter>/{student,autograder}.
+assignments: setup
+	$(PY) tools/assignments.py
 
 serve:
 	@test -f _build/html/index.html || { echo "No built site: run make book first."; exit 1; }
