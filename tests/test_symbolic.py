@@ -260,6 +260,18 @@ def test_show_marks_come_from_verification():
     assert "✗ refuted" in text and "expected to hold" in text
 
 
+def test_show_can_render_a_range_of_steps():
+    d = DERIVATIONS["quotient-rule"]
+    part = d.show(2, 4)._repr_markdown_()
+    assert "Step 2." in part and "Step 4." in part
+    assert "Step 1." not in part and "Step 5." not in part
+    assert part.count("$$") == 2 * 3
+    assert d.show(5)._repr_markdown_().count("$$") == 2 * (len(d.steps) - 4)
+    for bad, error in [((0, 2), ValueError), ((3, 2), ValueError), ((1, 99), ValueError), ((1.0, 2), TypeError)]:
+        with pytest.raises(error):
+            d.show(*bad)
+
+
 def test_scopes_used_by_the_book():
     # chapter quotient-rule shows both kinds of verification
     scopes = {s.scope for s in DERIVATIONS["quotient-rule"].steps}

@@ -211,7 +211,10 @@ def weight_grad(h, dz):
         )
     check_finite(h, "h")
     check_finite(dz, "dz")
-    return np.outer(h, dz) if h.ndim == 1 else h.T @ dz
+    g = np.outer(h, dz) if h.ndim == 1 else h.T @ dz
+    # a zero gradient times a negative h_i is -0.0; adding 0.0 makes it 0.0,
+    # so that the zero columns of a diagonal-only gradient print as zeros
+    return g + 0.0
 
 
 def layer_weight_grad(h, W, b, t):

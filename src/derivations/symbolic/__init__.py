@@ -515,16 +515,34 @@ class Derivation:
         """Titles of the steps whose verdict is not the one they expect."""
         return [s.title for s in self.steps if s.verify() != s.expected]
 
-    def show(self):
-        """Render every step with its verdict, for display in a notebook.
+    def show(self, first=1, last=None):
+        """Render the steps with their verdicts, for display in a notebook.
 
         The verdicts come from :meth:`Step.verify`, run now (or earlier in
         the same session), never from stored text.
+
+        Parameters
+        ----------
+        first, last : int
+            Show only steps ``first`` to ``last`` (numbered from 1, both
+            included; ``last=None`` means to the end), so that a chapter can
+            interleave parts of a derivation with its prose. The numbers
+            shown stay those of the whole derivation, and the intro is shown
+            only with step 1.
         """
+        n_steps = len(self.steps)
+        last = n_steps if last is None else last
+        for name, value in (("first", first), ("last", last)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be a step number (an int), got {type(value).__name__}")
+        if not 1 <= first <= last <= n_steps:
+            raise ValueError(
+                f"steps {first} to {last} do not exist: {self.name!r} has steps 1 to {n_steps}"
+            )
         md, text = [], [self.title]
-        if self.intro:
+        if self.intro and first == 1:
             md.append(self.intro.strip())
-        for n, s in enumerate(self.steps, 1):
+        for n, s in enumerate(self.steps[first - 1 : last], first):
             ok = s.verify()
             if ok:
                 mark = f"**{s.mark}**"
