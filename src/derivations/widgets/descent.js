@@ -196,7 +196,8 @@ function render({ model, el: host }) {
     const px = (v) => ((v - (cx - half)) / (2 * half)) * canvas.width;
     const py = (v) => ((cy + half - v) / (2 * half)) * canvas.height;
     ctx.lineWidth = 1 * dpr;
-    ctx.strokeStyle = getComputedStyle(root).getPropertyValue("--dx-bg").trim() || "#fff";
+    // outlined in the text colour: markers stand out from their own class's region
+    ctx.strokeStyle = getComputedStyle(root).getPropertyValue("--dx-fg").trim() || "#222";
     for (let n = 0; n < X.length; n++) {
       ctx.fillStyle = colors[y[n]];
       drawMarker(ctx, SHAPES[y[n]], px(X[n][0]), py(X[n][1]), 4.5 * dpr);
