@@ -5,7 +5,7 @@ docstring names.
 """
 
 from .gradcheck import GradientCheck, check_gradient, numerical_gradient, relative_error
-from .losses import cross_entropy, cross_entropy_grad
+from .losses import cross_entropy, cross_entropy_grad, cross_entropy_with_grad
 from .softmax import log_softmax, softmax, softmax_backward, softmax_jacobian
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "softmax_backward",
     "cross_entropy",
     "cross_entropy_grad",
+    "cross_entropy_with_grad",
     "numerical_gradient",
     "relative_error",
     "check_gradient",

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._kernels import check_out, softmax_vjp_rows
 from ._validate import as_float_like, as_logits, check_row_max, class_axis
 
 
@@ -150,7 +151,7 @@ def _check_pair(p, dp, axis):
     return p, dp, axis
 
 
-def softmax_backward(p, dp, axis=-1):
+def softmax_backward(p, dp, axis=-1, *, out=None):
     """Vector-Jacobian product of softmax, for any loss above it.
 
     Given ``p = softmax(z)`` and the upstream gradient ``dp = dL/dp`` from
@@ -167,11 +168,16 @@ def softmax_backward(p, dp, axis=-1):
         Upstream gradient. It must be finite.
     axis : int
         The class axis.
+    out : ndarray, optional
+        Where to write ``dz``: ``p``'s shape and float type, sharing no
+        memory with ``p`` or ``dp``. It saves allocating a fresh array, which
+        for a large batch costs about as much as the product itself
+        (:ref:`what-it-costs`).
 
     Returns
     -------
     ndarray
-        ``dz``, the shape and float type of ``p``.
+        ``dz``, the shape and float type of ``p`` (``out`` if given).
 
     Examples
     --------
@@ -183,10 +189,24 @@ def softmax_backward(p, dp, axis=-1):
     True
     """
     p, dp, axis = _check_pair(p, dp, axis)
-    # <p, dp> is the only coupling between classes
+    check_out(out, p.shape, p.dtype, (p, dp))
+    # classes on the last axis, as rows of a contiguous (M, C) array
+    p2 = np.ascontiguousarray(np.moveaxis(p, axis, -1))
+    dp2 = np.ascontiguousarray(np.moveaxis(dp, axis, -1))
+    direct = out is not None and axis == p.ndim - 1 and out.flags.c_contiguous
+    dz2 = out if direct else np.empty_like(p2)
+    C = p2.shape[-1]
     with np.errstate(invalid="ignore", over="ignore"):  # bad values are refused just below
-        dot = np.sum(p * dp, axis=axis, keepdims=True)
+        # dz = p * (dp - <p, dp>): <p, dp> is the only coupling between classes.
+        # Computed in place, a few rows at a time (see :ref:`what-it-costs`).
+        dot = softmax_vjp_rows(p2.reshape(-1, C), dp2.reshape(-1, C), dz2.reshape(-1, C))
     if not np.isfinite(dot).all():
         # a NaN or infinity in p or dp reaches the row's dot product
         raise ValueError("p and dp must be finite (found NaN or an infinity)")
-    return p * (dp - dot)
+    if direct:
+        return out
+    dz = np.moveaxis(dz2, -1, axis)
+    if out is None:
+        return dz
+    out[...] = dz
+    return out

@@ -1,0 +1,317 @@
+"""The fast paths behind :func:`softmax_backward` and the cross-entropy functions.
+
+Each kernel computes exactly the formula of its readable twin (kept here
+beside it); only the order of the work changes. :ref:`what-it-costs` measures
+both and explains the choices:
+
+* **Row blocks.** A (512, 50257) float32 array is 100 MB, far more than any
+  cache. A formula written as three whole-array numpy expressions streams
+  the data through main memory three times and allocates temporaries.
+  Working on a few rows at a time (about 512 KiB per operand) keeps a block
+  in the core's L2 cache between the passes, so main memory sees each input
+  read once and each output written once.
+* **In place.** Every pass writes into the output block with ``out=``:
+  no temporary arrays, no page faults on fresh memory.
+* **Reductions without products.** A row's ``<p, dp>`` or ``sum(exp)`` is a
+  matrix-vector product, done by BLAS in one read, never a materialised
+  ``p * dp``.
+* **No shift when it is provably unnecessary.** See :func:`exp_rows`.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import check_row_max
+
+# Entries of one operand per block: 2**17 floats is a few rows of 50k classes,
+# 512 KiB in float32, so the two or three operands of a block fit in a 2 MiB
+# L2 cache together. It also keeps each BLAS call on a block below the size
+# at which OpenBLAS starts extra threads, which on a busy two-core machine
+# cost more than they save.
+BLOCK_ELEMENTS = 1 << 17
+
+# The largest row sum of exp(z) accepted without a shift (see exp_rows).
+_UNSHIFTED_MAX_SUM = 2.0**64
+
+
+def row_blocks(n_rows, row_len, block_elements=None):
+    """Slices that cut ``n_rows`` rows of ``row_len`` entries into blocks.
+
+    A block holds about ``block_elements`` entries (default
+    :data:`BLOCK_ELEMENTS`) and at least one row.
+
+    Examples
+    --------
+    >>> [(s.start, s.stop) for s in row_blocks(5, 50_000, block_elements=120_000)]
+    [(0, 2), (2, 4), (4, 5)]
+    >>> len(list(row_blocks(4096, 10)))      # small rows: one block
+    1
+    """
+    if block_elements is None:
+        block_elements = BLOCK_ELEMENTS
+    step = max(1, int(block_elements // max(row_len, 1)))
+    for start in range(0, n_rows, step):
+        yield slice(start, min(start + step, n_rows))
+
+
+def check_out(out, shape, dtype, inputs, name="out"):
+    """Check a caller's output array: this shape and dtype, no overlap with ``inputs``.
+
+    Examples
+    --------
+    >>> x = np.zeros((2, 3))
+    >>> check_out(np.empty((2, 3)), x.shape, x.dtype, (x,))
+    >>> check_out(x, x.shape, x.dtype, (x,))
+    Traceback (most recent call last):
+    ...
+    ValueError: out must not share memory with the inputs; pass a separate array
+    """
+    if out is None:
+        return
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(out).__name__}")
+    if out.shape != tuple(shape) or out.dtype != dtype:
+        raise ValueError(
+            f"{name} must have shape {tuple(shape)} and dtype {dtype}, "
+            f"got shape {out.shape} and dtype {out.dtype}"
+        )
+    if not out.flags.writeable:
+        raise ValueError(f"{name} is read-only")
+    if any(np.may_share_memory(out, x) for x in inputs):
+        raise ValueError(f"{name} must not share memory with the inputs; pass a separate array")
+
+
+def _row_dot(a, b, out):
+    """``out[n] = sum_c a[n, c] b[n, c]`` by BLAS, without forming ``a * b``."""
+    # (B, 1, C) @ (B, C, 1): one dot product per row; BLAS accumulates with
+    # several partial sums, about as accurate as numpy's pairwise sum.
+    np.matmul(a[:, None, :], b[:, :, None], out=out[:, None, None])
+    return out
+
+
+# ----------------------------------------------------------------- softmax VJP
+
+
+def softmax_vjp_readable(p, dp):
+    """``dz = p * (dp - <p, dp>)`` over the last axis, as one numpy expression.
+
+    The version to read. It makes two (N, C) temporaries and streams the
+    data through memory about three times.
+
+    Examples
+    --------
+    >>> softmax_vjp_readable(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    array([[ 0.25, -0.25]])
+    """
+    return p * (dp - np.sum(p * dp, axis=-1, keepdims=True))
+
+
+def softmax_vjp_rows(p, dp, dz):
+    """The softmax VJP of (M, C) arrays into ``dz``, a few rows at a time.
+
+    Same arithmetic as :func:`softmax_vjp_readable`, in three in-place passes
+    per block while the block is in cache. Returns the (M,) row dot products
+    ``<p, dp>``, which are NaN or infinite if any input was (the caller
+    checks them once instead of scanning both inputs).
+
+    Examples
+    --------
+    >>> p = np.array([[0.5, 0.5], [0.25, 0.75]]); dp = np.array([[1.0, 0.0], [0.0, 4.0]])
+    >>> dz = np.empty_like(p)
+    >>> softmax_vjp_rows(p, dp, dz)
+    array([0.5, 3. ])
+    >>> dz
+    array([[ 0.25, -0.25],
+           [-0.75,  0.75]])
+    """
+    M, C = p.shape
+    dot = np.empty(M, dtype=p.dtype)
+    for rows in row_blocks(M, C):
+        pb, dpb, dzb = p[rows], dp[rows], dz[rows]
+        d = _row_dot(pb, dpb, dot[rows])[:, None]  # <p, dp>: the only coupling between classes
+        np.subtract(dpb, d, out=dzb)
+        np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
+    return dot
+
+
+# ------------------------------------------------------------ cross-entropy
+
+
+class ClassTargets(NamedTuple):
+    """Integer targets kept sparse: row n puts weight ``weight[n]`` on class ``label[n]``.
+
+    The dense (N, C) target array would be all zeros but for one entry per
+    row; the kernels only ever need those N entries.
+    """
+
+    label: np.ndarray  # (N,) int64, any valid class for rows of weight 0
+    weight: np.ndarray  # (N,) float, 0 for ignored rows
+
+
+def cross_entropy_readable(z, label):
+    """Mean cross-entropy of integer labels and its gradient, in plain numpy.
+
+    ``p = softmax(z)``; the loss is ``mean(-log p[n, label[n]])`` and the
+    gradient ``(p - onehot) / N``. The version to read; it allocates four
+    (N, C) arrays and passes over the data about ten times.
+
+    Examples
+    --------
+    >>> loss, g = cross_entropy_readable(np.array([[0.0, np.log(3.0)]]), np.array([1]))
+    >>> round(float(loss), 6), g
+    (0.287682, array([[ 0.25, -0.25]]))
+    """
+    N = z.shape[0]
+    rows = np.arange(N)
+    zs = z - z.max(axis=1, keepdims=True)  # shift by the row maximum: exp cannot overflow
+    e = np.exp(zs)
+    s = e.sum(axis=1, keepdims=True)
+    p = e / s
+    loss = np.mean(np.log(s[:, 0]) - zs[rows, label])
+    g = p.copy()
+    g[rows, label] -= 1
+    return loss, g / N
+
+
+def exp_rows(zb, out, ones, s, shift):
+    """``out = exp(zb - shift)`` for a block of rows, with ``s`` their row sums.
+
+    ``s`` and ``shift`` are the block's slices of (N,) arrays, filled here;
+    ``shift`` must come in as zeros.
+
+    The usual shift is the row maximum ``m``. It costs a pass of its own
+    (``max``) and one more (``z - m``) before ``exp``, and it exists only to
+    keep exp in range: numpy's ``exp`` is accurate to a few ulp for any
+    argument, so ``exp(z)`` is, if anything, more accurate than
+    ``exp(z - m)``, whose argument was rounded. So ``exp`` runs on ``z``
+    itself, and the row sums prove afterwards that nothing was lost. Since
+    ``exp(m) <= s <= C exp(m)``,
+
+    * ``s >= C`` means ``m >= 0``, so an entry that underflows in ``exp(z)``
+      underflows in ``exp(z - m)`` as well;
+    * ``s <= 2**64`` means no entry overflowed, and keeps ``1/s`` far from
+      float32's subnormal range when the rows are scaled.
+
+    Rows that fail (all logits negative, logits above about 44, -inf
+    masks, NaN) are redone with the shift, which also rejects NaN and +inf.
+    """
+    C = zb.shape[1]
+    np.exp(zb, out=out)
+    np.matmul(out, ones, out=s)
+    if s.min() >= C and s.max() <= _UNSHIFTED_MAX_SUM:  # NaN fails both
+        return
+    redo = np.flatnonzero(~((s >= C) & (s <= _UNSHIFTED_MAX_SUM)))
+    zr = zb[redo]
+    m = np.max(zr, axis=1)
+    check_row_max(m)
+    m[np.isneginf(m)] = 0  # a fully masked row: exp gives zeros, s = 0
+    er = np.exp(zr - m[:, None])
+    out[redo] = er
+    s[redo] = er @ ones
+    shift[redo] = m
+
+
+def cross_entropy_rows(z, targets, scale, grad):
+    """Per-row cross-entropy of (N, C) logits and, into ``grad``, its scaled gradient.
+
+    ``targets`` is a :class:`ClassTargets` or the dense (N, C) target
+    weights ``a``. Row n's loss is ``sum_c a[n, c] (lse[n] - z[n, c])``
+    with ``lse = log sum exp z``; its gradient ``p[n] sum_c a[n, c] - a[n]``
+    is written to ``grad`` multiplied by ``scale`` (``1/norm`` for a mean).
+    Pass ``grad=None`` for the loss alone: one block of scratch memory is
+    then all it allocates. Rows that are not ordinary (a target on a -inf
+    logit, a fully masked row, a masked class beside soft targets: any row
+    whose loss is not finite or whose exponentials sum to 0) are recomputed
+    by the readable formula, which knows that a masked logit's gradient is
+    0 and that ``0 log 0 = 0``. Returns the (N,) float64 losses.
+
+    Examples
+    --------
+    >>> z = np.array([[0.0, np.log(3.0)]]); g = np.empty_like(z)
+    >>> cross_entropy_rows(z, ClassTargets(np.array([1]), np.array([1.0])), 1.0, g)
+    array([0.28768207])
+    >>> g                                       # p - onehot
+    array([[ 0.25, -0.25]])
+    """
+    N, C = z.shape
+    dtype = z.dtype
+    dense = not isinstance(targets, ClassTargets)
+    blocks = list(row_blocks(N, C))
+    B_max = blocks[0].stop if blocks else 0
+    ones = np.ones(C, dtype=dtype)
+    s = np.empty(N, dtype=dtype)  # row sums of exp(z - shift)
+    shift = np.zeros(N)
+    f = np.empty(B_max, dtype=dtype)  # one block's row scale factors
+    if grad is None:
+        scratch = np.empty((B_max, C), dtype=dtype)
+    if dense:
+        total = np.empty(N, dtype=dtype)  # sum_c a[n, c]
+        az = np.empty(N)  # sum_c a[n, c] z[n, c]
+        a_scaled = np.empty((B_max, C), dtype=dtype) if grad is not None else None
+    else:
+        total = targets.weight.astype(dtype)
+        total_scaled = (targets.weight * scale).astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # odd rows are redone below
+        for rows in blocks:
+            zb = z[rows]
+            B = zb.shape[0]
+            gb = grad[rows] if grad is not None else scratch[:B]
+            exp_rows(zb, gb, ones, s[rows], shift[rows])  # gb = exp(z - shift)
+            if dense:
+                ab = targets[rows]
+                np.matmul(ab, ones, out=total[rows])
+                # float64 sums: sum a (lse - z) subtracts two close numbers when the loss is small
+                np.einsum("ij,ij->i", ab, zb, dtype=np.float64, out=az[rows])
+            if grad is None:
+                continue
+            fb = f[:B]
+            if dense:
+                np.multiply(total[rows], dtype.type(scale), out=fb)
+                np.divide(fb, s[rows], out=fb)
+            else:
+                np.divide(total_scaled[rows], s[rows], out=fb)
+            np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
+            if dense:
+                np.multiply(ab, dtype.type(scale), out=a_scaled[:B])
+                np.subtract(gb, a_scaled[:B], out=gb)  # ... - scale * a
+        lse = np.log(s.astype(np.float64)) + shift
+        if dense:
+            loss = total * lse - az
+        else:
+            zy = z[np.arange(N), targets.label]
+            loss = np.where(total != 0, total * (lse - zy), 0.0)
+    if grad is not None and not dense:
+        grad[np.arange(N), targets.label] -= total_scaled  # ... - scale * a: one class per row
+    for n in np.flatnonzero(~np.isfinite(loss) | (s == 0)):
+        loss[n], g = _readable_row(z[n], _dense_row(targets, n, C, dtype))
+        if grad is not None:
+            grad[n] = g * dtype.type(scale)
+    return loss
+
+
+def _dense_row(targets, n, C, dtype):
+    """Row n of the target weights as a dense (C,) array."""
+    if not isinstance(targets, ClassTargets):
+        return targets[n]
+    a = np.zeros(C, dtype=dtype)
+    a[targets.label[n]] = targets.weight[n]
+    return a
+
+
+def _readable_row(zn, a):
+    """One row's loss and gradient by the readable formulas, masks and all."""
+    m = np.max(zn)
+    if np.isneginf(m):
+        m = 0  # a fully masked row: no shift, every log-probability is -inf
+    e = np.exp(zn - m)
+    s = e.sum()
+    lse = np.log(s) if s > 0 else 0
+    logp = zn - m - lse
+    p = e / s if s > 0 else e
+    # 0 * log 0 counts as 0; a masked logit is a constant, its gradient is 0
+    with np.errstate(invalid="ignore"):
+        loss = -float(np.sum(a * logp, where=a != 0))
+    g = p * a.sum() - a
+    g[np.isneginf(zn)] = 0
+    return loss, g
