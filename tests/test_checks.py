@@ -541,12 +541,11 @@ def test_two_mistakes_at_once_are_partly_diagnosed():
     assert "second problem" in result.message
 
 
-def test_float32_steps_in_a_float64_case_still_pass():
-    """The float32 mistake shows only on float32 x, so only that case fails."""
+def test_steps_in_the_input_dtype_fail_only_on_float32_and_integer_x():
     w = mistakes.wrong_implementations("central_difference", "float32-steps")[0]
     result = check("central_difference", w.fn, seed=5)
-    assert "float32 x" in result.message
-    assert "It passes the other 3 cases." in result.message
+    assert "On float32 x" in result.message
+    assert "It also fails on 1 more of the 5 cases: integer x" in result.message
 
 
 # ---------------------------------------------------------------------------

@@ -402,6 +402,7 @@ def _difference_cases(rng):
         Case(f"cross-entropy of an (N, C) = ({N}, {C}) array of logits, eps = 1e-4", (loss, _logits(rng, (N, C), 1.0), 1e-4)),
         Case("a coarse step, eps = 1e-2", (vector_f(), rng.normal(0.0, 1.0, n), 1e-2)),
         Case(f"float32 x with {n} entries, eps = 1e-3", (vector_f(), rng.normal(0.0, 1.0, n).astype(np.float32), 1e-3)),
+        Case(f"integer x with {n} entries, eps = 1e-3", (vector_f(), rng.integers(-2, 3, n), 1e-3)),
     ]
 
 

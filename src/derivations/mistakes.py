@@ -193,9 +193,9 @@ _CATALOGUE = [
     ),
     Mistake(
         "float32-steps",
-        "Perturbed in float32",
-        "Perturbing a float32 copy rounds x + eps to about 7 significant digits, so the step is "
-        "not eps and the difference quotient is off; copy x to float64 first.",
+        "Perturbed in the input's dtype",
+        "Perturbing a copy of x in its own dtype rounds x + eps (float32 keeps about 7 digits, "
+        "an integer type none), so the step is not eps and the quotient is off; copy x to float64 first.",
         "gradient-checking",
         "book/09_gradient_checking.md",
     ),
@@ -749,11 +749,8 @@ def difference_no_restore(f, x, eps):
 
 @_wrong("central_difference", "float32-steps")
 def difference_in_input_dtype(f, x, eps):
-    """Perturbs a copy in x's own dtype, float32 included."""
-    x = np.array(x)
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    return _perturb_loop(f, x, eps)
+    """Perturbs a copy in x's own dtype, float32 or integer."""
+    return _perturb_loop(f, np.array(x), eps)
 
 
 # label_smoothing -------------------------------------------------------------------------------
