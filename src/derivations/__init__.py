@@ -7,6 +7,7 @@ docstring names.
 from .gradcheck import GradientCheck, check_gradient, numerical_gradient, relative_error
 from .losses import cross_entropy, cross_entropy_grad, cross_entropy_with_grad
 from .softmax import log_softmax, softmax, softmax_backward, softmax_jacobian
+from .vocab import linear_cross_entropy
 
 __all__ = [
     "softmax",
@@ -16,6 +17,7 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_grad",
     "cross_entropy_with_grad",
+    "linear_cross_entropy",
     "numerical_gradient",
     "relative_error",
     "check_gradient",
