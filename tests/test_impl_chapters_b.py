@@ -274,6 +274,21 @@ def test_class_weights_use_the_weighted_mean():
     assert float(cross_entropy(Z, y1, weight=w)) == pytest.approx(float(cross_entropy(Z, y1)))
 
 
+def test_reductions_differ_by_the_normaliser_only():
+    rng = np.random.default_rng(8)
+    N, C = 6, 4
+    Z, y = rng.standard_normal((N, C)), rng.integers(0, C, N)
+    w = np.array([0.5, 2.0, 1.0, 3.0])
+    per_row = lambda v: cross_entropy(v, y, weight=w, reduction="none")
+    # the per-row losses by hand: w[y_n] * -log p_{n, y_n}
+    assert np.allclose(per_row(Z), w[y] * -np.log(softmax(Z)[np.arange(N), y]))
+    fd = numerical_gradient(lambda v: float(per_row(v).sum()), Z)
+    g_sum = cross_entropy_grad(Z, y, weight=w, reduction="sum")
+    assert relative_error(g_sum, fd) < 1e-8
+    assert np.array_equal(cross_entropy_grad(Z, y, weight=w, reduction="none"), g_sum)
+    assert np.allclose(w[y].sum() * cross_entropy_grad(Z, y, weight=w), g_sum, rtol=1e-12)
+
+
 def test_ignored_rows_count_for_nothing():
     rng = np.random.default_rng(5)
     N, C = 8, 3
