@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,11 +49,14 @@ def build_book(root: Path = ROOT, out: Path = TEST_BUILD) -> tuple[int, str, Pat
         "--config", str(config),
         "--path-output", str(out),
     ]
+    start = time.monotonic()
     run = subprocess.run(
         command, cwd=root, capture_output=True, text=True, timeout=900,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    log = f"$ {' '.join(command)}\n{run.stdout}\n{run.stderr}"
+    seconds = time.monotonic() - start
+    # Reported, not asserted: timings on a shared 2-core machine are noisy.
+    log = f"$ {' '.join(command)}\n{run.stdout}\n{run.stderr}\nbuild took {seconds:.0f} s\n"
     (out / "build.log").write_text(log, encoding="utf-8")
     return run.returncode, log, out / "_build" / "html"
 
