@@ -195,6 +195,6 @@ def test_a_wrong_submission_gets_zero_and_the_mistake(assigned, tmp_path):
     score, max_score, output = results[first.id]
     assert (score, max_score) == (0, 1.0)
     assert f"[{wrong.mistake}]" in output
-    assert mistakes.MISTAKES[wrong.mistake].explanation in output
+    assert mistakes.MISTAKES[wrong.mistake].text in output
     for ex in others:
         assert results[ex.id][0] == 1.0

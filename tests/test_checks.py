@@ -379,7 +379,7 @@ def test_every_catalogued_mistake_fails_and_is_named(wrong):
         assert result.mistake == wrong.mistake, result.message
         m = mistakes.MISTAKES[wrong.mistake]
         assert f"[{wrong.mistake}]" in result.message
-        assert m.explanation in result.message
+        assert m.text in result.message
         assert m.url() in result.message
         assert f"{{ref}}`{m.label}`" in result.message
         assert "behaves exactly like" in result.message

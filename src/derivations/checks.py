@@ -696,6 +696,61 @@ def _diagnose(ex, cases, outcomes, parts, expected):
     return (best, False) if best is not None else None
 
 
+def fingerprints(exercise, *, seed=0):
+    """How each catalogued wrong implementation fares on each case of a check.
+
+    A mistake can only be named if its pattern over the cases differs from
+    every other mistake's; this shows the patterns (see :ref:`mistakes`).
+
+    Parameters
+    ----------
+    exercise : str
+        An exercise id.
+    seed : int
+        Seed of the random inputs.
+
+    Returns
+    -------
+    cases : list of str
+        The cases' descriptions.
+    rows : list of (WrongImplementation, list of str)
+        For each wrong implementation, one code per case: ``"right"`` (it
+        agrees with the reference there), ``"wrong"`` (other numbers or
+        another shape), ``"non-finite"`` (NaN or inf) or ``"raises"``.
+
+    Examples
+    --------
+    >>> cases, rows = fingerprints("cross_entropy_grad")
+    >>> codes = {w.name: c for w, c in rows}
+    >>> cases[0], codes["ce_grad_p_minus_t"][0]         # p - t is right for one-hot targets
+    ('one-hot targets, N=..., C=...', 'right')
+    >>> codes["ce_grad_p_minus_t"][1]                   # and wrong for soft ones
+    'wrong'
+    """
+    ex = _get(exercise)
+    cases = ex.cases(np.random.default_rng(seed))
+    expected = [ex.reference(*_fresh(case.args)) for case in cases]
+    rows = []
+    for wrong in _catalogue.wrong_implementations(ex.id):
+        codes = []
+        for case, e in zip(cases, expected):
+            outcome = _run(wrong.fn, case.args, ex)
+            summary, _ = _problems(outcome, e, ex, case)
+            if outcome.error is not None:
+                codes.append("raises")
+            elif summary is None:
+                codes.append("right")
+            elif outcome.arrays is not None and any(
+                a.shape == _shape_like(a, b).shape and not np.isfinite(a).all()
+                for a, b in zip(outcome.arrays, e)
+            ):
+                codes.append("non-finite")
+            else:
+                codes.append("wrong")
+        rows.append((wrong, codes))
+    return [case.name for case in cases], rows
+
+
 def _get(exercise):
     if exercise not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise!r}; the exercises are: {', '.join(EXERCISES)}")
@@ -777,7 +832,7 @@ def check(exercise, fn, *, seed=None):
         mistake, full = diagnosis
         m = _catalogue.MISTAKES[mistake]
         how = "It behaves exactly like" if full else "Part of the failure matches"
-        lines.append(f"{how} the known mistake [{mistake}] ({m.title}): {m.explanation}")
+        lines.append(f"{how} the known mistake [{mistake}] ({m.title}): {m.text}")
         if not full:
             lines.append("There may be a second problem as well.")
         lines.append(f"Read why: {m.chapter}, section {{ref}}`{m.label}` - {m.url()}")

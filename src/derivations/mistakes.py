@@ -11,6 +11,7 @@ The catalogue is documented in :ref:`mistakes`, which renders its table
 from this module.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,6 +20,31 @@ import numpy as np
 #: Where links point. Relative to a chapter page of the built book, which is
 #: where the checks' messages are usually displayed.
 BOOK_URL = "../"
+
+
+_PLAIN = [
+    (r"\mathrm{diag}", "diag"), (r"\mathrm{onehot}", "onehot"), (r"\varepsilon", "eps"),
+    (r"\partial ", "d"), (r"\times", "x"), (r"\infty", "inf"), (r"\tanh", "tanh"), (r"\log", "log"),
+    (r"\max", "max"), (r"\sum", "sum"), (r"\delta", "delta"), (r"\tau", "tau"), (r"\,", " "),
+]
+
+
+def plain(text):
+    r"""MyST text with ``$...$`` maths as plain text: no dollars, braces or backslashes.
+
+    A braced exponent keeps its grouping as parentheses.
+
+    Examples
+    --------
+    >>> plain(r"$\tau p - t$ with $\tau = \sum_c t_c$, and `np.eye`")
+    'tau p - t with tau = sum_c t_c, and np.eye'
+    >>> plain(r"$e^{z_j - m}$ and $2\varepsilon$")
+    'e^(z_j - m) and 2eps'
+    """
+    for tex, word in _PLAIN:
+        text = text.replace(tex, word)
+    text = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", text)
+    return text.replace("$", "").replace("{", "").replace("}", "").replace("`", "")
 
 
 @dataclass(frozen=True)
@@ -32,7 +58,9 @@ class Mistake:
     title : str
         A few words for tables and headings.
     explanation : str
-        One sentence: what goes wrong and what is right instead.
+        One sentence: what goes wrong and what is right instead, in MyST
+        Markdown (``$...$`` maths, backtick code). :attr:`text` is the same
+        in plain text.
     label : str
         The MyST label of the section that explains it.
     chapter : str
@@ -51,6 +79,11 @@ class Mistake:
     label: str
     chapter: str
 
+    @property
+    def text(self):
+        """The explanation as plain text, for messages outside the book."""
+        return plain(self.explanation)
+
     def url(self, base=None):
         """Link to the explaining section in the built HTML book.
 
@@ -66,175 +99,176 @@ _CATALOGUE = [
     Mistake(
         "diagonal-only-jacobian",
         "Diagonal-only Jacobian",
-        "Only the i = j terms p_i(1 - p_i) of the softmax Jacobian were kept; the off-diagonal "
-        "terms -p_i p_j, through which every logit moves every probability, were dropped.",
+        r"Only the $i = j$ terms $p_i(1 - p_i)$ of the softmax Jacobian were kept; the off-diagonal "
+        r"terms $-p_i p_j$, through which every logit moves every probability, were dropped.",
         "puzzle-wrong-step",
         "book/01_puzzle.md",
     ),
     Mistake(
         "missing-delta-term",
         "Jacobian without its diagonal",
-        "The softmax Jacobian is diag(p) - p p^T; the Kronecker delta adds p_i on the diagonal, "
-        "and -p p^T alone leaves it out.",
+        r"The softmax Jacobian is $\mathrm{diag}(p) - p p^T$: the Kronecker delta adds $p_i$ on the "
+        r"diagonal, and $-p p^T$ alone leaves it out.",
         "quotient-rule",
         "book/02_quotient_rule.md",
     ),
     Mistake(
         "sign-flip",
         "Gradient with the wrong sign",
-        "The gradient of the cross-entropy with respect to the logits is p * sum(t) - t, not "
-        "t - p; with the sign flipped, gradient descent climbs the loss.",
+        r"The gradient of the cross-entropy with respect to the logits is $\tau p - t$ (with "
+        r"$\tau = \sum_c t_c$), not $t - p$; with the sign flipped, gradient descent climbs the loss.",
         "gradient-sign",
         "book/03_kronecker_delta.md",
     ),
     Mistake(
         "missing-minus",
         "Loss without its minus sign",
-        "Cross-entropy is -sum t log p, a positive number; without the minus the loss is negative "
-        "and minimising it makes the predictions worse.",
+        r"Cross-entropy is $-\sum_c t_c \log p_c$, a positive number; without the minus the loss is "
+        r"negative and minimising it makes the predictions worse.",
         "kronecker-delta",
         "book/03_kronecker_delta.md",
     ),
     Mistake(
         "transposed-weight-grad",
         "Weight gradient transposed",
-        "dE/dW always has the shape of W (entry [i, j] belongs to w_ij); building it as "
-        "X^T dz when W is stored as (C, D), or the other way round, gives its transpose.",
+        r"$\partial E / \partial W$ has the shape of $W$, entry $[i, j]$ belonging to $w_{ij}$; building "
+        r"it as $X^T dz$ when $W$ is stored as $(C, D)$, or the other way round, gives its transpose.",
         "weight-gradient-shape",
         "book/05_matrix_form.md",
     ),
     Mistake(
         "wrong-axis",
         "Normalised over the batch",
-        "Softmax normalises each example over its classes (the last axis, one row per example), "
-        "not each class over the batch (axis 0).",
+        r"Softmax normalises each example over its classes (the last axis, one row per example), "
+        r"not each class over the batch (axis 0).",
         "batch-axis",
         "book/06_backward_any_loss.md",
     ),
     Mistake(
         "missing-keepdims",
         "Row sums without keepdims",
-        "A row sum or maximum taken without keepdims=True has shape (N,), and (N, C) combined "
-        "with (N,) lines it up with the class axis: an error unless N = C, wrong numbers when N = C.",
+        r"A row sum or maximum taken without `keepdims=True` has shape $(N,)$, and combining it with an "
+        r"$(N, C)$ array lines it up with the class axis: an error unless $N = C$, wrong numbers when $N = C$.",
         "batch-axis",
         "book/06_backward_any_loss.md",
     ),
     Mistake(
         "batch-size-eye",
         "Identity of the batch size",
-        "The identity in p (delta - p) must be C x C, one row per class; np.eye of the batch "
-        "size N only broadcasts against (N, C) when N = C, and then gives the wrong numbers.",
+        r"The identity in $p(\delta - p)$ must be $C \times C$, one row per class; `np.eye` of the batch "
+        r"size $N$ only broadcasts against $(N, C)$ when $N = C$, and then gives the wrong numbers.",
         "separate-node-bug",
         "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "missing-batch-mean",
         "No division by N",
-        "The loss is the mean over the N examples, so every gradient of it carries a factor 1/N; "
-        "without it the result is N times too large.",
+        r"The loss is the mean over the $N$ examples, so every gradient of it carries a factor $1/N$; "
+        r"without it the result is $N$ times too large.",
         "batch-mean",
         "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "double-batch-mean",
         "Divided by N twice",
-        "The 1/N of the mean is already inside dz; averaging dz over the batch again (for the "
-        "bias gradient, say) makes the result N times too small.",
+        r"The $1/N$ of the mean is already inside $dz$; averaging $dz$ over the batch again (for the "
+        r"bias gradient, say) makes the result $N$ times too small.",
         "batch-mean",
         "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "divide-by-p",
         "Chained through -t/p",
-        "Sending dL/dp = -t/p through the softmax Jacobian divides by probabilities that "
-        "underflow to 0 on large logits and gives NaN; the fused form p * sum(t) - t never divides.",
+        r"Sending $\partial L / \partial p = -t/p$ through the softmax Jacobian divides by probabilities "
+        r"that underflow to 0 on large logits and gives NaN; the fused form $\tau p - t$ never divides.",
         "fused-vs-separate",
         "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "no-max-shift",
         "Overflow in exp",
-        "exp(z) overflows to inf for logits above about 709 (88 in float32) and inf / inf is NaN; "
-        "subtracting each row's maximum first leaves the result unchanged and cannot overflow.",
+        r"$e^z$ overflows to inf for logits above about 709 (88 in float32), and inf / inf is NaN; "
+        r"subtracting each row's maximum first leaves the result unchanged and cannot overflow.",
         "overflow",
         "book/08_stability.md",
     ),
     Mistake(
         "log-of-softmax",
         "Log of softmax underflows",
-        "np.log(softmax(z)) is -inf wherever a probability underflows to 0; log-softmax computed "
-        "as z - max - log sum exp(z - max) stays finite.",
+        r"`np.log(softmax(z))` is $-\infty$ wherever a probability underflows to 0; log-softmax computed "
+        r"as $z - m - \log \sum_j e^{z_j - m}$ with $m = \max_j z_j$ stays finite.",
         "log-of-softmax",
         "book/08_stability.md",
     ),
     Mistake(
         "forward-difference",
         "Forward instead of central difference",
-        "(f(x + eps) - f(x)) / eps has an error proportional to eps; the central difference "
-        "(f(x + eps) - f(x - eps)) / (2 eps) has an error proportional to eps^2.",
+        r"$(f(x + \varepsilon) - f(x)) / \varepsilon$ has an error proportional to $\varepsilon$; the "
+        r"central difference $(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon$ has an error "
+        r"proportional to $\varepsilon^2$.",
         "gradient-checking",
         "book/09_gradient_checking.md",
     ),
     Mistake(
         "half-step-divisor",
         "Divided by eps instead of 2 eps",
-        "The two evaluations x + eps and x - eps are 2 eps apart, so dividing their difference "
-        "by eps gives twice the derivative.",
+        r"The two evaluations at $x + \varepsilon$ and $x - \varepsilon$ are $2\varepsilon$ apart, so "
+        r"dividing their difference by $\varepsilon$ gives twice the derivative.",
         "gradient-checking",
         "book/09_gradient_checking.md",
     ),
     Mistake(
         "no-restore",
         "Perturbation not undone",
-        "Each entry must be put back to its original value after its two evaluations; otherwise "
-        "every later entry is differentiated at a shifted point.",
+        r"Each entry must be put back to its original value after its two evaluations; otherwise every "
+        r"later entry is differentiated at a shifted point.",
         "gradient-checking",
         "book/09_gradient_checking.md",
     ),
     Mistake(
         "float32-steps",
         "Perturbed in the input's dtype",
-        "Perturbing a copy of x in its own dtype rounds x + eps (float32 keeps about 7 digits, "
-        "an integer type none), so the step is not eps and the quotient is off; copy x to float64 first.",
+        r"Perturbing a copy of $x$ in its own dtype rounds $x + \varepsilon$ (float32 keeps about 7 digits, "
+        r"an integer type none), so the step is not $\varepsilon$; copy $x$ to float64 first.",
         "gradient-checking",
         "book/09_gradient_checking.md",
     ),
     Mistake(
         "assumes-one-hot",
         "Assumes one-hot targets",
-        "p - t is the gradient only when each target row sums to 1; in general it is "
-        "p * sum(t) - t, and a loss must use every target weight, not just the largest.",
+        r"$p - t$ is the gradient only when each target row sums to 1; in general it is $\tau p - t$ "
+        r"with $\tau = \sum_c t_c$, and a loss must use every target weight, not just the largest.",
         "soft-targets",
         "book/10_beyond_one_hot.md",
     ),
     Mistake(
         "smoothing-wrong-mass",
         "Label smoothing with the wrong mass",
-        "Smoothed targets are (1 - eps) * onehot + eps / C: every class gets eps / C, the true "
-        "class gets 1 - eps on top, and each row sums to 1.",
+        r"Smoothed targets are $(1 - \varepsilon)\,\mathrm{onehot} + \varepsilon / C$: every class gets "
+        r"$\varepsilon / C$, the true class gets $1 - \varepsilon$ on top, and each row sums to 1.",
         "label-smoothing",
         "book/10_beyond_one_hot.md",
     ),
     Mistake(
         "wrong-activation-derivative",
         "Wrong tanh derivative",
-        "With a = tanh(u) the hidden layer's local derivative is 1 - a^2; leaving it out, or "
-        "using 1 - a or 1 - u^2, gives the wrong first-layer gradients.",
+        r"With $a = \tanh(u)$ the hidden layer's local derivative is $1 - a^2$; leaving it out, or using "
+        r"$1 - a$ or $1 - u^2$, gives the wrong first-layer gradients.",
         "training",
         "book/11_training.md",
     ),
     Mistake(
         "chunk-no-rescale",
         "Running sum not rescaled",
-        "When a new block raises the running maximum from m to m', the running sum, taken "
-        "relative to m, must be multiplied by exp(m - m') before the block's terms are added.",
+        r"When a new block raises the running maximum from $m$ to $m'$, the running sum, taken relative "
+        r"to $m$, must be multiplied by $e^{m - m'}$ before the block's terms are added.",
         "what-it-costs",
         "book/12_cost.md",
     ),
     Mistake(
         "chunk-drops-remainder",
         "Last block dropped",
-        "When C is not a multiple of the block width, the last, narrower block must still be scanned.",
+        r"When $C$ is not a multiple of the block width, the last, narrower block must still be scanned.",
         "what-it-costs",
         "book/12_cost.md",
     ),
@@ -835,3 +869,38 @@ def chunked_drops_tail(z, chunk):
 def chunked_over_batch(z, chunk):
     """Log-sum-exp of each column, over the batch."""
     return _online(np.asarray(z).T, chunk)
+
+
+# ---------------------------------------------------------------------------
+# The catalogue as a table, for the book.
+# ---------------------------------------------------------------------------
+
+
+def exercises_for(mistake):
+    """The exercise ids whose check diagnoses ``mistake``, in catalogue order.
+
+    Examples
+    --------
+    >>> exercises_for("batch-size-eye")
+    ['softmax_backward']
+    """
+    return list(dict.fromkeys(w.exercise for w in WRONG if w.mistake == mistake))
+
+
+def catalogue_markdown():
+    """The catalogue as a MyST table: one row per mistake, linked to its section.
+
+    Which exercises diagnose each mistake is listed in :ref:`instructors`.
+
+    Rendered in :ref:`mistakes`; the ``{ref}`` roles resolve when a notebook
+    cell displays the table as Markdown in the built book.
+
+    Examples
+    --------
+    >>> print(catalogue_markdown().splitlines()[2])
+    | `diagonal-only-jacobian` | **Diagonal-only Jacobian.** Only the $i = j$ terms ... | {ref}`puzzle-wrong-step` |
+    """
+    rows = ["| mistake | what goes wrong | explained in |", "|---|---|---|"]
+    for m in MISTAKES.values():
+        rows.append(f"| `{m.id}` | **{m.title}.** {m.explanation} | {{ref}}`{m.label}` |")
+    return "\n".join(rows)
