@@ -201,7 +201,7 @@ def test_the_asker_derivation_fails_at_exactly_the_dropped_terms():
     d = DERIVATIONS["diagonal-only"]
     results = d.verify()
     failed = [title for title, ok in results if not ok]
-    assert failed == ["Through o_j alone: the terms of every o_i with i ≠ j are dropped"]
+    assert failed == [r"Through $o_j$ alone: the terms of every $o_i$ with $i \neq j$ are dropped"]
     # and that is the step marked as meant to fail, refuted by numbers
     (wrong,) = [s for s in d.steps if not s.expected]
     assert wrong.title == failed[0] and wrong.status == "refuted"

@@ -1,16 +1,17 @@
 """One softmax layer with cross-entropy, for the derivation chapters.
 
-The layer of :ref:`puzzle`, :ref:`quotient-rule` and :ref:`kronecker-delta`:
-the outputs ``h`` of the layer below feed the logits through weights
-``W[i, j]`` (from unit i below to class j) and a bias,
+The layer of :ref:`puzzle`, :ref:`quotient-rule` and
+:ref:`kronecker-delta`: the outputs ``h`` of the layer below feed the
+logits through weights ``W[i, j]`` (from unit i below to class j) and a
+bias,
 ``z_j = sum_i h_i W[i, j] + b_j``, then ``p = softmax(z)`` and
 ``E = -sum_j t_j log p_j``. Alongside the correct gradients sits the
 asker's *diagonal-only* gradient, which keeps only the diagonal of the
 softmax Jacobian, so that the chapters can put the two side by side.
 
-A single example is ``h`` of shape (D,) with ``z`` and ``t`` of shape (C,);
-a batch puts N examples in the rows. Targets need not be one-hot and their
-rows need not sum to 1.
+A single example is ``h`` of shape (D,) with ``z`` and ``t`` of shape
+(C,); a batch puts N examples in the rows. Targets need not be one-hot
+and their rows need not sum to 1.
 """
 
 import numpy as np
@@ -20,19 +21,32 @@ from .softmax import log_softmax, softmax
 
 
 def _inputs(h, W, b):
-    """Validate a layer's ``h``, ``W``, ``b``; return them as float arrays."""
+    """Validate a layer's ``h``, ``W`` and ``b``; return arrays."""
     W = as_logits(W, "W")
     if W.ndim != 2:
-        raise ValueError(f"W must have shape (D, C), one row per input unit; got shape {W.shape}")
+        raise ValueError(
+            f"W must have shape (D, C), one row per input unit; "
+            f"got shape {W.shape}"
+        )
     D, C = W.shape
     if C == 0:
-        raise ValueError("W has zero columns; the layer needs at least one class")
+        raise ValueError(
+            "W has zero columns; the layer needs at least one class"
+        )
     h = as_float_like(h, W.dtype, "h")
     if h.ndim not in (1, 2) or h.shape[-1] != D:
-        raise ValueError(f"h must have shape ({D},) or (N, {D}) to match W of shape {W.shape}; got {h.shape}")
-    b = np.zeros(C, dtype=W.dtype) if b is None else as_float_like(b, W.dtype, "b")
+        raise ValueError(
+            f"h must have shape ({D},) or (N, {D}) to match W of "
+            f"shape {W.shape}; got {h.shape}"
+        )
+    if b is None:
+        b = np.zeros(C, dtype=W.dtype)
+    b = as_float_like(b, W.dtype, "b")
     if b.shape != (C,):
-        raise ValueError(f"b must have shape ({C},), one bias per class; got {b.shape}")
+        raise ValueError(
+            f"b must have shape ({C},), one bias per class; "
+            f"got {b.shape}"
+        )
     for arr, name in ((h, "h"), (W, "W"), (b, "b")):
         check_finite(arr, name)
     return h, W, b
@@ -42,14 +56,22 @@ def _pair(z, t):
     """Validate logits and float targets of the same shape."""
     z = as_logits(z)
     if z.ndim not in (1, 2) or z.shape[-1] == 0:
-        raise ValueError(f"z must have shape (C,) or (N, C) with C >= 1, got shape {z.shape}")
+        raise ValueError(
+            f"z must have shape (C,) or (N, C) with C >= 1, "
+            f"got shape {z.shape}"
+        )
     check_finite(z, "z")
     t = as_float_like(t, z.dtype, "t")
     if t.shape != z.shape:
-        raise ValueError(f"t must have z's shape {z.shape} (one target weight per class), got {t.shape}")
+        raise ValueError(
+            f"t must have z's shape {z.shape} (one target weight per "
+            f"class), got {t.shape}"
+        )
     check_finite(t, "t")
     if (t < 0).any():
-        raise ValueError("t must be non-negative: targets are class weights")
+        raise ValueError(
+            "t must be non-negative: targets are class weights"
+        )
     return z, t
 
 
@@ -74,7 +96,8 @@ def linear_logits(h, W, b=None):
     Examples
     --------
     >>> from derivations.network import linear_logits
-    >>> linear_logits(np.array([1.0, 2.0]), np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.5]]))
+    >>> W = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.5]])
+    >>> linear_logits(np.array([1.0, 2.0]), W)
     array([1., 2., 1.])
     """
     h, W, b = _inputs(h, W, b)
@@ -103,8 +126,9 @@ def layer_loss(h, W, b, t):
     Examples
     --------
     >>> from derivations.network import layer_loss
-    >>> W = np.zeros((2, 3))          # every class equally likely: E = log 3
-    >>> layer_loss(np.ones(2), W, None, np.array([0.0, 1.0, 0.0]))
+    >>> W = np.zeros((2, 3))      # classes equally likely: E = log 3
+    >>> t = np.array([0.0, 1.0, 0.0])
+    >>> layer_loss(np.ones(2), W, None, t)
     1.098612...
     """
     z = linear_logits(h, W, b)
@@ -114,12 +138,12 @@ def layer_loss(h, W, b, t):
 
 
 def logit_grad(z, t):
-    """Gradient of ``E = -sum_j t_j log softmax(z)_j`` with respect to ``z``.
+    """The gradient ``dE/dz`` of ``E = -sum_j t_j log softmax(z)_j``.
 
-    ``dE/dz_k = tau p_k - t_k`` with ``tau = sum_j t_j``, row by row: the
-    result of :ref:`kronecker-delta`. For a one-hot (or any normalised)
-    target, ``tau = 1`` and this is ``p - t``. No mean over a batch: each
-    row is the gradient of its own example's loss.
+    ``dE/dz_k = tau p_k - t_k`` with ``tau = sum_j t_j``, row by
+    row: the result of :ref:`kronecker-delta`. For a one-hot (or any
+    normalised) target, ``tau = 1`` and this is ``p - t``. No mean
+    over a batch: each row is the gradient of its own example's loss.
 
     Parameters
     ----------
@@ -134,26 +158,28 @@ def logit_grad(z, t):
     Examples
     --------
     >>> from derivations.network import logit_grad
-    >>> logit_grad(np.array([0.0, np.log(3.0)]), np.array([0.0, 1.0]))   # p - t
+    >>> z = np.array([0.0, np.log(3.0)])          # p = (1/4, 3/4)
+    >>> logit_grad(z, np.array([0.0, 1.0]))       # p - t
     array([ 0.25, -0.25])
-    >>> logit_grad(np.array([0.0, np.log(3.0)]), np.array([1.0, 1.0]))   # tau = 2
+    >>> logit_grad(z, np.array([1.0, 1.0]))       # tau = 2: 2p - t
     array([-0.5,  0.5])
     """
     z, t = _pair(z, t)
     p = softmax(z)
-    # tau, the total target mass, scales p: softmax's shared denominator
+    # tau, the total target mass, scales p: the shared denominator
     # hands every class a share of every target's pull
     return p * t.sum(axis=-1, keepdims=True) - t
 
 
 def diagonal_only_logit_grad(z, t):
-    """The asker's gradient: ``dE/dz_j = -t_j (1 - p_j)``. It is wrong.
+    """The asker's gradient ``dE/dz_j = -t_j (1 - p_j)``. It is wrong.
 
     It chains ``dE/dp_j = -t_j / p_j`` with the diagonal entry
-    ``dp_j/dz_j = p_j (1 - p_j)`` of the softmax Jacobian only, dropping
-    the terms ``dE/dp_i dp_i/dz_j`` of every other output i != j. So it is
-    zero for every class with ``t_j = 0``, and those logits are never pushed
-    down. Reproduced and refuted in :ref:`puzzle`.
+    ``dp_j/dz_j = p_j (1 - p_j)`` of the softmax Jacobian only,
+    dropping the terms ``dE/dp_i dp_i/dz_j`` of every other output
+    i != j. So it is zero for every class with ``t_j = 0``, and those
+    logits are never pushed down. Reproduced and refuted in
+    :ref:`puzzle`.
 
     Parameters
     ----------
@@ -167,12 +193,13 @@ def diagonal_only_logit_grad(z, t):
     Examples
     --------
     >>> from derivations.network import diagonal_only_logit_grad
-    >>> diagonal_only_logit_grad(np.array([0.0, np.log(3.0)]), np.array([0.0, 1.0]))
+    >>> z = np.array([0.0, np.log(3.0)])          # p = (1/4, 3/4)
+    >>> diagonal_only_logit_grad(z, np.array([0.0, 1.0]))
     array([ 0.  , -0.25])
     """
     z, t = _pair(z, t)
     p = softmax(z)
-    # (-t/p) * p(1 - p) with the p cancelled, so that p = 0 cannot divide;
+    # (-t/p) * p(1 - p) with p cancelled, so p = 0 cannot divide;
     # written t p - t so that a class with t = 0 gets +0, not -0
     return t * p - t
 
@@ -180,11 +207,11 @@ def diagonal_only_logit_grad(z, t):
 def weight_grad(h, dz):
     """``dE/dW[i, j] = h_i dE/dz_j`` for ``z = h W + b``.
 
-    ``W[i, j]`` reaches the loss only through ``z_j``, and moves it by
-    ``h_i`` per unit (:ref:`puzzle`, :ref:`kronecker-delta`), so the weight
-    gradient is the outer product of the layer's input with the logit
-    gradient. For a batch the examples' outer products are summed, ``h^T dz``;
-    a mean over the batch belongs in ``dz``.
+    ``W[i, j]`` reaches the loss only through ``z_j``, and moves it
+    by ``h_i`` per unit (:ref:`puzzle`, :ref:`kronecker-delta`), so
+    the weight gradient is the outer product of the layer's input
+    with the logit gradient. For a batch the examples' outer products
+    are summed, ``h^T dz``; a mean over the batch belongs in ``dz``.
 
     Parameters
     ----------
@@ -204,50 +231,56 @@ def weight_grad(h, dz):
     """
     dz = as_logits(dz, "dz")
     h = as_float_like(h, dz.dtype, "h")
-    if h.ndim != dz.ndim or h.ndim not in (1, 2) or (h.ndim == 2 and h.shape[0] != dz.shape[0]):
+    same_n = h.ndim == 1 or h.shape[0] == dz.shape[0]
+    if h.ndim != dz.ndim or h.ndim not in (1, 2) or not same_n:
         raise ValueError(
-            f"h and dz must be (D,) and (C,), or (N, D) and (N, C) with the same N; "
-            f"got shapes {h.shape} and {dz.shape}"
+            "h and dz must be (D,) and (C,), or (N, D) and (N, C) "
+            f"with the same N; got shapes {h.shape} and {dz.shape}"
         )
     check_finite(h, "h")
     check_finite(dz, "dz")
     g = np.outer(h, dz) if h.ndim == 1 else h.T @ dz
-    # a zero gradient times a negative h_i is -0.0; adding 0.0 makes it 0.0,
-    # so that the zero columns of a diagonal-only gradient print as zeros
+    # 0 times a negative h_i is -0.0; adding 0.0 makes it 0.0, so
+    # the zero columns of a diagonal-only gradient print as zeros
     return g + 0.0
 
 
 def layer_weight_grad(h, W, b, t):
-    """The correct ``dE/dW`` of :func:`layer_loss`: ``h_i (tau p_j - t_j)``.
+    """The correct ``dE/dW`` of the layer: ``h_i (tau p_j - t_j)``.
 
-    Combines :func:`logit_grad` and :func:`weight_grad`; for a batch it is
-    the gradient of the mean loss. For a one-hot target it is the answer's
-    ``dE/dw_ij = h_i (o_j - t_j)`` of :ref:`kronecker-delta`.
+    Combines :func:`logit_grad` and :func:`weight_grad`; for a batch
+    it is the gradient of the mean loss. For a one-hot target it is
+    ``dE/dw_ij = h_i (o_j - t_j)``, derived in :ref:`kronecker-delta`.
 
     Examples
     --------
     >>> from derivations.network import layer_weight_grad
-    >>> layer_weight_grad(np.array([2.0]), np.zeros((1, 2)), None, np.array([1.0, 0.0]))
+    >>> h, W = np.array([2.0]), np.zeros((1, 2))  # p = (1/2, 1/2)
+    >>> t = np.array([1.0, 0.0])
+    >>> layer_weight_grad(h, W, None, t)          # h (p - t)
     array([[-1.,  1.]])
     """
     h, W, b = _inputs(h, W, b)
     dz = logit_grad(h @ W + b, t)
     if dz.ndim == 2:
-        dz = dz / dz.shape[0]  # layer_loss is the mean over the batch
+        dz = dz / dz.shape[0]  # layer_loss: mean over the batch
     return weight_grad(h, dz)
 
 
 def diagonal_only_weight_grad(h, W, b, t):
     """The asker's ``dE/dw_ij = -t_j (1 - p_j) h_i``. It is wrong.
 
-    :func:`diagonal_only_logit_grad` pushed through :func:`weight_grad`.
-    Every column j with ``t_j = 0`` is zero: those weights never learn.
+    :func:`diagonal_only_logit_grad` pushed through
+    :func:`weight_grad`. Every column j with ``t_j = 0`` is zero:
+    those weights never learn.
     Shown against finite differences in :ref:`puzzle`.
 
     Examples
     --------
     >>> from derivations.network import diagonal_only_weight_grad
-    >>> diagonal_only_weight_grad(np.array([2.0]), np.zeros((1, 2)), None, np.array([1.0, 0.0]))
+    >>> h, W = np.array([2.0]), np.zeros((1, 2))  # p = (1/2, 1/2)
+    >>> t = np.array([1.0, 0.0])
+    >>> diagonal_only_weight_grad(h, W, None, t)  # class 1: nothing
     array([[-1.,  0.]])
     """
     h, W, b = _inputs(h, W, b)

@@ -68,7 +68,7 @@ STEPS = [
         r"z_j = \sum_{m} w_{mj}\, h_m + b_j \;\Longrightarrow\; \frac{\partial z_j}{\partial w_{ij}} = h_i",
     ),
     Step(
-        "w_ij reaches E only through z_j",
+        r"$w_{ij}$ reaches $E$ only through $z_j$",
         sp.Eq(
             sp.Sum(g[u] * sp.Derivative(_z_of_w(u), w[i, j]), (u, 1, C)),
             g[j] * h[i],
@@ -78,7 +78,7 @@ STEPS = [
         r" = \frac{\partial E}{\partial z_j}\, h_i",
     ),
     Step(
-        "Through o_j alone: the terms of every o_i with i ≠ j are dropped",
+        r"Through $o_j$ alone: the terms of every $o_i$ with $i \neq j$ are dropped",
         sp.Eq(
             sp.Derivative(E_of_z, z[j]),
             (-t[j] / o(j)) * o(j) * (1 - o(j)),

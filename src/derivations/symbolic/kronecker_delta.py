@@ -41,7 +41,7 @@ STEPS = [
         r"\qquad \Omega = \sum_{u=1}^{C} e^{z_u}",
     ),
     Step(
-        "Differentiate with respect to a fresh index k",
+        r"Differentiate with respect to a fresh index $k$",
         sp.Eq(
             sp.Derivative(sp.log(o(j)), z[k]),
             sp.KroneckerDelta(j, k) - sp.Derivative(Omega, z[k]) / Omega,
@@ -65,12 +65,12 @@ STEPS = [
         r"\frac{\partial \log o_j}{\partial z_k} = \delta_{jk} - o_k",
     ),
     Step(
-        "Multiply by o_j: every entry of the softmax Jacobian at once",
+        r"Multiply by $o_j$: every entry of the softmax Jacobian at once",
         sp.Eq(sp.Derivative(o(j), z[k]), o(j) * (sp.KroneckerDelta(j, k) - o(k)), evaluate=False),
         r"\frac{\partial o_j}{\partial z_k} = o_j\,(\delta_{jk} - o_k)",
     ),
     Step(
-        "Differentiate the whole sum E, term by term",
+        r"Differentiate the whole sum $E$, term by term",
         sp.Eq(
             sp.Derivative(E, z[k]),
             sp.Sum(t[j] * (o(k) - sp.KroneckerDelta(j, k)), (j, 1, C)),
@@ -80,7 +80,7 @@ STEPS = [
         r" = \sum_{j=1}^{C} t_j\,(o_k - \delta_{jk})",
     ),
     Step(
-        "Sum out the delta: τ o_k - t_k",
+        r"Sum out the delta: $\tau\, o_k - t_k$",
         sp.Eq(sp.Sum(t[j] * (o(k) - sp.KroneckerDelta(j, k)), (j, 1, C)), tau * o(k) - t[k], evaluate=False),
         r"\sum_{j=1}^{C} t_j\,(o_k - \delta_{jk}) = o_k \sum_{j=1}^{C} t_j - t_k = \tau\, o_k - t_k,"
         r"\qquad \tau = \sum_{j=1}^{C} t_j",
@@ -96,7 +96,7 @@ STEPS = [
         r"\frac{\partial z_k}{\partial w_{rs}} = \sum_i h_i\, \delta_{ir}\, \delta_{ks} = \delta_{ks}\, h_r",
     ),
     Step(
-        "Chain rule to the weight: the delta keeps k = s",
+        r"Chain rule to the weight: the delta keeps $k = s$",
         sp.Eq(
             sp.Sum((tau * o(k) - t[k]) * sp.KroneckerDelta(k, s) * h[r], (k, 1, C)),
             h[r] * (tau * o(s) - t[s]),
@@ -106,7 +106,7 @@ STEPS = [
         r" = \sum_{k=1}^{C} (\tau\, o_k - t_k)\, \delta_{ks}\, h_r = h_r\,(\tau\, o_s - t_s)",
     ),
     Step(
-        "A one-hot target: τ = 1",
+        r"A one-hot target: $\tau = 1$",
         sp.Eq(
             (h[r] * (tau * o(s) - t[s])).subs({t[s]: sp.KroneckerDelta(s, hot)}).replace(
                 lambda e: isinstance(e, sp.Indexed) and e.base == t,

@@ -62,7 +62,7 @@ STEPS = [
         r"\frac{\partial}{\partial z_j} \sum_{u=1}^{C} e^{z_u} = e^{z_j}",
     ),
     Step(
-        "Quotient rule for i = j",
+        r"Quotient rule for $i = j$",
         sp.Eq(
             sp.Derivative(softmax_general(j), z[j]),
             (sp.exp(z[j]) * S - sp.exp(z[j]) * sp.exp(z[j])) / S**2,
@@ -72,7 +72,7 @@ STEPS = [
         r"\frac{e^{z_j} \sum_u e^{z_u} - e^{z_j}\, e^{z_j}}{\left(\sum_u e^{z_u}\right)^2}",
     ),
     Step(
-        "Split the fraction: i = j gives y_j(1 - y_j)",
+        r"Split the fraction: $i = j$ gives $y_j(1 - y_j)$",
         sp.Eq(
             (sp.exp(z[j]) * S - sp.exp(z[j]) * sp.exp(z[j])) / S**2,
             softmax_general(j) * (1 - softmax_general(j)),
@@ -83,7 +83,7 @@ STEPS = [
         r" = y_j (1 - y_j)",
     ),
     Step(
-        "Quotient rule for i ≠ j: the numerator's derivative is 0",
+        r"Quotient rule for $i \neq j$: the numerator's derivative is 0",
         _off_diagonal,
         r"\frac{\partial y_i}{\partial z_j} = "
         r"\frac{0 \cdot \sum_u e^{z_u} - e^{z_i}\, e^{z_j}}{\left(\sum_u e^{z_u}\right)^2}"
@@ -101,7 +101,7 @@ STEPS = [
         r"\Bigl(-\sum_{u=1}^{C} \hat y_u \log y_u\Bigr) = -\frac{\hat y_i}{y_i}",
     ),
     Step(
-        "Chain rule: z_j reaches H through every output y_i",
+        r"Chain rule: $z_j$ reaches $H$ through every output $y_i$",
         sp.Eq(
             sp.Derivative(H_general, z[j]),
             sp.Sum(-yhat[i] / softmax_general(i) * sp.Derivative(softmax_general(i), z[j]), (i, 1, C)),
@@ -111,7 +111,7 @@ STEPS = [
         r"\frac{\partial y_i}{\partial z_j} = \sum_{i=1}^{C} -\frac{\hat y_i}{y_i}\,\frac{\partial y_i}{\partial z_j}",
     ),
     Step(
-        "Split the sum into i = j and i ≠ j",
+        r"Split the sum into $i = j$ and $i \neq j$",
         sp.Eq(
             sp.Sum(-yhat[i] / softmax_general(i) * sp.Derivative(softmax_general(i), z[j]), (i, 1, C)),
             -yhat[j] / softmax_general(j) * softmax_general(j) * (1 - softmax_general(j))
@@ -125,7 +125,7 @@ STEPS = [
         r" + \sum_{i \neq j} -\frac{\hat y_i}{y_i}\,(-y_i\, y_j)",
     ),
     Step(
-        "Collect: the i ≠ j terms complete a sum over all i",
+        r"Collect: the $i \neq j$ terms complete a sum over all $i$",
         sp.Eq(
             -yhat[j] + yhat[j] * y[j] + sp.Sum(_not_j(yhat[i] * y[j]), (i, 1, C)),
             -yhat[j] + y[j] * sp.Sum(yhat[i], (i, 1, C)),
