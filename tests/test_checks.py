@@ -633,3 +633,31 @@ def test_display_escapes_html():
 
     html = check("softmax", my_fn)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# ---------------------------------------------------------------------------
+# The catalogue and the book
+# ---------------------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("m", list(mistakes.MISTAKES.values()), ids=lambda m: m.id)
+def test_each_mistake_is_explained_where_it_says(m):
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", m.id)
+    assert m.title and m.explanation.endswith(".")
+    assert not re.search(r"[$\\{}`]", m.text), m.text
+    chapter = ROOT / m.chapter
+    if not chapter.is_file():
+        pytest.skip(f"{m.chapter} is not written yet")
+    assert f"({m.label})=" in chapter.read_text(encoding="utf-8"), f"no ({m.label})= in {m.chapter}"
+
+
+def test_mistake_links_land_on_their_sections(built_site):
+    """The relative URL in every message resolves, from a chapter page, to an element with that id."""
+    page = built_site / "book" / "13_mistakes.html"
+    for m in mistakes.MISTAKES.values():
+        target = (page.parent / m.url().split("#")[0]).resolve()
+        if not target.is_file():
+            pytest.fail(f"{m.id}: {m.url()} is not a page of the built book")
+        assert f'id="{m.label}"' in target.read_text(encoding="utf-8"), m.url()

@@ -18,7 +18,7 @@ and the ``check("<id>", <function>)`` cell after it.
 
 Grade a completed student notebook offline, without Docker::
 
-    otter run -a _build/assignments/<chapter>/autograder/<chapter>-autograder_*.zip \\
+    mkdir -p results && otter run -a _build/assignments/<chapter>/autograder/<chapter>-autograder_*.zip \\
         -o results/ submission.ipynb
 
 ``results/results.json`` then holds each question's score and, for a wrong

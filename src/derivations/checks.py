@@ -117,7 +117,29 @@ def _float32_rtol(z):
 
 @dataclass(frozen=True)
 class Exercise:
-    """What :func:`check` needs to know about one implementation exercise."""
+    """What :func:`check` needs to know about one implementation exercise.
+
+    Attributes
+    ----------
+    id, function : str
+        The exercise id and the learner's function name (``my_`` + id).
+    chapter : str
+        The chapter file that derives the function.
+    signature : str
+        One line for messages: arguments, shapes, what it returns.
+    outputs : tuple of str
+        Names of the returned arrays; more than one means a tuple is expected.
+    cases : callable
+        ``cases(rng) -> list of Case``: fresh inputs from ``rng``, edge cases included.
+    reference : callable
+        Takes a case's arguments, returns the expected arrays (a tuple), in float64.
+    require_float64 : bool
+        Whether the result itself must be float64.
+    rtol, atol : float
+        Tolerances for :func:`check`'s comparison (see ``_close``).
+    agree_rtol, agree_atol : float
+        Tolerances for agreeing with a wrong implementation in a diagnosis.
+    """
 
     id: str
     function: str
@@ -662,33 +684,46 @@ def _agrees(a, b, ex, case):
 # ---------------------------------------------------------------------------
 
 
+def _compare_with(wrong, ex, cases, outcomes, parts, expected):
+    """Run ``wrong`` on every case; return ``(full, score)``.
+
+    ``full``: it reproduces the learner's outcome everywhere. ``score``: the
+    number of the learner's wrong arrays it reproduces, counting only arrays
+    that are wrong for it too (a shared right answer is no clue).
+    """
+    full, score = True, 0
+    for case, mine, my_parts, exp in zip(cases, outcomes, parts, expected):
+        theirs = _run(wrong.fn, case.args, ex)
+        if mine.error is not None or theirs.error is not None:
+            full = full and type(mine.error) is type(theirs.error)
+            continue
+        if mine.arrays is None or theirs.arrays is None:
+            full = False
+            continue
+        rtol = max(ex.rtol, case.rtol or 0.0)
+        for k, (a, b) in enumerate(zip(mine.arrays, theirs.arrays)):
+            same = _agrees(a, b, ex, case)
+            full = full and same
+            their_problem = _array_problem(ex.outputs[k], b, exp[k], ex, rtol)
+            if same and my_parts[k] is not None and their_problem is not None:
+                score += 1
+    return full, score
+
+
 def _diagnose(ex, cases, outcomes, parts, expected):
     """Which catalogued mistake explains the failures?
 
     A wrong implementation that reproduces the learner's function on every
     case (the same exception type where it raises, the same numbers
     elsewhere) is the diagnosis. Failing that, the one that reproduces the
-    most wrong arrays (wrong for both of them) wins: the learner may make two
-    mistakes at once. Agreeing on an exception alone is too weak a clue for that.
+    most wrong arrays wins: the learner may make two mistakes at once.
+    Agreeing on an exception alone is too weak a clue for that.
 
     Returns ``(mistake_id, full)``, or None when nothing matches.
     """
     best, best_score = None, 0
     for wrong in _catalogue.wrong_implementations(ex.id):
-        variant = [_run(wrong.fn, case.args, ex) for case in cases]
-        full, score = True, 0
-        for case, mine, theirs, wrong_parts, exp in zip(cases, outcomes, variant, parts, expected):
-            if mine.error is not None or theirs.error is not None:
-                full = full and type(mine.error) is type(theirs.error)
-            elif mine.arrays is None or theirs.arrays is None:
-                full = False
-            else:
-                agree = [_agrees(a, b, ex, case) for a, b in zip(mine.arrays, theirs.arrays)]
-                full = full and all(agree)
-                rtol = max(ex.rtol, case.rtol or 0.0)
-                for ok, mine_wrong, name, b, e in zip(agree, wrong_parts, ex.outputs, theirs.arrays, exp):
-                    if ok and mine_wrong is not None and _array_problem(name, b, e, ex, rtol) is not None:
-                        score += 1
+        full, score = _compare_with(wrong, ex, cases, outcomes, parts, expected)
         if full:
             return wrong.mistake, True
         if score > best_score:
