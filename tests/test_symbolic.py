@@ -125,6 +125,16 @@ def test_index_ranges_settle_piecewise_conditions():
     assert step_d.verify()
 
 
+def test_one_index_name_with_two_ranges_is_rejected():
+    # i in 1..C and i in 1..D in one claim would make range facts ambiguous
+    (i_c,) = (index("i"),)
+    i_d = index("i", upper=D)
+    w = sp.IndexedBase("w")
+    step = Step("clash", sp.Eq(w[i_c] + w[i_d], 2 * w[i_c], evaluate=False), "x")
+    with pytest.raises(ValueError, match="two ranges"):
+        step.verify()
+
+
 def test_verification_is_cached():
     calls = []
 

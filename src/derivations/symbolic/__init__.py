@@ -123,7 +123,14 @@ def _plain_indices(expr):
         plain = sp.Symbol(str(idx.label), integer=True)
         swap[idx] = plain
         if idx.lower is not None and idx.upper is not None:
-            ranges[plain] = (idx.lower, idx.upper)
+            bounds = (idx.lower, idx.upper)
+            if ranges.get(plain, bounds) != bounds:
+                # one name, two ranges: settling conditions would be unsound
+                raise ValueError(
+                    f"index {plain} is used with two ranges, {ranges[plain]} and {bounds}; "
+                    "give each range its own index name"
+                )
+            ranges[plain] = bounds
     expr = expr.xreplace(swap)
     for s in expr.atoms(sp.Sum):
         for var, lo, hi in s.limits:
