@@ -5,6 +5,10 @@
 // it cannot import a sibling file. derivations.widgets._base therefore puts
 // this file in front of each explorer's own module; the explorer files use
 // these functions without importing them.
+//
+// The explorers call model.save_changes() after every change: in JupyterLab
+// it sends the changed traits to the kernel; on the static site there is no
+// kernel and the widget manager keeps the new state in the page.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let dxCounter = 0;
@@ -148,16 +152,6 @@ function listen(model, names, callback, cleanups) {
   }
 }
 
-/** Send the changed traits to the kernel when there is one; on the static
- *  site there is none and the widget manager keeps the state locally. */
-function commit(model) {
-  try {
-    model.save_changes();
-  } catch (err) {
-    // no comm on a static page: the local model already holds the new values
-  }
-}
-
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
 function sub(n) {
   return String(n).split("").map((d) => SUB[Number(d)]).join("");
@@ -167,23 +161,27 @@ function legendItem(swatchClass, label) {
   return el("span", { class: "dx-legend-item" }, [el("span", { class: `dx-swatch ${swatchClass}` }), ...label]);
 }
 
-/** The width to draw a chart at: the explorer's own width, within limits. */
-function chartWidth(root, min = 300, max = 640) {
-  const w = root.getBoundingClientRect().width;
-  return Math.round(Math.min(max, Math.max(min, w || max)));
-}
-
-/** Redraw when the explorer's width changes (phone rotation, side panels). */
-function redrawOnResize(root, redraw, cleanups) {
-  if (typeof ResizeObserver === "undefined") return;
-  let last = null;
-  const ro = new ResizeObserver(() => {
-    const w = Math.round(root.getBoundingClientRect().width);
-    if (w !== last) {
-      last = w;
+/** Follow the explorer's width (phone rotation, side panels) and redraw
+ *  when it changes. The width comes from a ResizeObserver rather than from
+ *  measuring during a redraw, which would force the browser to lay out the
+ *  whole page in the middle of every slider move. */
+function trackWidth(root, redraw, cleanups) {
+  const size = { width: 0 };
+  if (typeof ResizeObserver === "undefined") return size;
+  const ro = new ResizeObserver((entries) => {
+    const w = Math.round(entries[entries.length - 1].contentRect.width);
+    if (w !== size.width) {
+      size.width = w;
       redraw();
     }
   });
   ro.observe(root);
   cleanups.push(() => ro.disconnect());
+  return size;
+}
+
+/** The width to draw a chart at: the explorer's own width, within limits
+ *  (the widest size until the first measurement arrives). */
+function chartWidth(size, min = 300, max = 640) {
+  return Math.round(Math.min(max, Math.max(min, size.width || max)));
 }

@@ -86,6 +86,7 @@ function render({ model, el: host }) {
   const cleanups = [];
   const root = el("div", { class: "dx-explorer dx-descent" });
   host.append(root);
+  const size = trackWidth(root, () => schedule(), cleanups);
 
   const X = model.get("X");
   const y = model.get("y");
@@ -164,12 +165,12 @@ function render({ model, el: host }) {
   }
 
   function drawRegions(W, b) {
-    const size = chartWidth(root, 260, 400);
+    const side = chartWidth(size, 260, 400);
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(size * dpr);
-    canvas.height = Math.round(size * dpr);
-    canvas.style.width = `${size}px`;
-    canvas.style.height = `${size}px`;
+    canvas.width = Math.round(side * dpr);
+    canvas.height = Math.round(side * dpr);
+    canvas.style.width = `${side}px`;
+    canvas.style.height = `${side}px`;
     const ctx = canvas.getContext("2d");
     const colors = classColors();
     const rgb = colors.map(parseColor);
@@ -205,7 +206,7 @@ function render({ model, el: host }) {
   }
 
   function drawCurve(history) {
-    const W = chartWidth(root, 260, 400);
+    const W = chartWidth(size, 260, 400);
     const H = 180;
     curve.setAttribute("viewBox", `0 0 ${W} ${H}`);
     curve.style.maxWidth = `${W}px`;
@@ -250,7 +251,7 @@ function render({ model, el: host }) {
       running = 0;
       if (frame !== null) cancelAnimationFrame(frame);
       frame = null;
-      commit(model);
+      model.save_changes();
     }
   }
   function tick() {
@@ -262,13 +263,13 @@ function render({ model, el: host }) {
     stepOnce();
     running -= 1;
     // the kernel (if any) hears about progress every 20 steps, not every frame
-    if (running % 20 === 0) commit(model);
+    if (running % 20 === 0) model.save_changes();
     frame = requestAnimationFrame(tick);
   }
 
   stepBtn.addEventListener("click", () => {
     stepOnce();
-    commit(model);
+    model.save_changes();
   });
   runBtn.addEventListener("click", () => {
     if (running > 0) {
@@ -287,11 +288,11 @@ function render({ model, el: host }) {
     model.set("b", b);
     model.set("steps", 0);
     model.set("loss_history", [lossAndGrads(X, y, W, b).loss]);
-    commit(model);
+    model.save_changes();
   });
   lr.input.addEventListener("input", () => {
     model.set("lr", Number(lr.input.value));
-    commit(model);
+    model.save_changes();
   });
   cleanups.push(() => {
     if (frame !== null) cancelAnimationFrame(frame);
@@ -327,7 +328,6 @@ function render({ model, el: host }) {
     }
   }
   listen(model, ["W", "b", "steps", "lr", "loss_history"], schedule, cleanups);
-  redrawOnResize(root, schedule, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }

@@ -46,7 +46,7 @@ function render({ model, el: host }) {
         const next = model.get("z").slice();
         next[j] = Number(zc.input.value);
         model.set("z", next);
-        commit(model);
+        model.save_changes();
       });
       const pOut = numberOut(`p${j}`);
       zBox.append(el("div", { class: "dx-slider-row dx-slider-row-p" }, [
@@ -117,7 +117,7 @@ function render({ model, el: host }) {
 
   cSel.select.addEventListener("change", () => {
     model.set("z", resized(model.get("z"), Number(cSel.select.value)));
-    commit(model);
+    model.save_changes();
   });
   listen(model, ["z"], schedule, cleanups);
   update();

@@ -40,6 +40,7 @@ function render({ model, el: host }) {
   const cleanups = [];
   const root = el("div", { class: "dx-explorer dx-logits" });
   host.append(root);
+  const size = trackWidth(root, () => schedule(), cleanups);
 
   // ---- controls that do not depend on C -----------------------------------
   const cSel = selectControl({
@@ -128,7 +129,7 @@ function render({ model, el: host }) {
         const next = model.get("z").slice();
         next[j] = Number(zc.input.value);
         model.set("z", next);
-        commit(model);
+        model.save_changes();
       });
       zBox.append(el("div", { class: "dx-slider-row" }, [zc.label, zc.input, zc.readout]));
 
@@ -140,7 +141,7 @@ function render({ model, el: host }) {
         const next = resized(model.get("soft_target"), model.get("z").length);
         next[j] = Number(tc.input.value);
         model.set("soft_target", next);
-        commit(model);
+        model.save_changes();
       });
       softBox.append(el("div", { class: "dx-slider-row" }, [tc.label, tc.input, tc.readout]));
 
@@ -163,7 +164,7 @@ function render({ model, el: host }) {
   // ---- the picture -----------------------------------------------------------
   function draw(r) {
     // one user unit per CSS pixel, so the labels keep their size on a phone
-    const W = chartWidth(root), H = 338;
+    const W = chartWidth(size), H = 338;
     chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const left = 44, right = 8, top1 = 30, h1 = 100, top2 = 178, h2 = 130;
     const band = (W - left - right) / r.C;
@@ -257,7 +258,7 @@ function render({ model, el: host }) {
     model.set("target", Math.min(model.get("target"), C - 1));
     model.set("soft_target", resized(model.get("soft_target"), C));
     model.set("z", resized(model.get("z"), C));
-    commit(model);
+    model.save_changes();
   });
   targetSel.select.addEventListener("change", () => {
     const v = targetSel.select.value;
@@ -267,19 +268,18 @@ function render({ model, el: host }) {
       model.set("soft", false);
       model.set("target", Number(v));
     }
-    commit(model);
+    model.save_changes();
   });
   temp.input.addEventListener("input", () => {
     model.set("temperature", Number(temp.input.value));
-    commit(model);
+    model.save_changes();
   });
   smooth.input.addEventListener("input", () => {
     model.set("label_smoothing", Number(smooth.input.value));
-    commit(model);
+    model.save_changes();
   });
 
   listen(model, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], schedule, cleanups);
-  redrawOnResize(root, schedule, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }

@@ -31,6 +31,7 @@ function render({ model, el: host }) {
   const cleanups = [];
   const root = el("div", { class: "dx-explorer dx-toy" });
   host.append(root);
+  const size = trackWidth(root, () => schedule(), cleanups);
 
   // ---- inputs: number fields named after the maths (1-based, like w_21) ----
   const fields = { h: [], w: [[], [], []], t: [] };
@@ -51,7 +52,7 @@ function render({ model, el: host }) {
       const next = model.get("h").slice();
       next[i] = v;
       model.set("h", next);
-      commit(model);
+      model.save_changes();
     });
     fields.h.push(c.input);
     hBox.append(c.field);
@@ -66,7 +67,7 @@ function render({ model, el: host }) {
         const next = model.get("w").map((row) => row.slice());
         next[i][j] = v;
         model.set("w", next);
-        commit(model);
+        model.save_changes();
       });
       fields.w[i].push(c.input);
       wBox.append(c.field);
@@ -78,7 +79,7 @@ function render({ model, el: host }) {
       const next = model.get("t").slice();
       next[k] = v;
       model.set("t", next);
-      commit(model);
+      model.save_changes();
     });
     fields.t.push(c.input);
     tBox.append(c.field);
@@ -155,7 +156,7 @@ function render({ model, el: host }) {
   // so the edges that carry labels (w -> y, y -> o, o -> L) can be placed
   // where they do not collide; the h -> w edges, which must cross, carry none.
   function drawGraph(r, h, w) {
-    const W = chartWidth(root, 360, 720);
+    const W = chartWidth(size, 360, 720);
     const H = 400;
     graph.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const X = { h: 0.065 * W, w: 0.27 * W, y: 0.49 * W, o: 0.74 * W, L: 0.93 * W };
@@ -274,7 +275,6 @@ function render({ model, el: host }) {
     }
   }
   listen(model, ["h", "w", "t"], schedule, cleanups);
-  redrawOnResize(root, schedule, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }
