@@ -106,12 +106,20 @@ function render({ model, el: host }) {
 
   const out = {};
   const o = (name, digits = 4) => (out[name] = numberOut(name, digits)).el;
-  const status = el("p", { class: "dx-summary", "aria-live": "polite" }, [
+  const status = el("p", { class: "dx-summary" }, [
     "Step ", o("steps", 0), el("span", { class: "dx-sep" }, [" · "]),
     "loss ", o("loss"), el("span", { class: "dx-sep" }, [" · "]),
     "accuracy ", o("accuracy", 3),
   ]);
   root.append(status);
+  // what a screen reader hears: once per step, run or reset, not every frame
+  const spoken = el("span", { class: "dx-full", "aria-live": "polite" });
+  root.append(spoken);
+  const announce = () => {
+    const W = model.get("W");
+    const b = model.get("b");
+    spoken.textContent = `Step ${model.get("steps")}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}`;
+  };
 
   const canvas = el("canvas", {
     class: "dx-regions", role: "img",
@@ -252,6 +260,7 @@ function render({ model, el: host }) {
       if (frame !== null) cancelAnimationFrame(frame);
       frame = null;
       model.save_changes();
+      announce();
     }
   }
   function tick() {
@@ -270,6 +279,7 @@ function render({ model, el: host }) {
   stepBtn.addEventListener("click", () => {
     stepOnce();
     model.save_changes();
+    announce();
   });
   runBtn.addEventListener("click", () => {
     if (running > 0) {
@@ -289,6 +299,7 @@ function render({ model, el: host }) {
     model.set("steps", 0);
     model.set("loss_history", [lossAndGrads(X, y, W, b).loss]);
     model.save_changes();
+    announce();
   });
   lr.input.addEventListener("input", () => {
     model.set("lr", Number(lr.input.value));
