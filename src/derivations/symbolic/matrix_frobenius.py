@@ -155,13 +155,13 @@ STEPS = [
         scope="C=2..6",
     ),
     Step(
-        "Differential of the affine map: dz = dW p",
+        r"Differential of the affine map: $dz = dW\, p$",
         _dz,
         r"z = W p + b \quad\Longrightarrow\quad dz = dW\, p",
         scope="C=2..6",
     ),
     Step(
-        "Differential of softmax: dy = (Y − y yᵀ) dz, entry by entry",
+        r"Differential of softmax: $dy = (Y - y y^\top)\, dz$, entry by entry",
         sp.Eq(
             sp.Derivative(_soft(i), z[j]),
             _soft(i) * sp.KroneckerDelta(i, j) - _soft(i) * _soft(j),
@@ -171,7 +171,7 @@ STEPS = [
         r"\quad\Longleftrightarrow\quad dy = (Y - y y^\top)\, dz",
     ),
     Step(
-        "Differential of the loss: dE = −t : Y⁻¹ dy, entry by entry",
+        r"Differential of the loss: $dE = -t : Y^{-1} dy$, entry by entry",
         sp.Eq(
             sp.Derivative(-sp.Sum(t[u] * sp.log(y[u]), (u, 1, C)), y[i]),
             -t[i] / y[i],
@@ -181,7 +181,7 @@ STEPS = [
         r"\quad\Longleftrightarrow\quad dE = -t : Y^{-1} dy",
     ),
     Step(
-        "Y⁻¹ cancels Y: Y⁻¹(Y − y yᵀ) = I − 1yᵀ, entry by entry",
+        r"$Y^{-1}$ cancels $Y$: $Y^{-1}(Y - y y^\top) = I - \mathbf{1} y^\top$, entry by entry",
         sp.Eq(
             (y[i] * sp.KroneckerDelta(i, j) - y[i] * y[j]) / y[i],
             sp.KroneckerDelta(i, j) - y[j],
@@ -191,20 +191,20 @@ STEPS = [
         r" = \delta_{ij} - y_j = \bigl[I - \mathbf{1} y^\top\bigr]_{ij}",
     ),
     Step(
-        "Chain the differentials: the whole layer gives dE = −t : (I − 1yᵀ) dW p",
+        r"Chain the differentials: the whole layer gives $dE = -t : (I - \mathbf{1} y^\top)\, dW\, p$",
         _dE_of_W,
         r"dE = -t : Y^{-1}(Y - y y^\top)\, dz = -t : (I - \mathbf{1} y^\top)\, dW\, p",
         scope="C=2..6",
     ),
     Step(
-        "Move everything but dW to the left of the colon",
+        r"Move everything but $dW$ to the left of the colon",
         _off_dW,
         r"-t : (I - \mathbf{1} y^\top)\, dW\, p = -(I - \mathbf{1} y^\top)^\top t\, p^\top : dW"
         r" = (y \mathbf{1}^\top - I)\, t\, p^\top : dW",
         scope="C=2..6",
     ),
     Step(
-        "1ᵀt is a number, the total target mass",
+        r"$\mathbf{1}^\top t$ is a number, the total target mass",
         sp.Eq(
             sp.Sum((y[i] - sp.KroneckerDelta(i, k)) * t[k], (k, 1, C)) * p[j],
             sp.Sum(t[k], (k, 1, C)) * y[i] * p[j] - t[i] * p[j],
@@ -214,7 +214,7 @@ STEPS = [
         r" = (\mathbf{1}^\top t)\, y_i\, p_j - t_i\, p_j",
     ),
     Step(
-        "Read off the gradient: dE = G : dW for every dW means ∂E/∂W = G",
+        r"Read off the gradient: $dE = G : dW$ for every $dW$ means $\partial E/\partial W = G$",
         _gradient,
         r"\frac{\partial E}{\partial W} = (\mathbf{1}^\top t)\, y\, p^\top - t\, p^\top",
         scope="C=2..6",
@@ -224,7 +224,7 @@ STEPS = [
 DERIVATION = register(
     Derivation(
         name="matrix-frobenius",
-        title="∂E/∂W in matrix form, with differentials and the Frobenius product",
+        title="dE/dW in matrix form, with differentials and the Frobenius product",
         steps=STEPS,
     )
 )

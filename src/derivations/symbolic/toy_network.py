@@ -57,7 +57,7 @@ _path1_w, _path2_w = _path_sum(*_o_of_w)
 
 STEPS = [
     Step(
-        "The weight w₂₁ reaches y₁ only, with local derivative h₂",
+        r"The weight $w_{21}$ reaches $y_1$ only, with local derivative $h_2$",
         sp.Eq(
             sp.Matrix([sp.Derivative(yj, w[2, 1]) for yj in logits_of_weights()]),
             sp.Matrix([h[2], 0]),
@@ -78,27 +78,27 @@ STEPS = [
         scope="exact",
     ),
     Step(
-        "Softmax, same index: y₁ to o₁",
+        r"Softmax, same index: $y_1$ to $o_1$",
         sp.Eq(sp.Derivative(_o_of_y[0], Y[1]), _o_of_y[0] * (1 - _o_of_y[0]), evaluate=False),
         r"\frac{\partial o_1}{\partial y_1} = \frac{e^{y_1}}{e^{y_1} + e^{y_2}}"
         r" - \Bigl(\frac{e^{y_1}}{e^{y_1} + e^{y_2}}\Bigr)^2 = o_1 (1 - o_1)",
         scope="exact",
     ),
     Step(
-        "Softmax, crossing over: y₁ also moves o₂",
+        r"Softmax, crossing over: $y_1$ also moves $o_2$",
         sp.Eq(sp.Derivative(_o_of_y[1], Y[1]), -_o_of_y[1] * _o_of_y[0], evaluate=False),
         r"\frac{\partial o_2}{\partial y_1} = \frac{-e^{y_2} e^{y_1}}{(e^{y_1} + e^{y_2})^2} = -o_2\, o_1",
         scope="exact",
     ),
     Step(
-        "Path w₂₁ → y₁ → o₁ → L: the only one a diagonal-only derivation keeps",
+        r"Path $w_{21} \to y_1 \to o_1 \to L$: the only one a diagonal-only derivation keeps",
         sp.Eq(_path1_free, -t[1] * (1 - o[1]) * h[2], evaluate=False),
         r"\frac{\partial L}{\partial o_1}\frac{\partial o_1}{\partial y_1}\frac{\partial y_1}{\partial w_{21}}"
         r" = -\frac{t_1}{o_1}\, o_1 (1 - o_1)\, h_2 = -t_1 (1 - o_1)\, h_2",
         scope="exact",
     ),
     Step(
-        "Path w₂₁ → y₁ → o₂ → L: the one it drops",
+        r"Path $w_{21} \to y_1 \to o_2 \to L$: the one it drops",
         sp.Eq(_path2_free, t[2] * o[1] * h[2], evaluate=False),
         r"\frac{\partial L}{\partial o_2}\frac{\partial o_2}{\partial y_1}\frac{\partial y_1}{\partial w_{21}}"
         r" = -\frac{t_2}{o_2}\, (-o_2\, o_1)\, h_2 = t_2\, o_1\, h_2",
@@ -120,7 +120,7 @@ STEPS = [
         scope="exact",
     ),
     Step(
-        "A one-hot (or any normalised) target has t₁ + t₂ = 1",
+        r"A one-hot (or any normalised) target has $t_1 + t_2 = 1$",
         sp.Eq(
             (h[2] * (o[1] * (t[1] + t[2]) - t[1])).subs(t[2], 1 - t[1]),
             h[2] * (o[1] - t[1]),
@@ -134,7 +134,7 @@ STEPS = [
 DERIVATION = register(
     Derivation(
         name="two-output-network",
-        title="dL/dw₂₁ in the two-output network, summed over both paths",
+        title="dL/dw21 in the two-output network, summed over both paths",
         steps=STEPS,
     )
 )
