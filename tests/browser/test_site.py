@@ -206,20 +206,108 @@ def _screenshot(page, dest: Path) -> None:
     page.screenshot(path=str(dest), full_page=True, type="jpeg", quality=70)
 
 
-def _assert_clean(page, path: str) -> None:
-    problems = []
-    if page.console_errors:
-        problems.append("console errors:\n  " + "\n  ".join(page.console_errors))
-    if page.failed_requests:
-        problems.append("failed requests:\n  " + "\n  ".join(page.failed_requests))
-    if page.external_requests:
-        problems.append("requests to other servers:\n  " + "\n  ".join(page.external_requests))
-    assert not problems, f"{path}:\n" + "\n".join(problems)
-
-
 def _theme(page, mode: str) -> None:
     # The theme reads the reader's choice from localStorage before painting.
     page.context.add_init_script(f"localStorage.setItem('mode', '{mode}');")
+
+
+# Each check returns a list of problems, so that one page load reports them all.
+
+
+def _network_and_console(page) -> list[str]:
+    problems = []
+    if page.console_errors:
+        problems.append("console errors:\n    " + "\n    ".join(page.console_errors))
+    if page.failed_requests:
+        problems.append("failed requests:\n    " + "\n    ".join(page.failed_requests))
+    if page.external_requests:
+        problems.append("requests to other servers:\n    " + "\n    ".join(page.external_requests))
+    return problems
+
+
+def _widgets(state: dict) -> list[str]:
+    if state["rendered"] < state["views"]:
+        return [f"only {state['rendered']} of {state['views']} widgets rendered"]
+    return []
+
+
+def _maths(page) -> list[str]:
+    problems = []
+    untypeset = page.evaluate(UNTYPESET_MATH)
+    if untypeset:
+        problems.append(f"formulas MathJax did not typeset: {untypeset[:10]}")
+    text = page.evaluate(CONTENT_TEXT)
+    raw = [
+        f"{name}: ...{text[max(0, m.start() - 30): m.end() + 30]!r}..."
+        for pattern, name in RAW_TEX
+        for m in pattern.finditer(text)
+    ]
+    if raw:
+        problems.append("raw TeX left in the page:\n    " + "\n    ".join(raw[:10]))
+    return problems
+
+
+def _images_and_figures(page) -> list[str]:
+    problems = []
+    images = page.evaluate(IMAGES)
+    broken = [i["src"] for i in images if not i["loaded"]]
+    undescribed = [i["src"] for i in images if not i["alt"]]
+    if broken:
+        problems.append(f"images that did not load: {broken}")
+    if undescribed:
+        problems.append(f"images without alt text: {undescribed}")
+    figures = page.evaluate(FIGURES)
+    if not all(f["visual"] for f in figures):
+        problems.append(f"figures without an image: {[f['id'] for f in figures if not f['visual']]}")
+    uncaptioned = [f["id"] for f in figures if not f["caption"]]
+    if uncaptioned:
+        problems.append(f"figures without a caption: {uncaptioned}")
+    return problems
+
+
+def _contrast(page, mode: str) -> list[str]:
+    problems = []
+    if page.evaluate("document.documentElement.dataset.theme") != mode:
+        problems.append(f"the page did not switch to the {mode} theme")
+    contrast = page.evaluate(CONTRAST, CONTRAST_TARGETS)
+    if mode == "dark" and contrast["pageLuminance"] >= 0.2:
+        problems.append("the dark theme's page is not dark")
+    if mode == "light" and contrast["pageLuminance"] <= 0.7:
+        problems.append("the light theme's page is not light")
+    poor = [
+        f"{c['name']}: {c['ratio']:.2f} ({c['fg']} on {c['bg']}, {c['text']!r})"
+        for c in contrast["items"]
+        if c["ratio"] < (MIN_CONTRAST_PROSE if c["name"] in ("prose", "list") else MIN_CONTRAST_OTHER)
+    ]
+    if poor:
+        problems.append(f"text with too little contrast ({mode}):\n    " + "\n    ".join(poor))
+    return problems
+
+
+def _downloads_and_launch(page, path: str) -> list[str]:
+    """A notebook page offers its .ipynb and a Binder link that opens it in JupyterLab."""
+    if not page.evaluate("!!document.querySelector('.cell, a.btn-download-notebook-button')"):
+        return []  # not a notebook page (e.g. the references)
+    problems = []
+    links = page.eval_on_selector_all("a.btn-download-notebook-button", "els => els.map(a => a.href)")
+    if len(links) != 1:
+        return [f"expected one notebook download link, found {links}"]
+    response = page.request.get(links[0])
+    if not response.ok:
+        problems.append(f"notebook download {links[0]}: HTTP {response.status}")
+    else:
+        notebook = response.json()
+        if notebook.get("nbformat") != 4 or not notebook.get("cells"):
+            problems.append(f"notebook download {links[0]} is not a notebook with cells")
+    launch = page.eval_on_selector_all(".dropdown-launch-buttons a", "els => els.map(a => a.href)")
+    source = path.removesuffix(".html") + ".md"
+    if not any("urlpath=lab/tree/" + source in href for href in launch):
+        problems.append(f"no Binder link opening {source} in JupyterLab: {launch}")
+    return problems
+
+
+def _report(path: str, problems: list[str]) -> None:
+    assert not problems, f"{path}:\n  - " + "\n  - ".join(problems)
 
 
 # -- every page ----------------------------------------------------------------------
@@ -233,70 +321,41 @@ def test_every_built_page_is_visited(built_site):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_cleanly_with_maths_and_images(page, site_url, path, screenshot_dir):
+def test_page_in_light_theme(page, site_url, path, screenshot_dir):
+    """Loads cleanly, maths typeset, images and figures described, readable, downloads work."""
+    _theme(page, "light")
     state = _visit(page, site_url, path)
     _screenshot(page, screenshot_dir / f"{_slug(path)}-light.jpg")
-    _assert_clean(page, path)
-    assert state["rendered"] >= state["views"], f"{path}: only {state['rendered']} of {state['views']} widgets rendered"
-
-    untypeset = page.evaluate(UNTYPESET_MATH)
-    assert not untypeset, f"{path}: formulas MathJax did not typeset: {untypeset}"
-    text = page.evaluate(CONTENT_TEXT)
-    raw = []
-    for pattern, name in RAW_TEX:
-        for m in pattern.finditer(text):
-            raw.append(f"{name}: ...{text[max(0, m.start() - 30): m.end() + 30]!r}...")
-    assert not raw, f"{path}: raw TeX left in the page:\n  " + "\n  ".join(raw[:10])
-
-    images = page.evaluate(IMAGES)
-    broken = [i["src"] for i in images if not i["loaded"]]
-    undescribed = [i["src"] for i in images if not i["alt"]]
-    assert not broken, f"{path}: images that did not load: {broken}"
-    assert not undescribed, f"{path}: images without alt text: {undescribed}"
-    figures = page.evaluate(FIGURES)
-    assert all(f["visual"] for f in figures), f"{path}: figures without an image: {figures}"
-    uncaptioned = [f["id"] for f in figures if not f["caption"]]
-    assert not uncaptioned, f"{path}: figures without a caption: {uncaptioned}"
-
-
-@pytest.mark.parametrize("mode", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
-def test_theme_renders_readably(page, site_url, path, mode, screenshot_dir):
-    _theme(page, mode)
-    _visit(page, site_url, path)
-    if mode == "dark":  # the light screenshot is taken by the test above
-        _screenshot(page, screenshot_dir / f"{_slug(path)}-dark.jpg")
-    _assert_clean(page, path)
-    assert page.evaluate("document.documentElement.dataset.theme") == mode
-
-    contrast = page.evaluate(CONTRAST, CONTRAST_TARGETS)
-    if mode == "dark":
-        assert contrast["pageLuminance"] < 0.2, f"{path}: the dark theme's page is not dark"
-    else:
-        assert contrast["pageLuminance"] > 0.7, f"{path}: the light theme's page is not light"
-    poor = [
-        f"{c['name']}: {c['ratio']:.2f} ({c['fg']} on {c['bg']}, {c['text']!r})"
-        for c in contrast["items"]
-        if c["ratio"] < (MIN_CONTRAST_PROSE if c["name"] in ("prose", "list") else MIN_CONTRAST_OTHER)
-    ]
-    assert not poor, f"{path} ({mode}): text with too little contrast:\n  " + "\n  ".join(poor)
+    problems = _network_and_console(page) + _widgets(state) + _maths(page)
+    problems += _images_and_figures(page) + _contrast(page, "light")
+    if path.startswith("book/"):
+        problems += _downloads_and_launch(page, path)
+    _report(path, problems)
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_readable_at_390_px(page, site_url, path, screenshot_dir):
+def test_page_in_dark_theme(page, site_url, path, screenshot_dir):
+    _theme(page, "dark")
+    state = _visit(page, site_url, path)
+    _screenshot(page, screenshot_dir / f"{_slug(path)}-dark.jpg")
+    problems = _network_and_console(page) + _widgets(state) + _maths(page) + _contrast(page, "dark")
+    _report(path, problems)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_at_390_px(page, site_url, path, screenshot_dir):
     page.set_viewport_size({"width": 390, "height": 844})
-    _visit(page, site_url, path)
+    state = _visit(page, site_url, path)
     _screenshot(page, screenshot_dir / f"{_slug(path)}-390.jpg")
-    _assert_clean(page, path)
+    problems = _network_and_console(page) + _widgets(state)
     result = page.evaluate(OVERFLOW)
-    assert result["count"] == 0, (
-        f"{path}: {result['count']} elements of the content stick out of a "
-        f"{result['viewport']} px screen: {result['offenders']}"
-    )
-    assert result["pageScrollWidth"] <= result["viewport"] + 1, (
-        f"{path}: the page scrolls sideways ({result['pageScrollWidth']} px wide "
-        f"on a {result['viewport']} px screen)"
-    )
+    if result["count"]:
+        problems.append(f"{result['count']} elements of the content stick out of a "
+                        f"{result['viewport']} px screen: {result['offenders']}")
+    if result["pageScrollWidth"] > result["viewport"] + 1:
+        problems.append(f"the page scrolls sideways ({result['pageScrollWidth']} px wide "
+                        f"on a {result['viewport']} px screen)")
+    _report(path, problems)
 
 
 # -- search ------------------------------------------------------------------------
@@ -330,31 +389,7 @@ def test_search_finds_each_chapter(page, site_url, built_site, path):
     assert any(h.split("#")[0].split("?")[0] == target for h in hrefs), (
         f"searching for {word!r} does not list {path}; it lists {hrefs[:10]}"
     )
-    _assert_clean(page, "search.html")
-
-
-# -- downloads and launch links ----------------------------------------------------
-
-
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_notebook_download_link_works(page, site_url, path):
-    _visit(page, site_url, path)
-    links = page.eval_on_selector_all("a.btn-download-notebook-button", "els => els.map(a => a.href)")
-    is_notebook = page.evaluate("!!document.querySelector('.cell, .cell_output') || "
-                                "!!document.querySelector('a.btn-download-notebook-button')")
-    if not is_notebook:
-        pytest.skip(f"{path} is not a notebook page")
-    assert len(links) == 1, f"{path}: expected one notebook download link, found {links}"
-    response = page.request.get(links[0])
-    assert response.ok, f"{links[0]}: HTTP {response.status}"
-    notebook = response.json()
-    assert notebook["nbformat"] == 4 and notebook["cells"], links[0]
-    # The launch menu opens the same chapter on Binder, in JupyterLab.
-    launch = page.eval_on_selector_all(".dropdown-launch-buttons a", "els => els.map(a => a.href)")
-    source = path.removesuffix(".html") + ".md"
-    assert any("urlpath=lab/tree/" + source in href for href in launch), (
-        f"{path}: no Binder link opening {source} in JupyterLab: {launch}"
-    )
+    _report("search.html", _network_and_console(page))
 
 
 # -- JupyterLab (`make lab`, and Binder) ------------------------------------------
