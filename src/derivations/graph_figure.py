@@ -159,19 +159,34 @@ class ToyNetworkValues:
     grad: dict
 
     def weight_grad(self):
-        """``dL/dW`` as a (D, C) array, ``[i-1, j-1]`` holding ``dL/dw_ij``."""
+        """``dL/dW`` as a (D, C) array, ``[i-1, j-1]`` holding ``dL/dw_ij``.
+
+        Examples
+        --------
+        >>> v = toy_network_values([1.0, 2.0], [[0.0, 0.0], [0.0, 0.0]], [1.0, 0.0])
+        >>> v.weight_grad()           # h (o - t)^T with o = (1/2, 1/2)
+        array([[-0.5,  0.5],
+               [-1. ,  1. ]])
+        """
         D, C = self.graph.D, self.graph.C
         return np.array([[self.grad[f"w{i}{j}"] for j in range(1, C + 1)] for i in range(1, D + 1)])
 
     def path_terms(self, start):
-        """The product of local derivatives along each path from ``start`` to ``L``."""
+        """``(path, product)`` for each path from ``start`` to ``L``.
+
+        Examples
+        --------
+        >>> v = toy_network_values([1.0, 2.0], [[0.0, 0.0], [0.0, 0.0]], [0.5, 0.5])
+        >>> [(p[2], round(term, 6)) for p, term in v.path_terms("w21")]   # they cancel
+        [('o1', -0.5), ('o2', 0.5)]
+        """
         return [(path, path_product(self.local, path)) for path in paths(self.graph, start)]
 
 
 def path_product(local, path):
     """Product of the local derivatives along ``path``.
 
-    One path, one term of the chain rule.
+    One path, one term of the chain rule, as in :ref:`toy-network`.
 
     Examples
     --------

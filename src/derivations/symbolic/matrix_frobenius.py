@@ -29,7 +29,15 @@ i, j, k, u = index("i j k u")
 
 
 def frob(A, B):
-    """The Frobenius inner product ``A : B = tr(A^T B)`` of two explicit matrices."""
+    """The Frobenius inner product ``A : B = tr(A^T B)`` of two explicit matrices.
+
+    Explained in :ref:`matrix-form`: the sum of the entrywise products.
+
+    Examples
+    --------
+    >>> frob(sp.Matrix([[1, 2], [3, 4]]), sp.Matrix([[5, 6], [7, 8]]))
+    70
+    """
     A, B = sp.Matrix(A), sp.Matrix(B)
     if A.shape != B.shape:
         raise ValueError(f"A : B needs equal shapes, got {A.shape} and {B.shape}")

@@ -23,18 +23,38 @@ D, C2 = 3, 2
 
 
 def logits_of_weights():
-    """``[y_1, y_2]`` with ``y_j = sum_i w_ij h_i``, as expressions in ``w`` and ``h``."""
+    """``[y_1, y_2]`` with ``y_j = sum_i w_ij h_i``, as expressions in ``w`` and ``h``.
+
+    The forward pass of the network in :ref:`toy-network`.
+
+    Examples
+    --------
+    >>> logits_of_weights()[0]
+    h[1]*w[1, 1] + h[2]*w[2, 1] + h[3]*w[3, 1]
+    """
     return [sum(w[i, j] * h[i] for i in range(1, D + 1)) for j in range(1, C2 + 1)]
 
 
 def softmax_of(y1, y2):
-    """``[o_1, o_2]`` as expressions in the two logits."""
+    """``[o_1, o_2]`` as expressions in the two logits (:ref:`toy-network`).
+
+    Examples
+    --------
+    >>> softmax_of(sp.Symbol("a"), sp.Symbol("b"))[1]
+    exp(b)/(exp(a) + exp(b))
+    """
     denominator = sp.exp(y1) + sp.exp(y2)
     return [sp.exp(y1) / denominator, sp.exp(y2) / denominator]
 
 
 def loss_of(o1, o2):
-    """``L = -t_1 log o_1 - t_2 log o_2``."""
+    """``L = -t_1 log o_1 - t_2 log o_2`` (:ref:`toy-network`).
+
+    Examples
+    --------
+    >>> loss_of(sp.Rational(1, 2), sp.Rational(1, 2)).subs({t[1]: 1, t[2]: 0})
+    log(2)
+    """
     return -t[1] * sp.log(o1) - t[2] * sp.log(o2)
 
 
