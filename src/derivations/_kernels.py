@@ -18,18 +18,26 @@ both and explains the choices:
 * **No shift when it is provably unnecessary.** See :func:`exp_rows`.
 """
 
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 
 from ._validate import check_row_max
 
-# Entries of one operand per block: 2**17 floats is a few rows of 50k classes,
-# 512 KiB in float32, so the two or three operands of a block fit in a 2 MiB
-# L2 cache together. It also keeps each BLAS call on a block below the size
-# at which OpenBLAS starts extra threads, which on a busy two-core machine
-# cost more than they save.
-BLOCK_ELEMENTS = 1 << 17
+try:
+    from threadpoolctl import ThreadpoolController
+except ImportError:  # optional: without it the kernels are as correct, but see one_blas_thread
+    ThreadpoolController = None
+
+# Entries of one operand per block: 2**18 floats is five rows of 50k classes,
+# 1 MiB in float32, so a block's operands stay in the 2 MiB L2 cache, or at
+# worst in L3, between passes; larger blocks were no faster.
+BLOCK_ELEMENTS = 1 << 18
+
+# Below this many entries a kernel does not bother to pin BLAS to one thread.
+_THREADS_MATTER = 1 << 15
+_controller = None
 
 # The largest row sum of exp(z) accepted without a shift (see exp_rows).
 _UNSHIFTED_MAX_SUM = 2.0**64
@@ -82,10 +90,35 @@ def check_out(out, shape, dtype, inputs, name="out"):
         raise ValueError(f"{name} must not share memory with the inputs; pass a separate array")
 
 
+@contextmanager
+def one_blas_thread(size):
+    """Run the enclosed BLAS calls on one thread (if threadpoolctl is installed).
+
+    The kernels call BLAS only for reductions of a row: a dot product, a
+    sum. OpenBLAS starts its worker threads for a single long dot product
+    in float64, and its workers spin while they wait for work. The
+    reduction is limited by memory, not arithmetic, so the threads gain
+    nothing; on a busy two-core machine their spinning made a float64
+    softmax backward pass 20 times slower. Small problems (``size``
+    entries) skip the 20 microseconds this costs.
+    """
+    global _controller
+    if ThreadpoolController is None or size < _THREADS_MATTER:
+        yield
+        return
+    if _controller is None:
+        _controller = ThreadpoolController()
+    with _controller.limit(limits=1, user_api="blas"):
+        yield
+
+
 def _row_dot(a, b, out):
-    """``out[n] = sum_c a[n, c] b[n, c]`` by BLAS, without forming ``a * b``."""
-    # (B, 1, C) @ (B, C, 1): one dot product per row; BLAS accumulates with
-    # several partial sums, about as accurate as numpy's pairwise sum.
+    """``out[n] = sum_c a[n, c] b[n, c]``, without forming ``a * b``."""
+    if a.shape[1] <= 64:
+        # short rows: one einsum beats a BLAS call per row, and sums few terms
+        return np.einsum("ij,ij->i", a, b, out=out)
+    # (B, 1, C) @ (B, C, 1): one BLAS dot product per row, accumulated in
+    # several partial sums, about as accurate as numpy's pairwise sum
     np.matmul(a[:, None, :], b[:, :, None], out=out[:, None, None])
     return out
 
@@ -127,11 +160,12 @@ def softmax_vjp_rows(p, dp, dz):
     """
     M, C = p.shape
     dot = np.empty(M, dtype=p.dtype)
-    for rows in row_blocks(M, C):
-        pb, dpb, dzb = p[rows], dp[rows], dz[rows]
-        d = _row_dot(pb, dpb, dot[rows])[:, None]  # <p, dp>: the only coupling between classes
-        np.subtract(dpb, d, out=dzb)
-        np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
+    with one_blas_thread(p.size):
+        for rows in row_blocks(M, C):
+            pb, dpb, dzb = p[rows], dp[rows], dz[rows]
+            d = _row_dot(pb, dpb, dot[rows])[:, None]  # <p, dp>: the only coupling between classes
+            np.subtract(dpb, d, out=dzb)
+            np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
     return dot
 
 
@@ -174,19 +208,16 @@ def cross_entropy_readable(z, label):
     return loss, g / N
 
 
-def exp_rows(zb, out, ones, s, shift):
-    """``out = exp(zb - shift)`` for a block of rows, with ``s`` their row sums.
+def unshifted_ok(s, C):
+    """Which rows may keep ``exp(z)`` unshifted, judged from their sums ``s = sum_c exp(z)``.
 
-    ``s`` and ``shift`` are the block's slices of (N,) arrays, filled here;
-    ``shift`` must come in as zeros.
-
-    The usual shift is the row maximum ``m``. It costs a pass of its own
-    (``max``) and one more (``z - m``) before ``exp``, and it exists only to
-    keep exp in range: numpy's ``exp`` is accurate to a few ulp for any
-    argument, so ``exp(z)`` is, if anything, more accurate than
-    ``exp(z - m)``, whose argument was rounded. So ``exp`` runs on ``z``
-    itself, and the row sums prove afterwards that nothing was lost. Since
-    ``exp(m) <= s <= C exp(m)``,
+    The usual shift of softmax is the row maximum ``m``. It costs a pass of
+    its own (``max``) and one more (``z - m``) before ``exp``, and it exists
+    only to keep exp in range: numpy's ``exp`` is accurate to a few ulp for
+    any argument, so ``exp(z)`` is, if anything, more accurate than
+    ``exp(z - m)``, whose argument was rounded. So the kernels run ``exp``
+    on ``z`` itself, and the row sums prove afterwards that nothing was
+    lost. Since ``exp(m) <= s <= C exp(m)``,
 
     * ``s >= C`` means ``m >= 0``, so an entry that underflows in ``exp(z)``
       underflows in ``exp(z - m)`` as well;
@@ -194,22 +225,39 @@ def exp_rows(zb, out, ones, s, shift):
       float32's subnormal range when the rows are scaled.
 
     Rows that fail (all logits negative, logits above about 44, -inf
-    masks, NaN) are redone with the shift, which also rejects NaN and +inf.
+    masks, NaN) are redone with the shift by :func:`exp_shifted_rows`.
+
+    Examples
+    --------
+    >>> s = np.exp(np.array([[0.0, 1.0], [-3.0, -2.0], [50.0, 0.0]])).sum(axis=1)
+    >>> unshifted_ok(s, 2)
+    array([ True, False, False])
     """
-    C = zb.shape[1]
-    np.exp(zb, out=out)
-    np.matmul(out, ones, out=s)
-    if s.min() >= C and s.max() <= _UNSHIFTED_MAX_SUM:  # NaN fails both
-        return
-    redo = np.flatnonzero(~((s >= C) & (s <= _UNSHIFTED_MAX_SUM)))
-    zr = zb[redo]
-    m = np.max(zr, axis=1)
-    check_row_max(m)
-    m[np.isneginf(m)] = 0  # a fully masked row: exp gives zeros, s = 0
-    er = np.exp(zr - m[:, None])
-    out[redo] = er
-    s[redo] = er @ ones
-    shift[redo] = m
+    return (s >= C) & (s <= _UNSHIFTED_MAX_SUM)  # NaN fails both
+
+
+def exp_shifted_rows(z, redo, s, shift, out=None):
+    """Redo rows ``redo`` of z: ``exp(z - m)`` with ``m`` the row maximum.
+
+    Writes the row sums ``s[redo]``, ``shift[redo] = m`` and, if ``out``
+    (one row per entry of ``redo``) is given, the exponentials. The
+    textbook stable formula; it also rejects NaN and +inf (through the
+    maximum) and gives a fully masked row zeros and ``s = 0``.
+    """
+    ones = np.ones(z.shape[1], dtype=z.dtype)
+    step = max(1, BLOCK_ELEMENTS // z.shape[1])
+    for k in range(0, len(redo), step):
+        r = redo[k : k + step]
+        zr = z[r]
+        m = np.max(zr, axis=1)
+        check_row_max(m)
+        m[np.isneginf(m)] = 0  # a fully masked row: exp gives zeros, s = 0
+        zr -= m[:, None]
+        np.exp(zr, out=zr)
+        if out is not None:
+            out[k : k + step] = zr
+        s[r] = zr @ ones
+        shift[r] = m
 
 
 def cross_entropy_rows(z, targets, scale, grad):
@@ -220,11 +268,16 @@ def cross_entropy_rows(z, targets, scale, grad):
     with ``lse = log sum exp z``; its gradient ``p[n] sum_c a[n, c] - a[n]``
     is written to ``grad`` multiplied by ``scale`` (``1/norm`` for a mean).
     Pass ``grad=None`` for the loss alone: one block of scratch memory is
-    then all it allocates. Rows that are not ordinary (a target on a -inf
-    logit, a fully masked row, a masked class beside soft targets: any row
-    whose loss is not finite or whose exponentials sum to 0) are recomputed
-    by the readable formula, which knows that a masked logit's gradient is
-    0 and that ``0 log 0 = 0``. Returns the (N,) float64 losses.
+    then all it allocates. Returns the (N,) float64 losses.
+
+    One pass over row blocks computes ``exp(z)`` unshifted and, while the
+    block is in cache, its row sums and the scaled ``p``. Rows that
+    :func:`unshifted_ok` rejects are then redone with the shift. Rows that
+    are not ordinary (a target on a -inf logit, a fully masked row, a masked
+    class beside soft targets: any row whose loss is not finite or whose
+    exponentials sum to 0) are recomputed last by the readable formula,
+    which knows that a masked logit's gradient is 0 and that
+    ``0 log 0 = 0``.
 
     Examples
     --------
@@ -234,47 +287,59 @@ def cross_entropy_rows(z, targets, scale, grad):
     >>> g                                       # p - onehot
     array([[ 0.25, -0.25]])
     """
+    with one_blas_thread(z.size):
+        return _cross_entropy_rows(z, targets, scale, grad)
+
+
+def _cross_entropy_rows(z, targets, scale, grad):
     N, C = z.shape
     dtype = z.dtype
     dense = not isinstance(targets, ClassTargets)
     blocks = list(row_blocks(N, C))
-    B_max = blocks[0].stop if blocks else 0
     ones = np.ones(C, dtype=dtype)
     s = np.empty(N, dtype=dtype)  # row sums of exp(z - shift)
-    shift = np.zeros(N)
-    f = np.empty(B_max, dtype=dtype)  # one block's row scale factors
+    f = np.empty(N, dtype=dtype)  # row factors turning exp(z - shift) into scale * sum(a) * p
+    block_rows = blocks[0].stop if blocks else 0
     if grad is None:
-        scratch = np.empty((B_max, C), dtype=dtype)
+        out = np.empty((block_rows, C), dtype=dtype)  # scratch
     if dense:
         total = np.empty(N, dtype=dtype)  # sum_c a[n, c]
-        az = np.empty(N)  # sum_c a[n, c] z[n, c]
-        a_scaled = np.empty((B_max, C), dtype=dtype) if grad is not None else None
+        az = np.empty(N)  # sum_c a[n, c] z[n, c], in float64: it nearly cancels lse
+        a_scaled = np.empty((block_rows, C), dtype=dtype)
     else:
         total = targets.weight.astype(dtype)
-        total_scaled = (targets.weight * scale).astype(dtype)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # odd rows are redone below
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # such rows are redone
         for rows in blocks:
             zb = z[rows]
-            B = zb.shape[0]
-            gb = grad[rows] if grad is not None else scratch[:B]
-            exp_rows(zb, gb, ones, s[rows], shift[rows])  # gb = exp(z - shift)
+            gb = grad[rows] if grad is not None else out[: len(zb)]
+            np.exp(zb, out=gb)
+            np.matmul(gb, ones, out=s[rows])
             if dense:
                 ab = targets[rows]
                 np.matmul(ab, ones, out=total[rows])
-                # float64 sums: sum a (lse - z) subtracts two close numbers when the loss is small
                 np.einsum("ij,ij->i", ab, zb, dtype=np.float64, out=az[rows])
-            if grad is None:
-                continue
-            fb = f[:B]
-            if dense:
+            if grad is not None:
+                fb = f[rows]
                 np.multiply(total[rows], dtype.type(scale), out=fb)
                 np.divide(fb, s[rows], out=fb)
-            else:
-                np.divide(total_scaled[rows], s[rows], out=fb)
-            np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
-            if dense:
-                np.multiply(ab, dtype.type(scale), out=a_scaled[:B])
-                np.subtract(gb, a_scaled[:B], out=gb)  # ... - scale * a
+                np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
+                if dense:
+                    tb = a_scaled[: len(zb)]
+                    np.multiply(ab, dtype.type(scale), out=tb)
+                    np.subtract(gb, tb, out=gb)  # ... - scale * a
+
+        shift = np.zeros(N)
+        redo = np.flatnonzero(~unshifted_ok(s, C))
+        if redo.size:
+            g_redo = np.empty((len(redo), C), dtype=dtype) if grad is not None else None
+            exp_shifted_rows(z, redo, s, shift, out=g_redo)
+            if grad is not None:
+                f[redo] = total[redo] * dtype.type(scale) / s[redo]
+                g_redo *= f[redo][:, None]
+                if dense:
+                    g_redo -= targets[redo] * dtype.type(scale)
+                grad[redo] = g_redo
+
         lse = np.log(s.astype(np.float64)) + shift
         if dense:
             loss = total * lse - az
@@ -282,7 +347,8 @@ def cross_entropy_rows(z, targets, scale, grad):
             zy = z[np.arange(N), targets.label]
             loss = np.where(total != 0, total * (lse - zy), 0.0)
     if grad is not None and not dense:
-        grad[np.arange(N), targets.label] -= total_scaled  # ... - scale * a: one class per row
+        # ... - scale * a: one weighted class per row
+        grad[np.arange(N), targets.label] -= (targets.weight * scale).astype(dtype)
     for n in np.flatnonzero(~np.isfinite(loss) | (s == 0)):
         loss[n], g = _readable_row(z[n], _dense_row(targets, n, C, dtype))
         if grad is not None:

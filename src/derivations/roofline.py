@@ -100,26 +100,20 @@ def traffic_bytes(kernel, N, C, itemsize):
     raise ValueError(f"unknown kernel {kernel!r}; expected 'vjp' or 'cross_entropy'")
 
 
-def roof_fractions(N, C, dtype=np.float32, repeats=7, seed=0, fresh=False):
-    """Time the readable and the fast VJP and cross-entropy against copies.
+def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False):
+    """The kernels that :func:`roof_fractions` times, on one set of inputs.
 
-    All kernels run on the same random inputs (logits ``3 * normal``, one
-    integer label per row), in turns with copies of their byte counts. The
-    fast kernels write into a preallocated output, as the copy does; with
-    ``fresh=True`` they are also timed returning a new array (``*_fresh``),
-    which adds the operating system's cost of providing fresh memory.
+    Random logits ``3 * normal`` of shape (N, C), one integer label per row,
+    ``p = softmax(z)`` and a random upstream gradient ``dp``. The readable
+    kernels allocate as they go; the fast ones write into a preallocated
+    output, as the copy does. With ``fresh=True`` the fast ones are also
+    included returning a new array (``*_fresh``), which adds the operating
+    system's cost of providing fresh memory. Each ``copy_<kind>`` moves the
+    least traffic of kernel ``<kind>``.
 
     Returns
     -------
-    dict
-        ``seconds`` (best time per kernel), ``fraction`` (each kernel's
-        bandwidth as a fraction of its copy's), ``bytes`` (least traffic).
-
-    Examples
-    --------
-    >>> r = roof_fractions(8, 100, repeats=2)
-    >>> sorted(r["fraction"])
-    ['cross_entropy_fast', 'cross_entropy_readable', 'vjp_fast', 'vjp_readable']
+    dict of str to callable
     """
     rng = np.random.default_rng(seed)
     dtype = np.dtype(dtype)
@@ -128,28 +122,57 @@ def roof_fractions(N, C, dtype=np.float32, repeats=7, seed=0, fresh=False):
     p = softmax(z)
     dp = rng.standard_normal((N, C)).astype(dtype)
     out = np.empty_like(z)
-    nbytes = {
-        "vjp": traffic_bytes("vjp", N, C, dtype.itemsize),
-        "cross_entropy": traffic_bytes("cross_entropy", N, C, dtype.itemsize),
-    }
     kernels = {
         "vjp_readable": lambda: softmax_vjp_readable(p, dp),
         "vjp_fast": lambda: softmax_backward(p, dp, out=out),
-        "copy_vjp": copy_kernel(nbytes["vjp"]),
+        "copy_vjp": copy_kernel(traffic_bytes("vjp", N, C, dtype.itemsize)),
         "cross_entropy_readable": lambda: cross_entropy_readable(z, labels),
         "cross_entropy_fast": lambda: cross_entropy_with_grad(z, labels, out=out),
-        "copy_cross_entropy": copy_kernel(nbytes["cross_entropy"]),
+        "copy_cross_entropy": copy_kernel(traffic_bytes("cross_entropy", N, C, dtype.itemsize)),
     }
     if fresh:
         kernels["vjp_fresh"] = lambda: softmax_backward(p, dp)
         kernels["cross_entropy_fresh"] = lambda: cross_entropy_with_grad(z, labels)
-    seconds = best_times(kernels, repeats=repeats)
-    fraction = {}
+    return kernels
+
+
+def fractions(seconds):
+    """Each kernel's speed as a fraction of its copy's, from :func:`best_times`.
+
+    A kernel named ``<kind>_<variant>`` is compared with ``copy_<kind>``,
+    which moved the same number of bytes: the fraction is
+    ``copy time / kernel time``.
+
+    Examples
+    --------
+    >>> fractions({"vjp_fast": 0.02, "copy_vjp": 0.01})
+    {'vjp_fast': 0.5}
+    """
+    out = {}
     for name, t in seconds.items():
         if not name.startswith("copy_"):
             kind = name.rsplit("_", 1)[0]
-            fraction[name] = seconds["copy_" + kind] / t
-    return {"seconds": seconds, "fraction": fraction, "bytes": nbytes}
+            out[name] = seconds["copy_" + kind] / t
+    return out
+
+
+def roof_fractions(N, C, dtype=np.float32, repeats=7, seed=0, fresh=False):
+    """Time the readable and the fast VJP and cross-entropy against copies, in turns.
+
+    Returns
+    -------
+    dict
+        ``seconds`` (best time per kernel, see :func:`best_times`) and
+        ``fraction`` (see :func:`fractions`).
+
+    Examples
+    --------
+    >>> r = roof_fractions(8, 100, repeats=2)
+    >>> sorted(r["fraction"])
+    ['cross_entropy_fast', 'cross_entropy_readable', 'vjp_fast', 'vjp_readable']
+    """
+    seconds = best_times(roof_kernels(N, C, dtype, seed, fresh), repeats=repeats)
+    return {"seconds": seconds, "fraction": fractions(seconds)}
 
 
 def peak_memory(fn):
