@@ -290,21 +290,33 @@ def grade(folder: Path, submission: Path, out: Path) -> dict:
 
 
 def main(argv=None) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", help="chapter file names (default: every chapter in the toc)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="chapters assigned at once (default 2)")
     args = parser.parse_args(argv)
+    out = args.out.resolve()
     chapters = student.read_chapters(ROOT, args.chapters or None)
-    made = []
-    for name, text in chapters.items():
-        stem = Path(name).stem
-        folder = assign(stem, text, args.out.resolve())
-        if folder is not None:
-            made.append(folder)
-            n = len(parse_exercises(text))
-            print(f"{stem}: {n} exercise{'s' if n != 1 else ''} -> {folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder}")
-    if not made:
+    todo = {name: text for name, text in chapters.items() if parse_exercises(text)}
+    if not todo:
         print("no chapter has implementation exercises yet")
+        return 0
+    # each otter assign runs its own kernel: the work is in subprocesses, threads suffice
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        folders = dict(zip(todo, pool.map(lambda item: assign(Path(item[0]).stem, item[1], out), todo.items())))
+    for name, folder in folders.items():
+        n = len(parse_exercises(todo[name]))
+        print(f"{Path(name).stem}: {n} exercise{'s' if n != 1 else ''} -> {folder}")
+    # the handed-out notebooks must hold the stubs, never the solutions
+    handed_out = [f / "student" / f"{Path(n).stem}.ipynb" for n, f in folders.items()]
+    leaks = student.find_leaks(todo, handed_out)
+    for leak in leaks:
+        print("LEAK", leak)
+    if leaks:
+        return 1
+    print(f"no solution text in the {len(handed_out)} student notebooks")
     return 0
 
 
