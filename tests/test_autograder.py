@@ -5,7 +5,6 @@ on a correct and on a wrong submission); ``make assignments`` does every
 chapter the same way.
 """
 
-import json
 from pathlib import Path
 
 import nbformat

@@ -11,7 +11,7 @@ implementations on the same inputs, and links to the section that
 explains it.
 """
 
-import math
+import re
 import warnings
 from dataclasses import dataclass
 from html import escape
@@ -86,13 +86,18 @@ class CheckResult:
                     f'Read why: <a href="{escape(link[0])}">{escape(link[1])}</a> (label <code>{label}</code>)'
                 )
             else:
-                line_html = escape(line)
+                line_html = _code_spans(escape(line))
             body += f'<div style="margin-top:0.3em">{line_html}</div>'
         return (
             f'<div class="derivations-check" style="border-left:0.3em solid {colour};'
             f'padding:0.3em 0.8em;margin:0.4em 0">'
-            f'<strong style="color:{colour}">{escape(head)}</strong>{body}</div>'
+            f'<strong style="color:{colour}">{_code_spans(escape(head))}</strong>{body}</div>'
         )
+
+
+def _code_spans(text):
+    """Backtick spans of an escaped message as <code> elements."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 @dataclass(frozen=True)
