@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test lab serve clean chromium student assignments
+.PHONY: setup book test lab serve clean chromium student assignments bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -70,6 +70,11 @@ serve:
 	@test -f _build/html/index.html || { echo "No built site: run make book first."; exit 1; }
 	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+# What each softmax backward pass costs (book/12_cost.md): prints a table and
+# writes _build/bench/results.json. A few minutes; ratios, never pass/fail.
+bench: setup
+	$(PY) benchmarks/bench_costs.py --out _build/bench/results.json
 
 clean:
 	rm -rf _build

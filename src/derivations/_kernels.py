@@ -91,7 +91,7 @@ def check_out(out, shape, dtype, inputs, name="out"):
 
 
 @contextmanager
-def one_blas_thread(size):
+def one_blas_thread(size=None):
     """Run the enclosed BLAS calls on one thread (if threadpoolctl is installed).
 
     The kernels call BLAS only for reductions of a row: a dot product, a
@@ -100,10 +100,10 @@ def one_blas_thread(size):
     reduction is limited by memory, not arithmetic, so the threads gain
     nothing; on a busy two-core machine their spinning made a float64
     softmax backward pass 20 times slower. Small problems (``size``
-    entries) skip the 20 microseconds this costs.
+    entries; None means any size) skip the 20 microseconds this costs.
     """
     global _controller
-    if ThreadpoolController is None or size < _THREADS_MATTER:
+    if ThreadpoolController is None or (size is not None and size < _THREADS_MATTER):
         yield
         return
     if _controller is None:

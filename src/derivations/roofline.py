@@ -12,7 +12,10 @@ A, B, copy, ...) so that a slow moment hurts all of them alike, and the
 best repetition is the one least disturbed. The clock is the process's CPU
 time (all its threads, system time included), not the wall clock: time
 spent waiting while another program has the core is not the kernel's, and
-on a shared two-core machine it can be most of the wall time.
+on a shared two-core machine it can be most of the wall time. BLAS is held
+to one thread while timing: every kernel here is single-threaded, and idle
+BLAS workers that spin after a threaded call would be charged to whatever
+kernel runs next.
 """
 
 import time
@@ -20,12 +23,12 @@ import tracemalloc
 
 import numpy as np
 
-from ._kernels import cross_entropy_readable, softmax_vjp_readable
+from ._kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
 from .losses import cross_entropy_with_grad
 from .softmax import softmax, softmax_backward
 
 
-def best_times(kernels, repeats=7, warmup=1, clock=time.process_time):
+def best_times(kernels, repeats=7, warmup=1, clock=time.process_time, inner=2):
     """Best time of each kernel, run in turns, by CPU time by default.
 
     Parameters
@@ -38,6 +41,10 @@ def best_times(kernels, repeats=7, warmup=1, clock=time.process_time):
         Untimed rounds first (page faults, caches, lazy imports).
     clock : callable
         Returns seconds; ``time.perf_counter`` for wall-clock time.
+    inner : int
+        Calls of a kernel in a row within a round, each timed: the first
+        may find the caches full of the previous kernel's data, which
+        matters for kernels of a few microseconds.
 
     Returns
     -------
@@ -51,15 +58,17 @@ def best_times(kernels, repeats=7, warmup=1, clock=time.process_time):
     """
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
-    for _ in range(warmup):
-        for fn in kernels.values():
-            fn()
     best = {name: float("inf") for name in kernels}
-    for _ in range(repeats):
-        for name, fn in kernels.items():
-            start = clock()
-            fn()
-            best[name] = min(best[name], clock() - start)
+    with one_blas_thread():
+        for _ in range(warmup):
+            for fn in kernels.values():
+                fn()
+        for _ in range(repeats):
+            for name, fn in kernels.items():
+                for _ in range(inner):
+                    start = clock()
+                    fn()
+                    best[name] = min(best[name], clock() - start)
     return best
 
 
