@@ -75,7 +75,9 @@ class CheckResult:
         return "\n".join(lines)
 
     def _repr_html_(self):
-        colour = "#2e7d32" if self.passed else "#c62828"
+        # Fixed colours rather than the page's: notebook front ends and the book's
+        # dark mode put HTML output on backgrounds of their own choosing.
+        mark, tint = ("#2e7d32", "#edf7ed") if self.passed else ("#c62828", "#fdecea")
         head, *rest = self.message.split("\n")
         link = self._link()
         body = ""
@@ -83,21 +85,27 @@ class CheckResult:
             if link and line.startswith("Read why:"):
                 label = escape(_catalogue.MISTAKES[self.mistake].label)
                 line_html = (
-                    f'Read why: <a href="{escape(link[0])}">{escape(link[1])}</a> (label <code>{label}</code>)'
+                    f'Read why: <a style="color:#0b57d0" href="{escape(link[0])}">{escape(link[1])}</a> '
+                    f"(label {_code(label)})"
                 )
             else:
                 line_html = _code_spans(escape(line))
             body += f'<div style="margin-top:0.3em">{line_html}</div>'
+        first, _, rest_of_head = _code_spans(escape(head)).partition(" ")
         return (
-            f'<div class="derivations-check" style="border-left:0.3em solid {colour};'
-            f'padding:0.3em 0.8em;margin:0.4em 0">'
-            f'<strong style="color:{colour}">{_code_spans(escape(head))}</strong>{body}</div>'
+            f'<div class="derivations-check" style="border-left:0.3em solid {mark};background:{tint};'
+            f'color:#1f1f1f;padding:0.4em 0.8em;margin:0.4em 0">'
+            f'<strong><span style="color:{mark}">{first}</span> {rest_of_head}</strong>{body}</div>'
         )
+
+
+def _code(text):
+    return f'<code style="color:inherit;background:rgba(0,0,0,0.07);padding:0 0.2em">{text}</code>'
 
 
 def _code_spans(text):
     """Backtick spans of an escaped message as <code> elements."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    return re.sub(r"`([^`]+)`", lambda m: _code(m[1]), text)
 
 
 @dataclass(frozen=True)
