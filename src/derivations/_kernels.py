@@ -127,30 +127,32 @@ def _row_dot(a, b, out):
 
 
 def softmax_vjp_readable(p, dp):
-    """``dz = p * (dp - <p, dp>)`` over the last axis, as one numpy expression.
+    """``dz = p * (dp - <p, dp>)`` over the last axis, in one line.
 
-    The version to read. It makes two (N, C) temporaries and streams the
-    data through memory about three times.
+    The version to read. It makes (N, C) temporaries and streams
+    the data through memory about three times.
 
     Examples
     --------
-    >>> softmax_vjp_readable(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    >>> p, dp = np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])
+    >>> softmax_vjp_readable(p, dp)
     array([[ 0.25, -0.25]])
     """
     return p * (dp - np.sum(p * dp, axis=-1, keepdims=True))
 
 
 def softmax_vjp_rows(p, dp, dz):
-    """The softmax VJP of (M, C) arrays into ``dz``, a few rows at a time.
+    """The softmax VJP of (M, C) arrays into ``dz``, a block at a time.
 
-    Same arithmetic as :func:`softmax_vjp_readable`, in three in-place passes
-    per block while the block is in cache. Returns the (M,) row dot products
-    ``<p, dp>``, which are NaN or infinite if any input was (the caller
-    checks them once instead of scanning both inputs).
+    The arithmetic of :func:`softmax_vjp_readable`, in three in-place
+    passes over each block of rows while it is in cache. Returns the
+    (M,) row dot products ``<p, dp>``: NaN or infinite if any input
+    was, so the caller checks them instead of scanning both inputs.
 
     Examples
     --------
-    >>> p = np.array([[0.5, 0.5], [0.25, 0.75]]); dp = np.array([[1.0, 0.0], [0.0, 4.0]])
+    >>> p = np.array([[0.5, 0.5], [0.25, 0.75]])
+    >>> dp = np.array([[1.0, 0.0], [0.0, 4.0]])
     >>> dz = np.empty_like(p)
     >>> softmax_vjp_rows(p, dp, dz)
     array([0.5, 3. ])
@@ -163,7 +165,8 @@ def softmax_vjp_rows(p, dp, dz):
     with one_blas_thread(p.size):
         for rows in row_blocks(M, C):
             pb, dpb, dzb = p[rows], dp[rows], dz[rows]
-            d = _row_dot(pb, dpb, dot[rows])[:, None]  # <p, dp>: the only coupling between classes
+            # <p, dp>: the only coupling between the classes
+            d = _row_dot(pb, dpb, dot[rows])[:, None]
             np.subtract(dpb, d, out=dzb)
             np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
     return dot
@@ -209,28 +212,29 @@ def cross_entropy_readable(z, label):
 
 
 def unshifted_ok(s, C):
-    """Which rows may keep ``exp(z)`` unshifted, judged from their sums ``s = sum_c exp(z)``.
+    """Which rows may skip the shift, judged by ``s = sum_c exp(z)``.
 
-    The usual shift of softmax is the row maximum ``m``. It costs a pass of
-    its own (``max``) and one more (``z - m``) before ``exp``, and it exists
-    only to keep exp in range: numpy's ``exp`` is accurate to a few ulp for
-    any argument, so ``exp(z)`` is, if anything, more accurate than
-    ``exp(z - m)``, whose argument was rounded. So the kernels run ``exp``
-    on ``z`` itself, and the row sums prove afterwards that nothing was
-    lost. Since ``exp(m) <= s <= C exp(m)``,
+    Softmax usually subtracts the row maximum ``m`` before ``exp``,
+    which costs a pass to find ``m`` and one to subtract it. The shift
+    only keeps exp in range: numpy's ``exp`` is accurate to a few ulp
+    for any argument, so ``exp(z)`` is, if anything, more accurate
+    than ``exp(z - m)``, whose argument was rounded. So the kernels
+    run ``exp`` on ``z`` itself, and the row sums prove afterwards
+    that nothing was lost. Since ``exp(m) <= s <= C exp(m)``,
 
-    * ``s >= C`` means ``m >= 0``, so an entry that underflows in ``exp(z)``
-      underflows in ``exp(z - m)`` as well;
-    * ``s <= 2**64`` means no entry overflowed, and keeps ``1/s`` far from
-      float32's subnormal range when the rows are scaled.
+    * ``s >= C`` means ``m >= 0``, so an entry that underflows in
+      ``exp(z)`` underflows in ``exp(z - m)`` as well;
+    * ``s <= 2**64`` means no entry overflowed, and keeps ``1/s``
+      clear of float32's subnormal numbers when rows are scaled.
 
-    Rows that fail (all logits negative, logits above about 44, -inf
-    masks, NaN) are redone with the shift by :func:`exp_shifted_rows`.
+    Rows that fail (all logits negative, logits above about 44,
+    -inf masks, NaN) are redone with the shift
+    (:func:`exp_shifted_rows`).
 
     Examples
     --------
-    >>> s = np.exp(np.array([[0.0, 1.0], [-3.0, -2.0], [50.0, 0.0]])).sum(axis=1)
-    >>> unshifted_ok(s, 2)
+    >>> z = np.array([[0.0, 1.0], [-3.0, -2.0], [50.0, 0.0]])
+    >>> unshifted_ok(np.exp(z).sum(axis=1), 2)
     array([ True, False, False])
     """
     return (s >= C) & (s <= _UNSHIFTED_MAX_SUM)  # NaN fails both

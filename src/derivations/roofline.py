@@ -109,7 +109,7 @@ def traffic_bytes(kernel, N, C, itemsize):
     raise ValueError(f"unknown kernel {kernel!r}; expected 'vjp' or 'cross_entropy'")
 
 
-def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False):
+def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False):
     """The kernels that :func:`roof_fractions` times, on one set of inputs.
 
     Random logits ``3 * normal`` of shape (N, C), one integer label per row,
@@ -117,8 +117,10 @@ def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False):
     kernels allocate as they go; the fast ones write into a preallocated
     output, as the copy does. With ``fresh=True`` the fast ones are also
     included returning a new array (``*_fresh``), which adds the operating
-    system's cost of providing fresh memory. Each ``copy_<kind>`` moves the
-    least traffic of kernel ``<kind>``.
+    system's cost of providing fresh memory. With ``exp=True``,
+    ``cross_entropy_exp`` is ``np.exp(z)`` alone: it moves the bytes of the
+    cross-entropy, so it bounds what a kernel built on numpy's ``exp`` can
+    reach. Each ``copy_<kind>`` moves the least traffic of kernel ``<kind>``.
 
     Returns
     -------
@@ -142,6 +144,8 @@ def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False):
     if fresh:
         kernels["vjp_fresh"] = lambda: softmax_backward(p, dp)
         kernels["cross_entropy_fresh"] = lambda: cross_entropy_with_grad(z, labels)
+    if exp:
+        kernels["cross_entropy_exp"] = lambda: np.exp(z, out=out)
     return kernels
 
 
