@@ -26,7 +26,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-book: setup
+# The execution cache keys on the cells' code only, so a change to the package
+# (its Python, or the explorers' JS and CSS) would leave stale outputs and stale
+# embedded widgets in the site. Such a change clears the cache and the doctrees.
+LIB_FILES := $(shell find src/derivations -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' \) 2>/dev/null)
+_build/.library-stamp: $(LIB_FILES)
+	@if [ -d _build/.jupyter_cache ]; then echo "src/derivations changed: every chapter runs again."; fi
+	@rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute
+	@mkdir -p _build && touch $@
+
+book: setup _build/.library-stamp
 	$(JB) build . $(BUILD_FLAGS)
 	@echo
 	@echo "The book is in _build/html. Open _build/html/index.html, or run: make serve"
