@@ -24,7 +24,9 @@ def as_logits(z, name="z"):
         try:
             arr = np.asarray(z)
         except Exception as exc:  # ragged lists and the like
-            raise TypeError(f"{name} must be an array of real numbers: {exc}") from None
+            raise TypeError(
+                f"{name} must be an array of real numbers: {exc}"
+            ) from None
     kind = arr.dtype.kind
     if kind == "b":
         raise TypeError(f"{name} must hold real numbers, not booleans")
@@ -37,7 +39,8 @@ def as_logits(z, name="z"):
             arr = arr.astype(np.float64)
     else:
         raise TypeError(
-            f"{name} must hold real numbers (float32 or float64), got dtype {arr.dtype}"
+            f"{name} must hold real numbers (float32 or float64), "
+            f"got dtype {arr.dtype}"
         )
     if arr.ndim == 0:
         raise ValueError(f"{name} must have a class axis; got a scalar")
@@ -49,10 +52,16 @@ def class_axis(arr, axis, name="z"):
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(f"axis {axis} is out of range for {name} with {arr.ndim} dimension(s)")
+        raise ValueError(
+            f"axis {axis} is out of range for {name} "
+            f"with {arr.ndim} dimension(s)"
+        )
     axis = int(axis) % arr.ndim
     if arr.shape[axis] == 0:
-        raise ValueError(f"{name} has zero classes along axis {axis}; softmax needs at least one")
+        raise ValueError(
+            f"{name} has zero classes along axis {axis}; "
+            "softmax needs at least one"
+        )
     return axis
 
 
@@ -64,9 +73,15 @@ def check_row_max(m, name="z"):
     A maximum of -inf is allowed: it means every class of that row is masked.
     """
     if np.isnan(m).any():
-        raise ValueError(f"{name} contains NaN; logits must be finite or -inf (a masked class)")
+        raise ValueError(
+            f"{name} contains NaN; logits must be finite or -inf "
+            "(a masked class)"
+        )
     if np.isposinf(m).any():
-        raise ValueError(f"{name} contains +inf; logits must be finite or -inf (a masked class)")
+        raise ValueError(
+            f"{name} contains +inf; logits must be finite or -inf "
+            "(a masked class)"
+        )
 
 
 def check_finite(arr, name):
@@ -77,23 +92,35 @@ def check_finite(arr, name):
 
 
 def as_float_like(x, dtype, name):
-    """Return ``x`` as an array of ``dtype`` (the logits' float type), or raise."""
+    """Return ``x`` as an array of ``dtype`` (the logits' float type), or
+    raise.
+    """
     arr = np.asarray(x)
     if arr.dtype.kind == "b":
         raise TypeError(f"{name} must hold real numbers, not booleans")
     if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got dtype {arr.dtype}"
+        )
     return arr.astype(dtype, copy=False)
 
 
 def check_reduction(reduction):
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r}; expected one of {REDUCTIONS}")
+        raise ValueError(
+            f"unknown reduction {reduction!r}; expected one of {REDUCTIONS}"
+        )
 
 
 def check_label_smoothing(eps):
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
-        raise TypeError(f"label_smoothing must be a number in [0, 1], got {type(eps).__name__}")
+    if (
+        isinstance(eps, bool)
+        or not isinstance(eps, (int, float, np.floating, np.integer))
+    ):
+        raise TypeError(
+            "label_smoothing must be a number in [0, 1], "
+            f"got {type(eps).__name__}"
+        )
     if not 0.0 <= float(eps) <= 1.0:  # also rejects NaN
         raise ValueError(f"label_smoothing must lie in [0, 1], got {eps}")
     return float(eps)

@@ -27,7 +27,8 @@ def numerical_gradient(f, x, eps=1e-6):
 
     Examples
     --------
-    >>> numerical_gradient(lambda v: float(np.sum(v ** 3)), np.array([1.0, 2.0]))
+    >>> x = np.array([1.0, 2.0])
+    >>> numerical_gradient(lambda v: float(np.sum(v ** 3)), x)
     array([ 3., 12.])
     """
     if not eps > 0:
@@ -60,8 +61,12 @@ def relative_error(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
-    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0), 1e-300)
+        raise ValueError(
+            f"cannot compare gradients of shapes {a.shape} and {b.shape}"
+        )
+    scale = max(
+        np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0), 1e-300
+    )
     return float(np.max(np.abs(a - b), initial=0.0) / scale)
 
 
@@ -175,7 +180,8 @@ def numerical_jacobian(f, x, eps=1e-6):
 
     Examples
     --------
-    >>> numerical_jacobian(lambda v: np.array([v[0] * v[1], v[0] ** 2]), np.array([2.0, 3.0]))
+    >>> f = lambda v: np.array([v[0] * v[1], v[0] ** 2])
+    >>> numerical_jacobian(f, np.array([2.0, 3.0]))
     array([[3., 2.],
            [4., 0.]])
     """

@@ -35,9 +35,13 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
     """
     z = as_logits(z)
     if z.ndim not in (1, 2):
-        raise ValueError(f"z must have shape (C,) or (N, C), got shape {z.shape}")
+        raise ValueError(
+            f"z must have shape (C,) or (N, C), got shape {z.shape}"
+        )
     if z.shape[-1] == 0:
-        raise ValueError("z has zero classes; cross-entropy needs at least one class")
+        raise ValueError(
+            "z has zero classes; cross-entropy needs at least one class"
+        )
     check_reduction(reduction)
     eps = check_label_smoothing(label_smoothing)
     squeeze = z.ndim == 1
@@ -49,17 +53,24 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
     else:
         w = as_float_like(weight, z.dtype, "weight")
         if w.shape != (C,):
-            raise ValueError(f"weight must have shape ({C},), one entry per class; got {w.shape}")
+            raise ValueError(
+                f"weight must have shape ({C},), one entry per class; "
+                f"got {w.shape}"
+            )
         check_finite(w, "weight")
 
     t = np.asarray(target)
     if t.dtype.kind == "b":
-        raise TypeError("target must hold class indices (integers) or probabilities (floats), not booleans")
+        raise TypeError(
+            "target must hold class indices (integers) or probabilities "
+            "(floats), not booleans"
+        )
     if t.dtype.kind in "iu":
         want = () if squeeze else (N,)
         if t.shape != want:
             raise ValueError(
-                f"integer class targets for z of shape {z.shape} must have shape {want}, "
+                f"integer class targets for z of shape {z.shape} "
+                f"must have shape {want}, "
                 f"got {t.shape}; pass floats for class-probability targets"
             )
         y = t.reshape(N).astype(np.int64)
@@ -67,43 +78,71 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
         bad = ~ignored & ((y < 0) | (y >= C))
         if bad.any():
             raise ValueError(
-                f"class target {int(y[bad][0])} is out of range for {C} classes "
+                f"class target {int(y[bad][0])} is out of range "
+                f"for {C} classes "
                 f"(expected 0..{C - 1}, or ignore_index={ignore_index})"
             )
         rows = np.flatnonzero(~ignored)
-        # torch's weighted mean: divide by the summed weight of the target classes
+        # torch's weighted mean: divide by the summed weight of the target
+        # classes
         norm = float(w[y[rows]].sum())
         if not eps:
             # one weighted class per row: keep those N entries, not an (N, C)
             # array of zeros (:ref:`what-it-costs`)
             label = np.where(ignored, 0, y)
-            return z2, ClassTargets(label, np.where(ignored, 0, w[label])), norm, squeeze
+            return (
+                z2,
+                ClassTargets(label, np.where(ignored, 0, w[label])),
+                norm,
+                squeeze,
+            )
         a = np.zeros((N, C), dtype=z.dtype)
         a[rows, y[rows]] = 1 - eps
         a[rows] += eps / C
         a *= w
     elif t.dtype.kind == "f":
         if ignore_index != -100:
-            # as in torch: there is no class index to compare with a probability row
-            raise ValueError("ignore_index applies to integer class targets only, not to probability targets")
+            # as in torch: there is no class index to compare with a
+            # probability row
+            raise ValueError(
+                "ignore_index applies to integer class targets only, "
+                "not to probability targets"
+            )
         if t.shape != z.shape:
-            raise ValueError(f"probability targets must have z's shape {z.shape}, got {t.shape}")
+            raise ValueError(
+                f"probability targets must have z's shape {z.shape}, "
+                f"got {t.shape}"
+            )
         t2 = t.reshape(N, C).astype(z.dtype)
         if np.isnan(t2).any():
             raise ValueError("probability targets contain NaN")
         if np.isinf(t2).any():
-            raise ValueError("probability targets contain an infinity; they must be finite")
+            raise ValueError(
+                "probability targets contain an infinity; they must be finite"
+            )
         if (t2 < 0).any():
             raise ValueError("probability targets must be non-negative")
         a = (1 - eps) * t2 + eps / C if eps else t2.copy()
         a *= w
-        norm = float(N)  # torch divides soft-target losses by N, whatever the weights
+        # torch divides soft-target losses by N, whatever the weights
+        norm = float(N)
     else:
-        raise TypeError(f"target must be integer class indices or float probabilities, got dtype {t.dtype}")
+        raise TypeError(
+            "target must be integer class indices or float probabilities, "
+            f"got dtype {t.dtype}"
+        )
     return z2, a, norm, squeeze
 
 
-def cross_entropy(z, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    z,
+    target,
+    *,
+    weight=None,
+    ignore_index=-100,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     """Cross-entropy of softmax(z) against ``target``, computed from logits.
 
     Follows ``torch.nn.functional.cross_entropy`` for ``z`` of shape (C,) or
@@ -144,20 +183,30 @@ def cross_entropy(z, target, *, weight=None, ignore_index=-100, reduction="mean"
     Examples
     --------
     >>> z = np.array([[0.0, 0.0], [0.0, np.log(3.0)]])
-    >>> float(cross_entropy(z, np.array([0, 1])))        # (log 2 + log 4/3) / 2
+    >>> float(cross_entropy(z, np.array([0, 1])))  # (log 2 + log 4/3) / 2
     0.490414...
     >>> cross_entropy(z, np.array([0, 1]), reduction="none")
     array([0.693..., 0.287...])
     >>> float(cross_entropy(np.array([2.0, 1.0]), np.array([0.5, 0.5])))
     0.813...
     """
-    z2, a, norm, squeeze = _prepare(z, target, weight, ignore_index, reduction, label_smoothing)
+    z2, a, norm, squeeze = _prepare(
+        z, target, weight, ignore_index, reduction, label_smoothing
+    )
     # sum_c a (log-sum-exp - z) per row, a few rows at a time, never forming p
     per_row = cross_entropy_rows(z2, a, 1.0, grad=None)
     return _reduce(per_row, z2.dtype, reduction, norm, squeeze)
 
 
-def cross_entropy_grad(z, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy_grad(
+    z,
+    target,
+    *,
+    weight=None,
+    ignore_index=-100,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     """Gradient of :func:`cross_entropy` with respect to the logits ``z``.
 
     Row n's gradient is ``p[n] * sum_c a[n, c] - a[n]``: with one-hot or
@@ -189,14 +238,27 @@ def cross_entropy_grad(z, target, *, weight=None, ignore_index=-100, reduction="
     array([ 0.5, -0.5])
     """
     return cross_entropy_with_grad(
-        z, target, weight=weight, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing
+        z,
+        target,
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
     )[1]
 
 
 def cross_entropy_with_grad(
-    z, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0, out=None
+    z,
+    target,
+    *,
+    weight=None,
+    ignore_index=-100,
+    reduction="mean",
+    label_smoothing=0.0,
+    out=None,
 ):
-    """:func:`cross_entropy` and :func:`cross_entropy_grad` in one pass over ``z``.
+    """:func:`cross_entropy` and :func:`cross_entropy_grad` in one pass
+    over ``z``.
 
     The exponentials that the loss needs are the probabilities that the
     gradient needs, so computing both together costs little more than either.
@@ -220,22 +282,27 @@ def cross_entropy_with_grad(
 
     Examples
     --------
-    >>> loss, dz = cross_entropy_with_grad(np.array([[0.0, np.log(3.0)]]), np.array([1]))
+    >>> z = np.array([[0.0, np.log(3.0)]])
+    >>> loss, dz = cross_entropy_with_grad(z, np.array([1]))
     >>> float(loss)                                     # -log(3/4)
     0.2876...
     >>> dz                                              # p - onehot
     array([[ 0.25, -0.25]])
     """
-    z2, a, norm, squeeze = _prepare(z, target, weight, ignore_index, reduction, label_smoothing)
+    z2, a, norm, squeeze = _prepare(
+        z, target, weight, ignore_index, reduction, label_smoothing
+    )
     if reduction == "mean":
-        scale = 1.0 / norm if norm else 0.0  # nothing to average: the mean is the constant 0
+        # nothing to average: the mean is the constant 0
+        scale = 1.0 / norm if norm else 0.0
     else:
         scale = 1.0  # "sum", and "none" too: the gradient of the summed losses
     shape = z2.shape[1:] if squeeze else z2.shape
     check_out(out, shape, z2.dtype, (z2,))
     direct = out is not None and out.flags.c_contiguous
     g = out.reshape(z2.shape) if direct else np.empty(z2.shape, dtype=z2.dtype)
-    # row by row: p * sum_c a - a, times scale; a masked (-inf) logit gets exactly 0
+    # row by row: p * sum_c a - a, times scale; a masked (-inf) logit gets
+    # exactly 0
     per_row = cross_entropy_rows(z2, a, scale, grad=g)
     loss = _reduce(per_row, z2.dtype, reduction, norm, squeeze)
     if out is None:

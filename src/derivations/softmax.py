@@ -1,4 +1,6 @@
-"""Softmax, log-softmax, the softmax Jacobian and its vector-Jacobian product."""
+"""Softmax, log-softmax, the softmax Jacobian and its vector-Jacobian
+product.
+"""
 
 import numpy as np
 
@@ -100,13 +102,15 @@ def log_softmax(z, axis=-1):
     s = np.sum(np.exp(zs), axis=axis, keepdims=True)
     with np.errstate(divide="ignore"):
         lse = np.log(s)
-    lse[np.isneginf(lse)] = 0  # fully masked row: keep its -inf entries, not NaN
+    # fully masked row: keep its -inf entries, not NaN
+    lse[np.isneginf(lse)] = 0
     zs -= lse
     return zs
 
 
 def softmax_jacobian(z):
-    """The softmax Jacobian ``J[..., i, j] = dp_i / dz_j = p_i (delta_ij - p_j)``.
+    """The softmax Jacobian
+    ``J[..., i, j] = dp_i / dz_j = p_i (delta_ij - p_j)``.
 
     In matrix form ``J = diag(p) - p p^T``: symmetric, every row and column
     sums to 0 (the probabilities always sum to 1), and positive
@@ -146,7 +150,10 @@ def _check_pair(p, dp, axis):
     p = as_logits(p, "p")
     dp = as_float_like(dp, p.dtype, "dp")
     if p.shape != dp.shape:
-        raise ValueError(f"p and dp must have the same shape, got {p.shape} and {dp.shape}")
+        raise ValueError(
+            "p and dp must have the same shape, "
+            f"got {p.shape} and {dp.shape}"
+        )
     axis = class_axis(p, axis, "p")
     return p, dp, axis
 
@@ -185,7 +192,8 @@ def softmax_backward(p, dp, axis=-1, *, out=None):
     array([ 0.25, -0.25])
     >>> p = softmax(np.array([0.3, -1.2, 2.0]))
     >>> dp = np.array([0.7, 0.1, -0.4])
-    >>> bool(np.allclose(softmax_backward(p, dp), softmax_jacobian(np.array([0.3, -1.2, 2.0])).T @ dp))
+    >>> J = softmax_jacobian(np.array([0.3, -1.2, 2.0]))
+    >>> bool(np.allclose(softmax_backward(p, dp), J.T @ dp))
     True
     """
     p, dp, axis = _check_pair(p, dp, axis)
@@ -196,10 +204,14 @@ def softmax_backward(p, dp, axis=-1, *, out=None):
     direct = out is not None and axis == p.ndim - 1 and out.flags.c_contiguous
     dz2 = out if direct else np.empty_like(p2)
     C = p2.shape[-1]
-    with np.errstate(invalid="ignore", over="ignore"):  # bad values are refused just below
-        # dz = p * (dp - <p, dp>): <p, dp> is the only coupling between classes.
-        # Computed in place, a few rows at a time (see :ref:`what-it-costs`).
-        dot = softmax_vjp_rows(p2.reshape(-1, C), dp2.reshape(-1, C), dz2.reshape(-1, C))
+    # bad values are refused just below
+    with np.errstate(invalid="ignore", over="ignore"):
+        # dz = p * (dp - <p, dp>): <p, dp> is the only coupling between
+        # classes. Computed in place, a few rows at a time (see
+        # :ref:`what-it-costs`).
+        dot = softmax_vjp_rows(
+            p2.reshape(-1, C), dp2.reshape(-1, C), dz2.reshape(-1, C)
+        )
     if not np.isfinite(dot).all():
         # a NaN or infinity in p or dp reaches the row's dot product
         raise ValueError("p and dp must be finite (found NaN or an infinity)")
