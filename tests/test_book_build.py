@@ -22,27 +22,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from tools import book_toc
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
 def toc_docnames() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(node["file"])
-            for key, value in node.items():
-                if key != "root":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
+    return book_toc.toc_docnames(ROOT)
 
 
 def notebook_docnames() -> list[str]:

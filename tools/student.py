@@ -32,6 +32,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+try:  # run as a script (tools/ on sys.path) ...
+    from book_toc import toc_docnames
+except ImportError:  # ... or imported as tools.student
+    from tools.book_toc import toc_docnames
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "student"
 
@@ -233,28 +238,8 @@ def solution_words(full_chapters: dict[str, str], root: Path = ROOT) -> set[str]
 
 def toc_files(root: Path = ROOT) -> list[Path]:
     """The chapter files the table of contents lists, in order."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    paths = []
-    for f in found:
-        p = root / (f if f.endswith(".md") else f + ".md")
-        if p.is_file() and p not in paths:
-            paths.append(p)
-    return paths
+    paths = [root / f"{name}.md" for name in toc_docnames(root)]
+    return [p for p in paths if p.is_file()]
 
 
 def is_notebook(text: str) -> bool:

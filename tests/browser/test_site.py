@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
+
+from tools.book_toc import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECIAL_PAGES = ["index.html", "search.html", "genindex.html"]
@@ -33,31 +34,13 @@ MIN_CONTRAST_PROSE = 4.5  # WCAG AA for body text
 MIN_CONTRAST_OTHER = 3.0  # navigation, captions, code (AA for large/UI text)
 
 
-def _toc_docnames(toc_path: Path) -> list[str]:
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
-
-
 def _pages() -> list[str]:
     """Pages to visit: those of DERIVATIONS_SITE if given, else the toc's."""
     given = os.environ.get("DERIVATIONS_SITE")
     if given and Path(given, "index.html").is_file():
         return sorted(p.relative_to(given).as_posix() for p in Path(given).rglob("*.html")
                       if "_vendor" not in p.parts and "_static" not in p.parts)
-    return [f"{name}.html" for name in _toc_docnames(ROOT / "_toc.yml")] + SPECIAL_PAGES
+    return [f"{name}.html" for name in toc_docnames(ROOT)] + SPECIAL_PAGES
 
 
 PAGES = _pages()
