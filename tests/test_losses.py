@@ -224,3 +224,17 @@ def test_inputs_are_not_modified():
     cross_entropy_grad(z, t, label_smoothing=0.1)
     np.testing.assert_array_equal(z, z0)
     np.testing.assert_array_equal(t, t0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_loss_is_never_negative(dtype):
+    # confident, correct predictions: the exact loss is log(1 + e^-g + e^-1.5g) >= 0,
+    # and rounding in float32 must not push it below 0
+    gaps = np.linspace(0, 60, 241)
+    z = np.stack([gaps, np.zeros_like(gaps), -gaps / 2], axis=1).astype(dtype)
+    t = np.zeros(len(gaps), dtype=int)
+    losses = cross_entropy(z, t, reduction="none")
+    assert (losses >= 0).all()
+    exact = np.log1p(np.exp(-gaps) + np.exp(-1.5 * gaps))
+    # absolute rounding is about eps * |z| (|z| up to 60): 1e-13 in float64
+    np.testing.assert_allclose(losses, exact, atol=2e-7 if dtype == np.float32 else 1e-13)

@@ -357,6 +357,9 @@ def _cross_entropy_rows(z, targets, scale, grad):
         loss[n], g = _readable_row(z[n], _dense_row(targets, n, C, dtype))
         if grad is not None:
             grad[n] = g * dtype.type(scale)
+    # Each term a_c (lse - z_c) is >= 0 exactly (a >= 0, lse >= max z), but
+    # in float32 a confident, correct row can round to about -1e-7.
+    np.maximum(loss, 0.0, out=loss)
     return loss
 
 
