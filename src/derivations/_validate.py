@@ -105,6 +105,27 @@ def as_float_like(x, dtype, name):
     return arr.astype(dtype, copy=False)
 
 
+def as_targets(t, like, *, non_negative):
+    """Float targets of ``like``'s shape and float type, finite, or raise.
+
+    One target weight per class, as the probability-space losses and the
+    per-layer gradients of the derivation chapters take them.
+    """
+    t = as_float_like(t, like.dtype, "t")
+    if t.shape != like.shape:
+        raise ValueError(
+            f"t must have the shape {like.shape} of the predictions "
+            f"(one target weight per class), got {t.shape}"
+        )
+    check_finite(t, "t")
+    if non_negative and (t < 0).any():
+        raise ValueError(
+            "t must be non-negative: cross-entropy weights "
+            "log-probabilities by t"
+        )
+    return t
+
+
 def check_reduction(reduction):
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(

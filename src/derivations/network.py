@@ -16,7 +16,7 @@ and their rows need not sum to 1.
 
 import numpy as np
 
-from ._validate import as_float_like, as_logits, check_finite
+from ._validate import as_float_like, as_logits, as_targets, check_finite
 from .softmax import log_softmax, softmax
 
 
@@ -61,18 +61,7 @@ def _pair(z, t):
             f"got shape {z.shape}"
         )
     check_finite(z, "z")
-    t = as_float_like(t, z.dtype, "t")
-    if t.shape != z.shape:
-        raise ValueError(
-            f"t must have z's shape {z.shape} (one target weight per "
-            f"class), got {t.shape}"
-        )
-    check_finite(t, "t")
-    if (t < 0).any():
-        raise ValueError(
-            "t must be non-negative: targets are class weights"
-        )
-    return z, t
+    return z, as_targets(t, z, non_negative=True)
 
 
 def linear_logits(h, W, b=None):

@@ -18,7 +18,7 @@ every loss is a mean over the N rows.
 
 import numpy as np
 
-from ._validate import as_float_like, as_logits, check_finite
+from ._validate import as_float_like, as_logits, as_targets, check_finite
 from .jacobians import _as_probabilities
 from .softmax import log_softmax, softmax
 
@@ -36,21 +36,16 @@ def _batch(x, name):
     return x
 
 
-def _targets(t, like, *, non_negative):
-    """``t`` as ``like``'s float type and shape, finite, or raise."""
-    t = as_float_like(t, like.dtype, "t")
-    if t.shape != like.shape:
+def _probabilities(p):
+    """``p`` as a finite (N, C) array with no negative entry, or raise."""
+    p = _batch(p, "p")
+    check_finite(p, "p")
+    if (p < 0).any():
         raise ValueError(
-            f"t must have the shape {like.shape} of the predictions, "
-            f"got {t.shape}"
+            "p has negative entries; cross-entropy needs probabilities "
+            "(pass softmax(z))"
         )
-    check_finite(t, "t")
-    if non_negative and (t < 0).any():
-        raise ValueError(
-            "t must be non-negative: cross-entropy weights "
-            "log-probabilities by t"
-        )
-    return t
+    return p
 
 
 def _upstream(dL):
@@ -95,7 +90,7 @@ def mse_loss(p, t):
     """
     p = _batch(p, "p")
     check_finite(p, "p")
-    t = _targets(t, p, non_negative=False)
+    t = as_targets(t, p, non_negative=False)
     return float(np.sum((p - t) ** 2) / p.shape[0])
 
 
@@ -111,7 +106,7 @@ def mse_loss_grad(p, t):
     """
     p = _batch(p, "p")
     check_finite(p, "p")
-    t = _targets(t, p, non_negative=False)
+    t = as_targets(t, p, non_negative=False)
     return 2 * (p - t) / p.shape[0]
 
 
@@ -141,14 +136,8 @@ def prob_cross_entropy(p, t):
     >>> prob_cross_entropy(p, np.eye(2))    # (log 2 + log 4/3) / 2
     0.490414...
     """
-    p = _batch(p, "p")
-    check_finite(p, "p")
-    if (p < 0).any():
-        raise ValueError(
-            "p has negative entries; cross-entropy needs probabilities "
-            "(pass softmax(z))"
-        )
-    t = _targets(t, p, non_negative=True)
+    p = _probabilities(p)
+    t = as_targets(t, p, non_negative=True)
     with np.errstate(divide="ignore"):
         logp = np.log(p)
     return float(-np.sum(t * np.where(t != 0, logp, 0)) / p.shape[0])
@@ -173,14 +162,8 @@ def prob_cross_entropy_grad(p, t):
     array([[-1.        ,  0.        ],
            [ 0.        , -0.66666667]])
     """
-    p = _batch(p, "p")
-    check_finite(p, "p")
-    if (p < 0).any():
-        raise ValueError(
-            "p has negative entries; cross-entropy needs probabilities "
-            "(pass softmax(z))"
-        )
-    t = _targets(t, p, non_negative=True)
+    p = _probabilities(p)
+    t = as_targets(t, p, non_negative=True)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dp = np.where(t != 0, -t / p, 0) / p.shape[0]
     if not np.isfinite(dp).all():
@@ -224,7 +207,7 @@ def softmax_cross_entropy(z, t):
     0.490414...
     """
     z = _batch(z, "z")
-    t = _targets(t, z, non_negative=True)
+    t = as_targets(t, z, non_negative=True)
     logp = log_softmax(z, axis=-1)
     # 0 * log 0 counts as 0: a masked class without target weight adds nothing
     return float(-np.sum(t * np.where(t != 0, logp, 0)) / z.shape[0])
@@ -269,7 +252,7 @@ def softmax_cross_entropy_backward(z, t, dL=1.0):
     array([[1.386..., 0.287...]])
     """
     z = _batch(z, "z")
-    t = _targets(t, z, non_negative=True)
+    t = as_targets(t, z, non_negative=True)
     dL = _upstream(dL)
     N = z.shape[0]
     logp = log_softmax(z, axis=-1)
