@@ -19,6 +19,7 @@ On every HTML build it
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,10 @@ def check_notebook_names(app: Sphinx, env) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # The kernels that execute the chapters inherit this: links that the
+    # package prints (verdicts, the mistake table) stay inside the site being
+    # built, and displayed Markdown may use {ref} roles (derivations._site).
+    os.environ["DERIVATIONS_BOOK_URL"] = "../"
     app.connect("builder-inited", vendor_front_end)
     app.connect("env-updated", check_notebook_names)
     # After sphinx-thebe (500) has added its nodes, and after the theme (501)
