@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test lab serve clean chromium student assignments bench
+.PHONY: setup book test lab serve clean chromium student assignments bench grade
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -58,13 +58,21 @@ chromium:
 	} || { echo "Could not install chromium: run 'apt-get install -y chromium' as root, then make test."; exit 1; }
 	@$(PY) -c "import playwright.sync_api" 2>/dev/null || { echo "The playwright package is missing: $(PY) -m pip install -r requirements.txt"; exit 1; }
 
-# JupyterLab opens the book/*.md chapters as notebooks (jupytext), through the
-# same settings override that Binder installs (binder/overrides.json).
+# JupyterLab on the learner's own copies of the chapters (tools/lab.py): notebooks
+# in lab/ (git-ignored), made from book/ and never written back to it. A copy the
+# learner has edited is never overwritten. STUDENT=1 opens copies without the
+# solutions (lab/student/). LAB_ARGS passes flags to jupyter lab, e.g.
+#   make lab LAB_ARGS="--no-browser --port 8899 --IdentityProvider.token=abc"
+# --allow-root: JupyterLab refuses to start as root without it (containers).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+LAB_ARGS ?=
+STUDENT ?=
+LAB_DIR := $(if $(STUDENT),lab/student,lab)
 lab: setup
+	$(PY) tools/lab.py copies $(if $(STUDENT),--student)
 	@mkdir -p $(LAB_SETTINGS)
 	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --allow-root --ServerApp.root_dir=$(LAB_DIR) $(LAB_ARGS)
 
 # Coursework (see book/14_instructors.md). Student notebooks and a student site
 # with every solution removed, checked for leftover solution text.
