@@ -661,3 +661,92 @@ def test_mistake_links_land_on_their_sections(built_site):
         if not target.is_file():
             pytest.fail(f"{m.id}: {m.url()} is not a page of the built book")
         assert f'id="{m.label}"' in target.read_text(encoding="utf-8"), m.url()
+
+
+# ---------------------------------------------------------------------------
+# A learner's function cannot hang or end the check.
+# ---------------------------------------------------------------------------
+
+
+def test_an_endless_loop_hits_the_time_limit():
+    import time
+
+    def my_softmax(z):
+        while True:
+            pass
+
+    start = time.monotonic()
+    result = check("softmax", my_softmax, timeout=0.5)
+    assert time.monotonic() - start < 10  # generous: the machine is shared
+    assert not result.passed and result.timed_out and result.mistake is None
+    assert "time limit" in result.message and "0.5 s" in result.message
+
+
+def test_a_long_sleep_hits_the_time_limit():
+    import time
+
+    def my_softmax(z):
+        time.sleep(100)
+
+    start = time.monotonic()
+    result = check("softmax", my_softmax, timeout=0.5)
+    assert time.monotonic() - start < 10
+    assert result.timed_out and "time limit" in result.message
+
+
+def test_the_time_limit_comes_from_the_environment(monkeypatch):
+    def my_softmax(z):
+        while True:
+            pass
+
+    monkeypatch.setenv("DERIVATIONS_CHECK_TIMEOUT", "0.3")
+    result = check("softmax", my_softmax)
+    assert result.timed_out and "0.3 s" in result.message
+    monkeypatch.setenv("DERIVATIONS_CHECK_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="DERIVATIONS_CHECK_TIMEOUT"):
+        check("softmax", softmax_vectorised)
+
+
+@pytest.mark.parametrize("bad", [0, -1.0])
+def test_a_time_limit_must_be_positive(bad):
+    with pytest.raises(ValueError, match="positive"):
+        check("softmax", softmax_vectorised, timeout=bad)
+
+
+def test_system_exit_is_a_failed_case_not_the_end():
+    import sys
+
+    def my_softmax(z):
+        sys.exit(3)
+
+    result = check("softmax", my_softmax)
+    assert not result.passed and not result.timed_out
+    assert "sys.exit()" in result.message
+
+
+def test_printed_output_is_captured_and_shown_briefly(capsys):
+    def my_softmax(z):
+        print("shape of z:", z.shape)
+        return softmax_vectorised(z)
+
+    result = check("softmax", my_softmax)
+    assert result.passed
+    assert capsys.readouterr().out == ""  # nothing reached the real stdout
+    shown = [line for line in result.message.splitlines() if "shape of z:" in line]
+    assert 1 <= len(shown) <= 5
+    assert re.search(r"It printed \d+ lines; the first 5:", result.message)
+
+
+def test_stub_sets_not_implemented():
+    def stub(z):
+        raise NotImplementedError("Student exercise: ...")
+
+    result = check("softmax", stub)
+    assert result.not_implemented and not result.passed and not result.timed_out
+    assert "not implemented yet" in result.message
+
+
+def test_bad_targets_value_names_the_allowed_ones():
+    with pytest.raises(ValueError) as info:
+        check("cross_entropy", ce_lse, targets="onehot")
+    assert "'probabilities'" in str(info.value) and "'labels'" in str(info.value)

@@ -11,7 +11,13 @@ implementations on the same inputs, and links to the section that
 explains it.
 """
 
+import contextlib
+import ctypes
+import io
+import math
+import os
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from html import escape
@@ -45,6 +51,10 @@ class CheckResult:
     seed : int or None
         The seed of the random inputs; ``check(exercise, fn, seed=seed)``
         repeats them.
+    timed_out : bool
+        Whether a case ran past the time limit (the check then stops).
+    not_implemented : bool
+        Whether the function is still the stub that raises NotImplementedError.
     """
 
     passed: bool
@@ -52,6 +62,8 @@ class CheckResult:
     message: str
     exercise: str = ""
     seed: int | None = None
+    timed_out: bool = False
+    not_implemented: bool = False
 
     def __bool__(self):
         return self.passed
@@ -555,6 +567,138 @@ EXERCISES = {ex.id: ex for ex in _EXERCISES}
 
 
 # ---------------------------------------------------------------------------
+# Running the learner's function: a time limit, its printed output captured,
+# and nothing it raises (SystemExit included) ends the check.
+# ---------------------------------------------------------------------------
+
+#: Seconds one case may take before the check gives up on the function.
+DEFAULT_TIMEOUT = 5.0
+
+#: The environment variable that overrides :data:`DEFAULT_TIMEOUT`.
+TIMEOUT_VARIABLE = "DERIVATIONS_CHECK_TIMEOUT"
+
+#: How many lines of the function's printed output a verdict shows.
+SHOWN_OUTPUT_LINES = 5
+
+
+class _Abandoned(BaseException):
+    """Raised inside a function that ran past its time limit, to stop it.
+
+    A BaseException, so that a learner's ``except Exception`` cannot swallow it.
+    """
+
+
+def _timeout_seconds(timeout):
+    """The per-case time limit in seconds, or None for no limit."""
+    source = "timeout"
+    if timeout is None:
+        raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+        if not raw:
+            return DEFAULT_TIMEOUT
+        source = f"the environment variable {TIMEOUT_VARIABLE}"
+        try:
+            timeout = float(raw)
+        except ValueError:
+            raise ValueError(f"{source} is {raw!r}; expected a number of seconds, such as 5") from None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"{source} must be a number of seconds, got {type(timeout).__name__}")
+    if not timeout > 0:
+        raise ValueError(f"{source} must be a positive number of seconds, got {timeout!r}")
+    return None if math.isinf(timeout) else float(timeout)
+
+
+class _Capture(io.TextIOBase):
+    """A stand-in for stdout and stderr that keeps the first lines written."""
+
+    def __init__(self, keep=SHOWN_OUTPUT_LINES, width=160):
+        self.keep, self.width = keep, width
+        self.lines, self.partial, self.count = [], "", 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        *done, self.partial = (self.partial + text).split("\n")
+        for line in done:
+            self.count += 1
+            if len(self.lines) < self.keep:
+                self.lines.append(line)
+        if len(self.partial) > 10 * self.width:  # a very long line without a newline
+            self.partial = self.partial[: 10 * self.width]
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def finish(self):
+        """The kept lines, the unterminated last one included, and the line count."""
+        lines, count = list(self.lines), self.count
+        if self.partial:
+            count += 1
+            if len(lines) < self.keep:
+                lines.append(self.partial)
+        cut = [line if len(line) <= self.width else line[: self.width - 3] + "..." for line in lines]
+        return cut, count
+
+
+def _stop(thread):
+    """Ask a runaway thread to stop by raising _Abandoned in it (CPython only).
+
+    A pure-Python loop stops at once; a thread inside a long C call (a sleep,
+    a huge matrix product) stops when the call returns. It is a daemon
+    thread, so it never keeps the process alive.
+    """
+    try:
+        set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except AttributeError:  # not CPython
+        return
+    if thread.ident is not None and set_async(ctypes.c_ulong(thread.ident), ctypes.py_object(_Abandoned)) > 1:
+        set_async(ctypes.c_ulong(thread.ident), None)
+
+
+@dataclass
+class _Call:
+    """What one call of the learner's function did."""
+
+    value: object = None
+    error: BaseException | None = None
+    timed_out: bool = False
+
+
+def _call(fn, args, timeout, capture):
+    """``fn(*args)`` in a worker thread, at most ``timeout`` seconds, output to ``capture``.
+
+    The check's own thread only waits, so a function that loops forever
+    costs ``timeout`` seconds, and Ctrl-C (KeyboardInterrupt in this
+    thread) still interrupts the check.
+    """
+    result = _Call()
+
+    def work():
+        with np.errstate(all="ignore"):  # numpy's error state is per thread
+            try:
+                result.value = fn(*args)
+            except BaseException as exc:  # SystemExit too: a failed case, not the end
+                result.error = exc
+
+    worker = threading.Thread(target=work, name="derivations-check", daemon=True)
+    with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+        worker.start()
+        try:
+            worker.join(timeout)
+        except BaseException:  # KeyboardInterrupt: stop the function, then stop the check
+            _stop(worker)
+            raise
+    if worker.is_alive():
+        _stop(worker)
+        return _Call(timed_out=True)
+    if isinstance(result.error, KeyboardInterrupt):
+        raise result.error
+    return result
+
+
+# ---------------------------------------------------------------------------
 # Running a function and judging what it returned.
 # ---------------------------------------------------------------------------
 
@@ -568,6 +712,7 @@ class _Outcome:
     arrays: list | None = None
     error: BaseException | None = None
     invalid: str | None = None
+    timed_out: bool = False
 
 
 def _fresh(args):
@@ -614,6 +759,21 @@ def _run(fn, args, ex):
             out = fn(*_fresh(args))
         except Exception as exc:
             return _Outcome(error=exc)
+    return _judge_output(out, ex)
+
+
+def _run_learner(fn, args, ex, timeout, capture):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call = _call(fn, _fresh(args), timeout, capture)
+    if call.timed_out:
+        return _Outcome(timed_out=True)
+    if call.error is not None:
+        return _Outcome(error=call.error)
+    return _judge_output(call.value, ex)
+
+
+def _judge_output(out, ex):
     try:
         return _Outcome(arrays=_coerce(out, ex))
     except _Invalid as bad:
@@ -664,6 +824,8 @@ def _problems(outcome, expected, ex, case):
     """What is wrong with one outcome: ``(summary or None, [per-array problem or None])``."""
     if outcome.error is not None:
         err = outcome.error
+        if isinstance(err, SystemExit):
+            return f"it called sys.exit() (SystemExit: {err})", []
         return f"it raised {type(err).__name__}: {err}", []
     if outcome.invalid is not None:
         return f"it {outcome.invalid}", []
@@ -805,7 +967,19 @@ def _get(exercise):
     return EXERCISES[exercise]
 
 
-def check(exercise, fn, *, seed=None):
+TARGET_FORMS = ("probabilities", "labels")
+
+
+def _printed(capture):
+    lines, count = capture.finish()
+    if not count:
+        return []
+    head = f"It printed {count} line{'s' if count != 1 else ''}"
+    head += ":" if count <= len(lines) else f"; the first {len(lines)}:"
+    return [head] + [f"    {line}" for line in lines]
+
+
+def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     """Check a learner's implementation of one of the book's exercises.
 
     ``fn`` is run on fresh random inputs (new ones on every call) and on
@@ -816,6 +990,10 @@ def check(exercise, fn, *, seed=None):
     When it fails, the catalogue's wrong implementations are run on the same
     inputs to name the mistake (see :ref:`mistakes`).
 
+    Each case runs with a time limit, and whatever ``fn`` prints is captured
+    and shown, briefly, in the verdict. An exception from ``fn``, even
+    ``SystemExit``, fails the case; it never ends the check.
+
     Parameters
     ----------
     exercise : str
@@ -825,12 +1003,18 @@ def check(exercise, fn, *, seed=None):
         The learner's function, with the exercise's signature.
     seed : int, optional
         Repeat the inputs of an earlier check; by default they are new.
+    targets : {"probabilities", "labels"}, optional
+        For exercises that take targets: rows of probabilities ``(N, C)``
+        or integer labels ``(N,)``. The default is the exercise's own form.
+    timeout : float, optional
+        Seconds each case may take; by default the environment variable
+        ``DERIVATIONS_CHECK_TIMEOUT``, or 5.
 
     Returns
     -------
     CheckResult
-        Displays as a verdict in a notebook; ``.passed``, ``.mistake`` and
-        ``.message`` hold the details.
+        Displays as a verdict in a notebook; ``.passed``, ``.mistake``,
+        ``.message``, ``.timed_out`` and ``.not_implemented`` hold the details.
 
     Examples
     --------
@@ -845,27 +1029,41 @@ def check(exercise, fn, *, seed=None):
     ex = _get(exercise)
     if not callable(fn):
         raise TypeError(f"check needs the function itself (e.g. {ex.function}), got {type(fn).__name__}")
+    if targets is not None and targets not in TARGET_FORMS:
+        raise ValueError(f"targets={targets!r}; the allowed values are {', '.join(map(repr, TARGET_FORMS))}")
+    if targets == "labels":
+        raise ValueError(f"the exercise {ex.id!r} does not take targets as labels")
+    limit = _timeout_seconds(timeout)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
     rng = np.random.default_rng(seed)
     cases = ex.cases(rng)
     name = getattr(fn, "__name__", ex.function)
+    capture = _Capture()
 
     outcomes = []
     for case in cases:
-        outcome = _run(fn, case.args, ex)
+        outcome = _run_learner(fn, case.args, ex, limit, capture)
         if isinstance(outcome.error, NotImplementedError):
-            return CheckResult(False, None, f"✗ {name} is {NOT_IMPLEMENTED}.", ex.id, seed)
+            lines = [f"✗ {name} is {NOT_IMPLEMENTED}."] + _printed(capture)
+            return CheckResult(False, None, "\n".join(lines), ex.id, seed, not_implemented=True)
+        if outcome.timed_out:
+            lines = [
+                f"✗ {name} hit the time limit: it ran for more than {limit:g} s on {case.name}.",
+                "Is there a loop that never ends? To allow more time, pass "
+                f"check({ex.id!r}, {name}, timeout=...) or set {TIMEOUT_VARIABLE}.",
+            ] + _printed(capture)
+            lines.append(f"The inputs are random; check({ex.id!r}, {name}, seed={seed}) repeats these ones.")
+            return CheckResult(False, None, "\n".join(lines), ex.id, seed, timed_out=True)
         outcomes.append(outcome)
-
     expected = [ex.reference(*_fresh(case.args)) for case in cases]
     judged = [_problems(o, e, ex, case) for o, e, case in zip(outcomes, expected, cases)]
     problems = [summary for summary, _ in judged]
     failing = [i for i, p in enumerate(problems) if p is not None]
     if not failing:
         names = "; ".join(case.name for case in cases)
-        message = f"✓ {name} passed all {len(cases)} cases on fresh random inputs.\nCases: {names}."
-        return CheckResult(True, None, message, ex.id, seed)
+        lines = [f"✓ {name} passed all {len(cases)} cases on fresh random inputs.", f"Cases: {names}."]
+        return CheckResult(True, None, "\n".join(lines + _printed(capture)), ex.id, seed)
 
     first = failing[0]
     lines = [f"✗ {name} is not right yet.", f"On {cases[first].name}: {problems[first]}."]
@@ -889,5 +1087,6 @@ def check(exercise, fn, *, seed=None):
             f"No catalogued mistake matches. Signature: {ex.signature}. "
             f"The derivation is in {ex.chapter}: {ex.chapter_url()}"
         )
+    lines += _printed(capture)
     lines.append(f"The inputs are random; check({ex.id!r}, {name}, seed={seed}) repeats these ones.")
     return CheckResult(False, mistake, "\n".join(lines), ex.id, seed)
