@@ -61,15 +61,17 @@ chromium:
 # JupyterLab on the learner's own copies of the chapters (tools/lab.py): notebooks
 # in lab/ (git-ignored), made from book/ and never written back to it. A copy the
 # learner has edited is never overwritten. STUDENT=1 opens copies without the
-# solutions (lab/student/). LAB_ARGS passes flags to jupyter lab, e.g.
+# solutions (lab/student/); FRESH=1 sets edited copies aside and writes new
+# ones; LAB_COPIES=dir puts the copies elsewhere. LAB_ARGS passes flags to jupyter lab, e.g.
 #   make lab LAB_ARGS="--no-browser --port 8899 --IdentityProvider.token=abc"
 # --allow-root: JupyterLab refuses to start as root without it (containers).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 LAB_ARGS ?=
 STUDENT ?=
-LAB_DIR := $(if $(STUDENT),lab/student,lab)
+LAB_COPIES ?= lab
+LAB_DIR := $(LAB_COPIES)$(if $(STUDENT),/student)
 lab: setup
-	$(PY) tools/lab.py copies $(if $(STUDENT),--student)
+	$(PY) tools/lab.py copies $(if $(STUDENT),--student) $(if $(FRESH),--fresh) $(if $(LAB_COPIES),--out $(LAB_COPIES))
 	@mkdir -p $(LAB_SETTINGS)
 	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --allow-root --ServerApp.root_dir=$(LAB_DIR) $(LAB_ARGS)

@@ -11,8 +11,10 @@ On every HTML build it
   with thebe switched off (twice, which throws "Identifier 'THEBE_JS_URL' has
   already been declared") and which name a CDN and a Binder repository that are
   not ours;
-* writes each notebook page as ``<site>/_notebooks/<name>.ipynb`` (a jupytext
-  conversion of the chapter's MyST source, without outputs) and points the
+* points the Binder launch button at that copy in ``lab/``, which
+  ``binder/postBuild`` makes;
+* writes each notebook page as ``<site>/_notebooks/<name>.ipynb`` (the
+  learner's copy that ``make lab`` makes, see ``tools/lab.py``) and points the
   theme's download menu at it, in place of the ``.md`` source link that
   ``html_copy_source: false`` leaves dangling.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +33,10 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 try:  # imported as a local extension (tools/ on sys.path) ...
+    import lab
     import vendor_assets
 except ImportError:  # ... or as tools.book_site from the repository root
-    from tools import vendor_assets
+    from tools import lab, vendor_assets
 
 logger = logging.getLogger(__name__)
 
@@ -112,15 +116,21 @@ def notebook_name(pagename: str) -> str:
     return f"{posixpath.basename(pagename)}.ipynb"
 
 
-def write_notebook(source: Path, dest: Path) -> None:
-    """Convert a MyST chapter into a plain .ipynb (no outputs) with jupytext."""
-    import jupytext
+def write_notebook(source: Path, dest: Path, root: Path) -> None:
+    """The chapter as the notebook a learner gets in JupyterLab (tools/lab.py).
 
-    notebook = jupytext.read(source)
-    # The download is a notebook in its own right, not a paired copy of the .md.
-    notebook.metadata.pop("jupytext", None)
+    Solutions are closed dropdowns whose code is text, so Run All never runs
+    one between a stub and its check; links point at the published site,
+    since a downloaded notebook is read away from this one.
+    """
+    import nbformat
+    from derivations import _site
+
+    index = lab.label_index(root)
+    chapter = source.resolve().relative_to(root.resolve()).as_posix()
+    nb = lab.notebook(source.read_text(encoding="utf-8"), chapter, index, root, base=_site.PUBLISHED_URL)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(notebook, dest, fmt="ipynb")
+    nbformat.write(nb, dest)
 
 
 def offer_notebook(app, pagename, templatename, context, doctree) -> None:
@@ -129,10 +139,17 @@ def offer_notebook(app, pagename, templatename, context, doctree) -> None:
         notebook_url = None
     else:
         name = notebook_name(pagename)
-        write_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / NOTEBOOK_DIR / name)
+        write_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / NOTEBOOK_DIR / name, Path(app.srcdir))
         notebook_url = context["pathto"](f"{NOTEBOOK_DIR}/{name}", 1)
 
     for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons" and notebook_url:
+            # Binder opens the learner's copy that binder/postBuild makes in
+            # lab/, not the MyST source, which JupyterLab would rewrite.
+            for button in group["buttons"]:
+                button["url"] = re.sub(
+                    r"urlpath=lab/tree/\S+?\.md$", f"urlpath=lab/tree/{lab.OUT.name}/{name}", button["url"]
+                )
         if group.get("label") != "download-buttons":
             continue
         # Keep "print to PDF"; the source links point into _sources/, which

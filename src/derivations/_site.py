@@ -33,8 +33,11 @@ def book_url():
     return base if base.endswith("/") else base + "/"
 
 
-def chapter_url(chapter, label=None):
+def chapter_url(chapter, label=None, base=None):
     """Link to a chapter file (``book/NN_slug.md``), or to one of its sections.
+
+    ``base`` replaces :func:`book_url`, for links that must point at one site
+    whatever the environment says (the notebooks the site offers for download).
 
     Sphinx puts a ``(label)=`` target's id on the section it precedes, so
     ``page.html#label`` lands on that section.
@@ -48,7 +51,8 @@ def chapter_url(chapter, label=None):
     """
     page = chapter[: -len(".md")] if chapter.endswith(".md") else chapter
     anchor = f"#{label}" if label else ""
-    return f"{book_url()}{page}.html{anchor}"
+    base = book_url() if base is None else base
+    return f"{base}{page}.html{anchor}"
 
 
 def in_book_build():
