@@ -13,8 +13,9 @@ import re
 import numpy as np
 import pytest
 
-from derivations import mistakes
+from derivations import _site, mistakes
 from derivations.checks import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
+from derivations.exercises import MODULES
 
 SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
 
@@ -338,12 +339,29 @@ def lse_padded_float32(z, chunk):
     return m + np.log(s)
 
 
-CORRECT = {
+def softmax_loss_finite_differences(W, X, y, reg):
+    """Loss by loops over examples and classes with math.log; dW by central differences of it."""
+    W = np.asarray(W, dtype=np.float64)
+    X = np.asarray(X, dtype=np.float64)
+
+    def loss(V):
+        total = 0.0
+        for n in range(X.shape[0]):
+            s = [float(X[n] @ V[:, c]) for c in range(V.shape[1])]
+            m = max(s)
+            total += m + math.log(sum(math.exp(v - m) for v in s)) - s[int(y[n])]
+        return total / X.shape[0] + reg * float(np.sum(V * V))
+
+    return loss(W), central_difference_loop(loss, W, 1e-5)
+
+
+TESTED_HERE = {
     "softmax": [softmax_vectorised, softmax_loops, softmax_in_place_float32, softmax_via_logsumexp],
     "softmax_jacobian": [jacobian_formula, jacobian_loops, jacobian_einsum_float32],
     "log_softmax": [log_softmax_lse, log_softmax_loops, log_softmax_in_place_float32],
     "softmax_backward": [backward_vjp, backward_explicit_jacobian, backward_einsum_float32],
     "cross_entropy_grad": [ce_grad_fused, ce_grad_loops, ce_grad_in_place_float32, ce_grad_finite_differences],
+    "softmax_loss": [softmax_loss_finite_differences],
     "cross_entropy": [ce_lse, ce_loops, ce_einsum_float32],
     "toy_network_grads": [toy_outer, toy_both_paths, toy_einsum_float32],
     "linear_softmax_grads": [linear_vectorised, linear_loops, linear_einsum_float32, linear_finite_differences],
@@ -353,9 +371,15 @@ CORRECT = {
     "chunked_logsumexp": [lse_online, lse_row_loops, lse_padded_float32],
 }
 
+#: The implementations written here, and those each exercise's module keeps with it.
+CORRECT = {ex: TESTED_HERE.get(ex, []) + list(MODULES[ex].CORRECT) for ex in EXERCISES}
+CORRECT_LABELS = {ex: list(getattr(MODULES[ex], "CORRECT_LABELS", [])) for ex in EXERCISES}
 
-def test_every_exercise_has_correct_implementations_here():
-    assert set(CORRECT) == set(EXERCISES)
+
+def test_every_exercise_has_correct_implementations():
+    for ex in EXERCISES:
+        assert len(CORRECT[ex]) >= 2, ex
+        assert ex in TESTED_HERE, f"{ex}: no implementation written independently of its module"
 
 
 @pytest.mark.parametrize(
@@ -370,18 +394,37 @@ def test_correct_implementations_pass_on_repeated_calls(exercise, fn):
 
 
 @pytest.mark.parametrize(
-    "wrong", mistakes.WRONG, ids=lambda w: f"{w.exercise}-{w.name}"
+    "exercise, fn",
+    [(ex, fn) for ex, fns in CORRECT_LABELS.items() for fn in fns],
+    ids=lambda v: getattr(v, "__name__", v),
 )
-def test_every_catalogued_mistake_fails_and_is_named(wrong):
+def test_correct_label_implementations_pass(exercise, fn):
+    for seed in SEEDS[:3]:
+        result = check(exercise, fn, targets="labels", seed=seed)
+        assert result.passed, result.message
+        assert "integer" in result.message  # the verdict says which targets it was given
+
+
+def _every_wrong_implementation():
+    for ex in EXERCISES.values():
+        for form in list(ex.targets) or [None]:
+            for w in mistakes.wrong_implementations(ex.id, targets=form):
+                yield form, w
+
+
+@pytest.mark.parametrize(
+    "form, wrong", list(_every_wrong_implementation()), ids=lambda v: v.name if hasattr(v, "name") else str(v)
+)
+def test_every_catalogued_mistake_fails_and_is_named(form, wrong):
     for seed in SEEDS:
-        result = check(wrong.exercise, wrong.fn, seed=seed)
+        result = check(wrong.exercise, wrong.fn, seed=seed, targets=form)
         assert not result.passed
         assert result.mistake == wrong.mistake, result.message
         m = mistakes.MISTAKES[wrong.mistake]
         assert f"[{wrong.mistake}]" in result.message
         assert m.text in result.message
-        assert m.url() in result.message
-        assert f"{{ref}}`{m.label}`" in result.message
+        assert f"Read why: {m.where}, {m.url()}" in result.message
+        assert "{ref}" not in result.message  # plain text: no MyST role
         assert "behaves exactly like" in result.message
 
 
@@ -526,7 +569,7 @@ def test_wrong_but_unknown_mistake_gets_no_diagnosis():
     result = check("softmax", lambda z: softmax_vectorised(z) * 0.5)
     assert not result.passed and result.mistake is None
     assert "No catalogued mistake matches" in result.message
-    assert "../book/01_puzzle.html" in result.message
+    assert _site.chapter_url("book/01_puzzle.md") in result.message
 
 
 def test_two_mistakes_at_once_are_partly_diagnosed():
@@ -620,11 +663,12 @@ def test_displays():
     assert repr(good) == good.message
     assert "✓" in good._repr_html_() and "#2e7d32" in good._repr_html_()
     html = bad._repr_html_()
+    url = _site.chapter_url("book/10_beyond_one_hot.md", "soft-targets")
     assert "✗" in html
-    assert 'href="../book/10_beyond_one_hot.html#soft-targets"' in html
+    assert f'href="{url}"' in html
     assert re.search(r"<code[^>]*>soft-targets</code>", html)
     md = bad._repr_markdown_()
-    assert md.startswith("**✗") and "](../book/10_beyond_one_hot.html#soft-targets)" in md
+    assert md.startswith("**✗") and f"]({url})" in md
 
 
 def test_display_escapes_html():
@@ -651,16 +695,43 @@ def test_each_mistake_is_explained_where_it_says(m):
     if not chapter.is_file():
         pytest.skip(f"{m.chapter} is not written yet")
     assert f"({m.label})=" in chapter.read_text(encoding="utf-8"), f"no ({m.label})= in {m.chapter}"
+    assert mistakes.section_title(m.chapter, m.label), f"no heading after ({m.label})="
+    assert m.where.startswith('"') and m.where.endswith(f", chapter {int(chapter.name[:2])}")
+
+
+def test_links_are_absolute_by_default(monkeypatch):
+    monkeypatch.delenv(_site.URL_VARIABLE, raising=False)
+    m = mistakes.MISTAKES["no-max-shift"]
+    assert m.url() == _site.PUBLISHED_URL + "book/08_stability.html#overflow"
+    result = check("softmax", wrong_softmax_unshifted, seed=2)
+    assert f"Read why: {m.where}, {_site.PUBLISHED_URL}book/08_stability.html#overflow" in result.message
+    table = mistakes.catalogue_markdown()
+    assert "{ref}" not in table
+    assert f"]({_site.PUBLISHED_URL}book/08_stability.html#overflow)" in table
+
+
+def test_links_follow_the_book_url_variable(monkeypatch):
+    monkeypatch.setenv(_site.URL_VARIABLE, "http://localhost:8000")
+    assert mistakes.MISTAKES["no-max-shift"].url() == "http://localhost:8000/book/08_stability.html#overflow"
+    assert "{ref}" not in mistakes.catalogue_markdown()
+    monkeypatch.setenv(_site.URL_VARIABLE, "../")  # inside the book build
+    assert mistakes.MISTAKES["no-max-shift"].url() == "../book/08_stability.html#overflow"
+    assert "{ref}`overflow`" in mistakes.catalogue_markdown()
+
+
+def wrong_softmax_unshifted(z):
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def test_mistake_links_land_on_their_sections(built_site):
-    """The relative URL in every message resolves, from a chapter page, to an element with that id."""
-    page = built_site / "book" / "13_mistakes.html"
+    """Every section link of the catalogue names a page of the built book with an element of that id."""
     for m in mistakes.MISTAKES.values():
-        target = (page.parent / m.url().split("#")[0]).resolve()
+        target = built_site / (m.chapter[: -len(".md")] + ".html")
         if not target.is_file():
-            pytest.fail(f"{m.id}: {m.url()} is not a page of the built book")
+            pytest.fail(f"{m.id}: {m.chapter} is not a page of the built book")
         assert f'id="{m.label}"' in target.read_text(encoding="utf-8"), m.url()
+        assert m.url().endswith(f"{m.chapter[:-3]}.html#{m.label}")
 
 
 # ---------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """The catalogue of mistakes that :func:`derivations.checks.check` diagnoses.
 
 Each :class:`Mistake` has an id, a one-sentence explanation and the section
-of the book that explains it. Each also has at least one *reference wrong
-implementation*: a small function that makes exactly that mistake in one of
-the book's implementation exercises. The checker runs these next to a
-learner's function on the same inputs, and a learner whose outputs agree
-with a wrong implementation is told which mistake it is.
+of the book that explains it. The exercises (:mod:`derivations.exercises`)
+register *reference wrong implementations* under these ids: small functions
+that make exactly one mistake in one exercise. The checker runs them next
+to a learner's function on the same inputs, and a learner whose outputs
+agree with a wrong implementation is told which mistake it is.
 
 The catalogue is documented in :ref:`mistakes`, which renders its table
 from this module.
@@ -13,19 +13,16 @@ from this module.
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
+from pathlib import Path
 
-import numpy as np
-
-#: Where links point. Relative to a chapter page of the built book, which is
-#: where the checks' messages are usually displayed.
-BOOK_URL = "../"
-
+from . import _site
 
 _PLAIN = [
     (r"\mathrm{diag}", "diag"), (r"\mathrm{onehot}", "onehot"), (r"\varepsilon", "eps"),
     (r"\partial ", "d"), (r"\times", "x"), (r"\infty", "inf"), (r"\tanh", "tanh"), (r"\log", "log"),
-    (r"\max", "max"), (r"\sum", "sum"), (r"\delta", "delta"), (r"\tau", "tau"), (r"\,", " "),
+    (r"\max", "max"), (r"\sum", "sum"), (r"\delta", "delta"), (r"\tau", "tau"), (r"\lambda", "lambda"),
+    (r"\frac12", "1/2"), (r"\,", " "),
 ]
 
 
@@ -45,6 +42,47 @@ def plain(text):
         text = text.replace(tex, word)
     text = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", text)
     return text.replace("$", "").replace("{", "").replace("}", "").replace("`", "")
+
+
+#: The book's chapters, next to the package in a source checkout.
+BOOK_DIR = Path(__file__).resolve().parents[2] / "book"
+
+
+@lru_cache(maxsize=None)
+def section_title(chapter, label):
+    """The heading that follows ``(label)=`` in a chapter file, as plain text; None if not found.
+
+    Examples
+    --------
+    >>> section_title("book/08_stability.md", "overflow")
+    'Overflow and the max shift'
+    """
+    path = BOOK_DIR.parent / chapter
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for i, line in enumerate(lines):
+        if line.strip() == f"({label})=":
+            for heading in lines[i + 1 : i + 4]:
+                if heading.startswith("#"):
+                    return plain(heading.lstrip("#").strip())
+            return None
+    return None
+
+
+def chapter_number(chapter):
+    """The chapter's number, from its file name (``book/08_stability.md`` is 8)."""
+    match = re.match(r"(\d+)_", Path(chapter).name)
+    return int(match[1]) if match else None
+
+
+def where(chapter, label=None):
+    """Plain words for a chapter or one of its sections: '"Overflow and the max shift", chapter 8'."""
+    number = chapter_number(chapter)
+    name = f"chapter {number}" if number is not None else chapter
+    title = section_title(chapter, label) if label else None
+    return f"\"{title}\", {name}" if title else name
 
 
 @dataclass(frozen=True)
@@ -70,7 +108,9 @@ class Mistake:
     --------
     >>> from derivations.mistakes import MISTAKES
     >>> MISTAKES["batch-size-eye"].url()
-    '../book/07_fused_vs_separate.html#separate-node-bug'
+    '...book/07_fused_vs_separate.html#separate-node-bug'
+    >>> MISTAKES["batch-size-eye"].where
+    '"The separate softmax node", chapter 7'
     """
 
     id: str
@@ -84,15 +124,14 @@ class Mistake:
         """The explanation as plain text, for messages outside the book."""
         return plain(self.explanation)
 
-    def url(self, base=None):
-        """Link to the explaining section in the built HTML book.
+    @property
+    def where(self):
+        """The explaining section in words, for plain-text messages."""
+        return where(self.chapter, self.label)
 
-        Sphinx puts a ``(label)=`` target's id on the section it precedes,
-        so ``page.html#label`` lands on that section.
-        """
-        base = BOOK_URL if base is None else base
-        page = self.chapter[: -len(".md")] if self.chapter.endswith(".md") else self.chapter
-        return f"{base}{page}.html#{self.label}"
+    def url(self):
+        """Absolute link to the explaining section (see :func:`derivations._site.chapter_url`)."""
+        return _site.chapter_url(self.chapter, self.label)
 
 
 _CATALOGUE = [
@@ -272,41 +311,83 @@ _CATALOGUE = [
         "what-it-costs",
         "book/12_cost.md",
     ),
+    Mistake(
+        "batch-max-shift",
+        "Max shift over the whole batch",
+        r"`z - np.max(z)` subtracts one maximum for the whole batch; a row whose own maximum lies more "
+        r"than about 745 below it underflows to all zeros and gives 0 / 0 = NaN, so subtract each row's "
+        r"maximum, `np.max(z, axis=1, keepdims=True)`.",
+        "batch-max-shift",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "epsilon-in-log",
+        "An epsilon inside the log",
+        r"`np.log(p + 1e-7)` hides the $-\infty$ of an underflowed probability behind a wrong finite "
+        r"number (about 16 where the loss is 800) and shifts every small $\log p$; log-softmax, "
+        r"$z - m - \log \sum_j e^{z_j - m}$, is exact and finite without any epsilon.",
+        "epsilon-in-log",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "sum-over-everything",
+        "One sum over the whole batch",
+        r"`np.sum(e)` without `axis=1` adds the exponentials of every example together, so each row is "
+        r"divided by the whole batch's total and no row sums to 1; normalise each row by its own sum.",
+        "sum-over-everything",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "divided-by-classes",
+        "Averaged over the classes",
+        r"The loss is the mean over the $N$ examples; dividing by the number of classes $C$ instead (or "
+        r"taking `np.mean` of the whole $(N, C)$ array, which divides by $N C$) scales the loss and its "
+        r"gradient by the wrong factor.",
+        "divided-by-classes",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "classes-from-labels",
+        "Class count from the labels",
+        r"`np.max(y) + 1` is the number of classes only when the top class occurs in the batch; take $C$ "
+        r"from the shape of the scores or weights, which every class has whether or not it is in the batch.",
+        "classes-from-labels",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "inconsistent-regularisation",
+        "Penalty and its gradient disagree",
+        r"The gradient of $\lambda \sum W^2$ is $2 \lambda W$, and that of $\frac12 \lambda \sum W^2$ is "
+        r"$\lambda W$; pairing one convention's loss with the other's gradient (or leaving the penalty "
+        r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
+        "inconsistent-regularisation",
+        "book/13_mistakes.md",
+    ),
 ]
 
 #: Every catalogued mistake, by id, in the order the book presents them.
 MISTAKES = {m.id: m for m in _CATALOGUE}
 
 
-@dataclass(frozen=True)
-class WrongImplementation:
-    """A reference implementation of an exercise that makes one mistake."""
+def __getattr__(name):
+    """The registered wrong implementations, by function name, and their list ``WRONG``.
 
-    exercise: str
-    mistake: str
-    fn: Callable
+    They live with their exercises (:mod:`derivations.exercises`); this
+    keeps ``from derivations.mistakes import ce_grad_p_minus_t`` working.
+    """
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .exercises import WRONG
 
-    @property
-    def name(self):
-        return self.fn.__name__
-
-
-WRONG = []
-
-
-def _wrong(exercise, mistake):
-    """Register ``fn`` as a wrong implementation of ``exercise`` making ``mistake``."""
-    if mistake not in MISTAKES:
-        raise ValueError(f"unknown mistake {mistake!r}")
-
-    def register(fn):
-        WRONG.append(WrongImplementation(exercise, mistake, fn))
-        return fn
-
-    return register
+    if name == "WRONG":
+        return WRONG
+    for w in WRONG:
+        if w.name == name:
+            return w.fn
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def wrong_implementations(exercise=None, mistake=None):
+def wrong_implementations(exercise=None, mistake=None, targets=None):
     """The reference wrong implementations, optionally for one exercise or mistake.
 
     Parameters
@@ -315,6 +396,10 @@ def wrong_implementations(exercise=None, mistake=None):
         An exercise id such as ``"cross_entropy_grad"``.
     mistake : str, optional
         A mistake id such as ``"sign-flip"``.
+    targets : {"probabilities", "labels"}, optional
+        With an exercise: the implementations that take its targets in this
+        form (by default its first form). Without one, the implementations
+        registered for this form.
 
     Returns
     -------
@@ -323,557 +408,24 @@ def wrong_implementations(exercise=None, mistake=None):
     Examples
     --------
     >>> [w.mistake for w in wrong_implementations("softmax")]
-    ['no-max-shift', 'wrong-axis', 'missing-keepdims']
+    ['no-max-shift', 'wrong-axis', 'missing-keepdims', 'batch-max-shift', 'sum-over-everything']
+    >>> import numpy as np
     >>> w = wrong_implementations("softmax", "no-max-shift")[0]
     >>> with np.errstate(over="ignore", invalid="ignore"):  # the overflow is the point
     ...     w.fn(np.array([[1000.0, 0.0]]))
     array([[nan,  0.]])
     """
+    from .exercises import EXERCISES, WRONG, wrong_for
+
     if mistake is not None and mistake not in MISTAKES:
         raise ValueError(f"unknown mistake {mistake!r}; known: {', '.join(MISTAKES)}")
-    return [
-        w
-        for w in WRONG
-        if (exercise is None or w.exercise == exercise) and (mistake is None or w.mistake == mistake)
-    ]
-
-
-# ---------------------------------------------------------------------------
-# Reference wrong implementations. They use plain numpy, never the package's
-# validated functions: a wrong implementation must produce its NaN or inf
-# exactly as a learner's would, not raise a tidy ValueError instead.
-# Each is otherwise correct, so that it makes exactly one mistake.
-# ---------------------------------------------------------------------------
-
-
-def _p(z, axis=-1):
-    """Stable softmax, the correct building block of the wrong variants."""
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
-
-
-def _p_unshifted(z):
-    e = np.exp(z)
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
-def _logp(z):
-    m = np.max(z, axis=-1, keepdims=True)
-    return z - m - np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
-
-
-def _fused(p, t):
-    """(N, C) gradient of the mean cross-entropy, from p: (p * sum t - t) / N."""
-    return (p * np.sum(t, axis=-1, keepdims=True) - t) / p.shape[0]
-
-
-# softmax --------------------------------------------------------------------
-
-
-@_wrong("softmax", "no-max-shift")
-def softmax_no_max_shift(z):
-    """exp(z) / sum exp(z) without subtracting the row maximum."""
-    return _p_unshifted(z)
-
-
-@_wrong("softmax", "wrong-axis")
-def softmax_over_batch(z):
-    """Normalises each column (class) over the batch."""
-    return _p(z, axis=0)
-
-
-@_wrong("softmax", "missing-keepdims")
-def softmax_no_keepdims(z):
-    """Divides (N, C) by row sums of shape (N,)."""
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1)
-
-
-# softmax_jacobian -------------------------------------------------------------
-
-
-@_wrong("softmax_jacobian", "diagonal-only-jacobian")
-def jacobian_diagonal_only(z):
-    """Keeps p_i (1 - p_i) on the diagonal and zeros elsewhere."""
-    p = _p(z)
-    return np.diag(p * (1 - p))
-
-
-@_wrong("softmax_jacobian", "missing-delta-term")
-def jacobian_outer_only(z):
-    """-p p^T without the diag(p) of the Kronecker delta."""
-    p = _p(z)
-    return -np.outer(p, p)
-
-
-@_wrong("softmax_jacobian", "no-max-shift")
-def jacobian_no_max_shift(z):
-    """The right formula on an unshifted softmax."""
-    p = _p_unshifted(z)
-    return np.diag(p) - np.outer(p, p)
-
-
-# log_softmax --------------------------------------------------------------------
-
-
-@_wrong("log_softmax", "log-of-softmax")
-def log_softmax_via_log(z):
-    """np.log of a (stable) softmax: -inf where a probability underflows."""
-    with np.errstate(divide="ignore"):
-        return np.log(_p(z))
-
-
-@_wrong("log_softmax", "no-max-shift")
-def log_softmax_no_max_shift(z):
-    """z - log sum exp(z) without the shift."""
-    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
-
-
-@_wrong("log_softmax", "wrong-axis")
-def log_softmax_over_batch(z):
-    """Log-sum-exp taken over axis 0."""
-    m = np.max(z, axis=0, keepdims=True)
-    return z - m - np.log(np.sum(np.exp(z - m), axis=0, keepdims=True))
-
-
-@_wrong("log_softmax", "missing-keepdims")
-def log_softmax_no_keepdims(z):
-    """Subtracts log-sum-exps of shape (N,) from (N, C)."""
-    m = np.max(z, axis=-1, keepdims=True)
-    return z - m - np.log(np.sum(np.exp(z - m), axis=-1))
-
-
-# softmax_backward -----------------------------------------------------------------
-
-
-@_wrong("softmax_backward", "diagonal-only-jacobian")
-def backward_diagonal_only(p, dp):
-    """dp * p (1 - p): the elementwise 'derivative'."""
-    return dp * p * (1 - p)
-
-
-@_wrong("softmax_backward", "batch-size-eye")
-def backward_batch_size_eye(p, dp):
-    """p (delta - p) with the identity built from the batch size."""
-    return dp * p * (np.eye(p.shape[0]) - p)
-
-
-@_wrong("softmax_backward", "wrong-axis")
-def backward_over_batch(p, dp):
-    """<p, dp> summed over the batch instead of the classes."""
-    return p * (dp - np.sum(p * dp, axis=0, keepdims=True))
-
-
-@_wrong("softmax_backward", "missing-keepdims")
-def backward_no_keepdims(p, dp):
-    """<p, dp> of shape (N,) subtracted from (N, C)."""
-    return p * (dp - np.sum(p * dp, axis=-1))
-
-
-# cross_entropy ------------------------------------------------------------------------
-
-
-@_wrong("cross_entropy", "no-max-shift")
-def cross_entropy_no_max_shift(z, t):
-    """log of an unshifted softmax."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return -np.mean(np.sum(t * np.log(_p_unshifted(z)), axis=-1))
-
-
-@_wrong("cross_entropy", "log-of-softmax")
-def cross_entropy_log_of_softmax(z, t):
-    """log of a stable softmax: inf once a target class underflows."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return -np.mean(np.sum(t * np.log(_p(z)), axis=-1))
-
-
-@_wrong("cross_entropy", "missing-batch-mean")
-def cross_entropy_summed(z, t):
-    """Sums the per-example losses instead of averaging them."""
-    return -np.sum(t * _logp(z))
-
-
-@_wrong("cross_entropy", "wrong-axis")
-def cross_entropy_over_batch(z, t):
-    """Log-softmax over the batch axis."""
-    m = np.max(z, axis=0, keepdims=True)
-    logp = z - m - np.log(np.sum(np.exp(z - m), axis=0, keepdims=True))
-    return -np.mean(np.sum(t * logp, axis=-1))
-
-
-@_wrong("cross_entropy", "assumes-one-hot")
-def cross_entropy_argmax_target(z, t):
-    """-log p of the largest target only."""
-    rows = np.arange(z.shape[0])
-    return -np.mean(_logp(z)[rows, np.argmax(t, axis=-1)])
-
-
-@_wrong("cross_entropy", "missing-minus")
-def cross_entropy_no_minus(z, t):
-    """mean sum t log p, without the minus."""
-    return np.mean(np.sum(t * _logp(z), axis=-1))
-
-
-# cross_entropy_grad ----------------------------------------------------------------------
-
-
-@_wrong("cross_entropy_grad", "sign-flip")
-def ce_grad_t_minus_p(z, t):
-    """(t - p) / N."""
-    return (t - _p(z)) / z.shape[0]
-
-
-@_wrong("cross_entropy_grad", "sign-flip")
-def ce_grad_negated(z, t):
-    """(t - p * sum t) / N: the whole gradient negated."""
-    return -_fused(_p(z), t)
-
-
-@_wrong("cross_entropy_grad", "missing-batch-mean")
-def ce_grad_no_mean(z, t):
-    """p * sum t - t, without the 1/N."""
-    p = _p(z)
-    return p * np.sum(t, axis=-1, keepdims=True) - t
-
-
-@_wrong("cross_entropy_grad", "assumes-one-hot")
-def ce_grad_p_minus_t(z, t):
-    """(p - t) / N, right only when each target row sums to 1."""
-    return (_p(z) - t) / z.shape[0]
-
-
-@_wrong("cross_entropy_grad", "diagonal-only-jacobian")
-def ce_grad_diagonal_only(z, t):
-    """-t (1 - p) / N: -t/p through the diagonal of the Jacobian only."""
-    return -t * (1 - _p(z)) / z.shape[0]
-
-
-@_wrong("cross_entropy_grad", "no-max-shift")
-def ce_grad_no_max_shift(z, t):
-    """The fused formula on an unshifted softmax."""
-    return _fused(_p_unshifted(z), t)
-
-
-@_wrong("cross_entropy_grad", "wrong-axis")
-def ce_grad_over_batch(z, t):
-    """The fused formula with softmax over the batch axis."""
-    return _fused(_p(z, axis=0), t)
-
-
-@_wrong("cross_entropy_grad", "divide-by-p")
-def ce_grad_through_jacobian(z, t):
-    """dp = -t / (N p), then the softmax vector-Jacobian product."""
-    p = _p(z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dp = -t / (p * z.shape[0])
-        return p * (dp - np.sum(p * dp, axis=-1, keepdims=True))
-
-
-# toy_network_grads ---------------------------------------------------------------------
-
-
-def _toy_dy(W, h, t, p_fn=_p):
-    p = p_fn(W.T @ h)
-    return p, p * np.sum(t) - t
-
-
-@_wrong("toy_network_grads", "diagonal-only-jacobian")
-def toy_diagonal_only(h, W, t):
-    """dE/dw_ij = -t_j (1 - p_j) h_i, the asker's result in the source thread."""
-    p, _ = _toy_dy(W, h, t)
-    return np.outer(h, -t * (1 - p))
-
-
-@_wrong("toy_network_grads", "sign-flip")
-def toy_t_minus_p(h, W, t):
-    """h (t - p)^T."""
-    p, _ = _toy_dy(W, h, t)
-    return np.outer(h, t - p)
-
-
-@_wrong("toy_network_grads", "sign-flip")
-def toy_negated(h, W, t):
-    """The whole gradient negated."""
-    _, dy = _toy_dy(W, h, t)
-    return -np.outer(h, dy)
-
-
-@_wrong("toy_network_grads", "assumes-one-hot")
-def toy_p_minus_t(h, W, t):
-    """h (p - t)^T."""
-    p, _ = _toy_dy(W, h, t)
-    return np.outer(h, p - t)
-
-
-@_wrong("toy_network_grads", "transposed-weight-grad")
-def toy_transposed(h, W, t):
-    """(C, D): dy h^T instead of h dy^T."""
-    _, dy = _toy_dy(W, h, t)
-    return np.outer(dy, h)
-
-
-@_wrong("toy_network_grads", "no-max-shift")
-def toy_no_max_shift(h, W, t):
-    """Unshifted softmax of y = W^T h."""
-    _, dy = _toy_dy(W, h, t, _p_unshifted)
-    return np.outer(h, dy)
-
-
-# linear_softmax_grads --------------------------------------------------------------------
-
-
-def _linear_dz(X, W, b, t, p_fn=_p):
-    return _fused(p_fn(X @ W.T + b), t)
-
-
-@_wrong("linear_softmax_grads", "transposed-weight-grad")
-def linear_transposed(X, W, b, t):
-    """dW = X^T dz, shape (D, C), for W stored as (C, D)."""
-    dz = _linear_dz(X, W, b, t)
-    return X.T @ dz, dz.sum(axis=0)
-
-
-@_wrong("linear_softmax_grads", "missing-batch-mean")
-def linear_no_mean(X, W, b, t):
-    """Gradients of the summed, not averaged, loss."""
-    dz = _linear_dz(X, W, b, t) * X.shape[0]
-    return dz.T @ X, dz.sum(axis=0)
-
-
-@_wrong("linear_softmax_grads", "double-batch-mean")
-def linear_bias_mean(X, W, b, t):
-    """db as the batch mean of dz, which already holds the 1/N."""
-    dz = _linear_dz(X, W, b, t)
-    return dz.T @ X, dz.mean(axis=0)
-
-
-@_wrong("linear_softmax_grads", "sign-flip")
-def linear_negated(X, W, b, t):
-    """Both gradients negated."""
-    dz = _linear_dz(X, W, b, t)
-    return -(dz.T @ X), -dz.sum(axis=0)
-
-
-@_wrong("linear_softmax_grads", "assumes-one-hot")
-def linear_p_minus_t(X, W, b, t):
-    """dz = (p - t) / N."""
-    dz = (_p(X @ W.T + b) - t) / X.shape[0]
-    return dz.T @ X, dz.sum(axis=0)
-
-
-@_wrong("linear_softmax_grads", "diagonal-only-jacobian")
-def linear_diagonal_only(X, W, b, t):
-    """dz = -t (1 - p) / N."""
-    dz = -t * (1 - _p(X @ W.T + b)) / X.shape[0]
-    return dz.T @ X, dz.sum(axis=0)
-
-
-@_wrong("linear_softmax_grads", "no-max-shift")
-def linear_no_max_shift(X, W, b, t):
-    """Unshifted softmax of the logits."""
-    dz = _linear_dz(X, W, b, t, _p_unshifted)
-    return dz.T @ X, dz.sum(axis=0)
-
-
-# hidden_layer_grads -------------------------------------------------------------------------
-
-
-def _hidden(
-    X, W1, b1, W2, b2, t, *, p_fn=_p, dz_of=_fused, local=lambda u, a: 1 - a**2, scale=1.0, bias_mean=False
-):
-    """Backpropagation through the two-layer network, with knobs for the mistakes."""
-    u = X @ W1.T + b1
-    a = np.tanh(u)
-    dz = dz_of(p_fn(a @ W2.T + b2), t) * scale
-    du = (dz @ W2) * local(u, a)
-    reduce = (lambda g: g.mean(axis=0)) if bias_mean else (lambda g: g.sum(axis=0))
-    return du.T @ X, reduce(du), dz.T @ a, reduce(dz)
-
-
-@_wrong("hidden_layer_grads", "wrong-activation-derivative")
-def hidden_one_minus_a(X, W1, b1, W2, b2, t):
-    """tanh' taken as 1 - a."""
-    return _hidden(X, W1, b1, W2, b2, t, local=lambda u, a: 1 - a)
-
-
-@_wrong("hidden_layer_grads", "wrong-activation-derivative")
-def hidden_no_activation_derivative(X, W1, b1, W2, b2, t):
-    """tanh' left out."""
-    return _hidden(X, W1, b1, W2, b2, t, local=lambda u, a: 1.0)
-
-
-@_wrong("hidden_layer_grads", "wrong-activation-derivative")
-def hidden_derivative_of_u(X, W1, b1, W2, b2, t):
-    """tanh' taken as 1 - u^2, from the pre-activation."""
-    return _hidden(X, W1, b1, W2, b2, t, local=lambda u, a: 1 - u**2)
-
-
-@_wrong("hidden_layer_grads", "transposed-weight-grad")
-def hidden_transposed(X, W1, b1, W2, b2, t):
-    """X^T du and a^T dz: both weight gradients transposed."""
-    dW1, db1, dW2, db2 = _hidden(X, W1, b1, W2, b2, t)
-    return dW1.T, db1, dW2.T, db2
-
-
-@_wrong("hidden_layer_grads", "missing-batch-mean")
-def hidden_no_mean(X, W1, b1, W2, b2, t):
-    """Gradients of the summed loss."""
-    return _hidden(X, W1, b1, W2, b2, t, scale=X.shape[0])
-
-
-@_wrong("hidden_layer_grads", "double-batch-mean")
-def hidden_bias_mean(X, W1, b1, W2, b2, t):
-    """Bias gradients averaged over the batch a second time."""
-    return _hidden(X, W1, b1, W2, b2, t, bias_mean=True)
-
-
-@_wrong("hidden_layer_grads", "sign-flip")
-def hidden_negated(X, W1, b1, W2, b2, t):
-    """Every gradient negated."""
-    return tuple(-g for g in _hidden(X, W1, b1, W2, b2, t))
-
-
-@_wrong("hidden_layer_grads", "assumes-one-hot")
-def hidden_p_minus_t(X, W1, b1, W2, b2, t):
-    """dz = (p - t) / N."""
-    return _hidden(X, W1, b1, W2, b2, t, dz_of=lambda p, t: (p - t) / p.shape[0])
-
-
-@_wrong("hidden_layer_grads", "no-max-shift")
-def hidden_no_max_shift(X, W1, b1, W2, b2, t):
-    """Unshifted softmax of the logits."""
-    return _hidden(X, W1, b1, W2, b2, t, p_fn=_p_unshifted)
-
-
-# central_difference ----------------------------------------------------------------------------
-
-
-def _perturb_loop(f, x, eps, *, forward=False, divisor=2.0, restore=True):
-    g = np.empty(x.shape, dtype=np.float64)
-    flat, gflat = x.reshape(-1), g.reshape(-1)
-    for i in range(flat.size):
-        keep = flat[i]
-        flat[i] = keep + eps
-        up = float(f(x))
-        flat[i] = keep if forward else keep - eps
-        down = float(f(x))
-        if restore:
-            flat[i] = keep
-        gflat[i] = (up - down) / (eps if forward else divisor * eps)
-    return g
-
-
-@_wrong("central_difference", "forward-difference")
-def difference_forward(f, x, eps):
-    """(f(x + eps) - f(x)) / eps."""
-    return _perturb_loop(f, np.array(x, dtype=np.float64), eps, forward=True)
-
-
-@_wrong("central_difference", "half-step-divisor")
-def difference_over_eps(f, x, eps):
-    """(f(x + eps) - f(x - eps)) / eps."""
-    return _perturb_loop(f, np.array(x, dtype=np.float64), eps, divisor=1.0)
-
-
-@_wrong("central_difference", "no-restore")
-def difference_no_restore(f, x, eps):
-    """Leaves each entry at x_i - eps."""
-    return _perturb_loop(f, np.array(x, dtype=np.float64), eps, restore=False)
-
-
-@_wrong("central_difference", "float32-steps")
-def difference_in_input_dtype(f, x, eps):
-    """Perturbs a copy in x's own dtype, float32 or integer."""
-    return _perturb_loop(f, np.array(x), eps)
-
-
-# label_smoothing -------------------------------------------------------------------------------
-
-
-def _onehot(labels, C):
-    return np.eye(C)[np.asarray(labels)]
-
-
-@_wrong("label_smoothing", "smoothing-wrong-mass")
-def smoothing_true_class_misses_share(labels, C, eps):
-    """1 - eps on the true class, eps / C on the others only: rows sum to 1 - eps / C."""
-    y = _onehot(labels, C)
-    return (1 - eps) * y + (1 - y) * eps / C
-
-
-@_wrong("label_smoothing", "smoothing-wrong-mass")
-def smoothing_over_other_classes(labels, C, eps):
-    """eps spread over the C - 1 other classes: sums to 1, but not the asked distribution."""
-    y = _onehot(labels, C)
-    return (1 - eps) * y + (1 - y) * eps / (C - 1)
-
-
-@_wrong("label_smoothing", "smoothing-wrong-mass")
-def smoothing_mixing_eps_over_c(labels, C, eps):
-    """(1 - eps / C) onehot + eps / C: the true class keeps 1."""
-    y = _onehot(labels, C)
-    return (1 - eps / C) * y + eps / C
-
-
-@_wrong("label_smoothing", "smoothing-wrong-mass")
-def smoothing_eps_per_class(labels, C, eps):
-    """(1 - eps) onehot + eps: eps to every class instead of eps / C."""
-    return (1 - eps) * _onehot(labels, C) + eps
-
-
-# chunked_logsumexp ------------------------------------------------------------------------------
-
-
-def _blocks(C, chunk, keep_remainder=True):
-    stop = C if keep_remainder else C - C % chunk
-    return [slice(j, min(j + chunk, C)) for j in range(0, stop, chunk)]
-
-
-@_wrong("chunked_logsumexp", "no-max-shift")
-def chunked_no_max_shift(z, chunk):
-    """Sums exp(z) block by block with no running maximum."""
-    s = np.zeros(z.shape[0], dtype=z.dtype)
-    for cols in _blocks(z.shape[1], chunk):
-        s = s + np.sum(np.exp(z[:, cols]), axis=1)
-    with np.errstate(divide="ignore"):
-        return np.log(s)
-
-
-def _online(z, chunk, *, rescale=True, keep_remainder=True):
-    m = np.full(z.shape[0], -np.inf)
-    s = np.zeros(z.shape[0])
-    for cols in _blocks(z.shape[1], chunk, keep_remainder):
-        block = z[:, cols]
-        m_new = np.maximum(m, block.max(axis=1))
-        if rescale:
-            s = s * np.exp(m - m_new)
-        s = s + np.sum(np.exp(block - m_new[:, None]), axis=1)
-        m = m_new
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return m + np.log(s)
-
-
-@_wrong("chunked_logsumexp", "chunk-no-rescale")
-def chunked_no_rescale(z, chunk):
-    """Raises the running maximum without rescaling the running sum."""
-    return _online(z, chunk, rescale=False)
-
-
-@_wrong("chunked_logsumexp", "chunk-drops-remainder")
-def chunked_drops_tail(z, chunk):
-    """Scans only the C // chunk full blocks."""
-    return _online(z, chunk, keep_remainder=False)
-
-
-@_wrong("chunked_logsumexp", "wrong-axis")
-def chunked_over_batch(z, chunk):
-    """Log-sum-exp of each column, over the batch."""
-    return _online(np.asarray(z).T, chunk)
-
-
-# ---------------------------------------------------------------------------
-# The catalogue as a table, for the book.
-# ---------------------------------------------------------------------------
+    if exercise is not None:
+        if exercise not in EXERCISES:
+            raise ValueError(f"unknown exercise {exercise!r}; the exercises are: {', '.join(EXERCISES)}")
+        found = wrong_for(exercise, targets)
+    else:
+        found = [w for w in WRONG if targets is None or w.targets in (None, targets)]
+    return [w for w in found if mistake is None or w.mistake == mistake]
 
 
 def exercises_for(mistake):
@@ -884,23 +436,31 @@ def exercises_for(mistake):
     >>> exercises_for("batch-size-eye")
     ['softmax_backward']
     """
+    from .exercises import WRONG
+
     return list(dict.fromkeys(w.exercise for w in WRONG if w.mistake == mistake))
 
 
 def catalogue_markdown():
-    """The catalogue as a MyST table: one row per mistake, linked to its section.
+    """The catalogue as a Markdown table: one row per mistake, linked to its section.
 
     Which exercises diagnose each mistake is listed in :ref:`instructors`.
 
-    Rendered in :ref:`mistakes`; the ``{ref}`` roles resolve when a notebook
-    cell displays the table as Markdown in the built book.
+    In a cell that the book build executes (:func:`derivations._site.in_book_build`)
+    the links are MyST ``{ref}`` roles, which the build resolves; anywhere
+    else (JupyterLab, a terminal) they are plain Markdown links to the
+    published book, since nothing there would resolve a role.
 
     Examples
     --------
+    >>> import os
+    >>> os.environ.pop("DERIVATIONS_BOOK_URL", None) and None
     >>> print(catalogue_markdown().splitlines()[2])
-    | `diagonal-only-jacobian` | **Diagonal-only Jacobian.** Only the $i = j$ terms ... | {ref}`puzzle-wrong-step` |
+    | `diagonal-only-jacobian` | **Diagonal-only Jacobian.** ... | ["The step that drops the other outputs", chapter 1](https://.../book/01_puzzle.html#puzzle-wrong-step) |
     """
+    in_book = _site.in_book_build()
     rows = ["| mistake | what goes wrong | explained in |", "|---|---|---|"]
     for m in MISTAKES.values():
-        rows.append(f"| `{m.id}` | **{m.title}.** {m.explanation} | {{ref}}`{m.label}` |")
+        link = f"{{ref}}`{m.label}`" if in_book else f"[{m.where}]({m.url()})"
+        rows.append(f"| `{m.id}` | **{m.title}.** {m.explanation} | {link} |")
     return "\n".join(rows)
