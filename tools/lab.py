@@ -10,9 +10,10 @@ their MyST means nothing outside a Sphinx build. So a learner works on
 copies, made here and never written back:
 
 * each chapter becomes one ``.ipynb`` in ``lab/`` (git-ignored);
-* a gated exercise (``{exercise-start}`` ... ``{exercise-end}``) becomes one
-  ``{exercise}`` directive followed by its stub cell, which jupyterlab-myst
-  renders in a single cell;
+* an exercise becomes an admonition titled as on the page ("Exercise 7.5");
+  a gated one (``{exercise-start}`` ... ``{exercise-end}``) becomes that
+  admonition followed by its stub cell, since jupyterlab-myst renders each
+  cell on its own;
 * a solution becomes a collapsed dropdown whose code is text, never a code
   cell, so Run All cannot run the reference solution between the learner's
   stub and its check; student copies have no solutions at all;
@@ -299,9 +300,7 @@ def convert(
         if b.name == "exercise-start":
             end = next(j for j in range(n + 1, len(blocks)) if blocks[j].name == "exercise-end")
             md, code = body_markdown(b.end + 1, blocks[end].start)
-            options = _option_lines(lines, b)
-            fence = _inner_fence(md)
-            out += [f"{fence}{{exercise}}", *options, *md, fence, ""]
+            out += _exercise(_option_lines(lines, b), md, index)
             for cell in code:
                 out += ["```{code-cell} ipython3", *cell, "```", ""]
             i = blocks[end].end + 1
@@ -317,6 +316,11 @@ def convert(
             md = [l for l in md if not _OPTION_LINE.match(l)]
             out += _solution(b.info.split(None, 1)[1] if " " in b.info else "", md, index)
             i = b.end + 1
+        elif b.name == "exercise":
+            md, _ = body_markdown(b.start + 1, b.end)
+            options = [l for l in md if _OPTION_LINE.match(l)]
+            out += _exercise(options, [l for l in md if not _OPTION_LINE.match(l)], index)
+            i = b.end + 1
         elif b.name == "code-cell":
             out += lines[b.start : b.end + 1]
             i = b.end + 1
@@ -324,6 +328,22 @@ def convert(
             out += _block_markdown(b)
             i = b.end + 1
     return "\n".join(out) + "\n"
+
+
+def _exercise(options: list[str], md: list[str], index: dict[str, Target]) -> list[str]:
+    """An exercise as an admonition titled as on the page ("Exercise 7.5").
+
+    jupyterlab-myst would number an ``{exercise}`` by its place in the
+    notebook ("Exercise 4"), not by the chapter's numbering that the page and
+    every link to it use.
+    """
+    label = next((o.split(":", 2)[2].strip() for o in options if o.strip().startswith(":label:")), "")
+    target = index.get(label)
+    title = target.text if target else "Exercise"
+    while md and not md[0].strip():
+        md = md[1:]
+    fence = _inner_fence(md)
+    return [f"{fence}{{admonition}} {title}", ":class: tip", *md, fence, ""]
 
 
 def _solution(label: str, md: list[str], index: dict[str, Target]) -> list[str]:
@@ -418,8 +438,15 @@ def write_copies(out: Path = OUT, root: Path = ROOT, student_copy: bool = False,
         nbformat.write(nb, dest)
         manifest[dest.name] = new_digest
         report.written.append(dest)
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # after every copy: a run that stops half way must not leave copies
+        # that the next run takes for the learner's edits
+        _write_manifest(manifest_path, manifest)
+    _write_manifest(manifest_path, manifest)
     return report
+
+
+def _write_manifest(path: Path, manifest: dict) -> None:
+    path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def main(argv=None) -> int:

@@ -68,7 +68,12 @@ def lab_server(site_url):
     port, token = _free_port(), secrets.token_hex(8)
     env = {**os.environ, "DERIVATIONS_BOOK_URL": site_url}
     # expose_app_in_browser: the test drives Lab's own commands (Run All) as the menus do
-    args = f"--no-browser --port {port} --IdentityProvider.token={token} --LabApp.expose_app_in_browser=True"
+    # Its own settings and workspaces, so a developer's JupyterLab state plays no part.
+    state = ROOT / "_build" / "lab-test-state"
+    args = (
+        f"--no-browser --port {port} --IdentityProvider.token={token} --LabApp.expose_app_in_browser=True"
+        f" --LabApp.user_settings_dir={state / 'settings'} --LabApp.workspaces_dir={state / 'workspaces'}"
+    )
     before = (_git_status(), _book_digest())
     log = open(ROOT / "_build" / "lab-test.log", "w")
     proc = subprocess.Popen(
@@ -102,27 +107,41 @@ def lab_server(site_url):
 
 @pytest.fixture(scope="module")
 def lab_page(browser, lab_server):
+    """One browser page for the module; requests that would leave the machine are refused and recorded."""
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text[:300]) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
+    page.external_requests = []
+    local = (lab_server["base"], lab_server["site"], "data:", "blob:", "about:")
+
+    def route(route):
+        if route.request.url.startswith(local):
+            route.continue_()
+        else:
+            page.external_requests.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
     yield page
     context.close()
 
 
+_KERNEL_IDLE = (
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
+    " return !!k && k.status === 'idle'; }"
+)
+
+
 def _open(page, server, path):
-    page.goto(f"{server['base']}/lab/tree/{path}?token={server['token']}")
+    # ?reset: a fresh workspace, so only this notebook is open
+    page.goto(f"{server['base']}/lab/tree/{path}?reset&token={server['token']}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached")
-    # the kernel is up and jupyterlab-myst has rendered the Markdown
-    page.wait_for_function(
-        "() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')"
-        " || [...document.querySelectorAll('.jp-Toolbar-kernelStatus, .jp-KernelStatus')]"
-        ".some(e => /Idle/.test(e.textContent))",
-        timeout=120_000,
-    )
-    page.wait_for_timeout(2000)
+    page.wait_for_function(_KERNEL_IDLE, timeout=120_000)
+    page.wait_for_timeout(2000)  # jupyterlab-myst renders the Markdown cells
 
 
 def _close_all(page):
@@ -139,23 +158,26 @@ def _command(page, name, args=None):
 
 
 def _markdown_text(page) -> str:
-    """What the rendered Markdown cells show, outside code blocks."""
+    """What the rendered Markdown shows, in cells and in outputs, outside code blocks."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .jp-RenderedMySTMarkdown, .jp-MarkdownCell .myst')]
+        """() => [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown, .jp-Notebook .jp-RenderedMySTMarkdown, .jp-Notebook .myst')]
               .map(e => { const c = e.cloneNode(true); c.querySelectorAll('pre, code').forEach(x => x.remove()); return c.innerText; })
               .join('\\n')"""
     )
 
 
 def _run_all(page):
+    """Run > Run All Cells, from the menu; returns the seconds until every code cell ran."""
     start = time.monotonic()
-    _command(page, "notebook:run-all-cells")
+    page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
+    page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
     page.wait_for_timeout(1000)
     page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                   return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }""",
-        timeout=900_000,
+        "() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+        " return nb.widgets.filter(c => c.model.type === 'code').every(c => c.model.executionCount !== null); }",
+        timeout=600_000,
     )
+    page.wait_for_function(_KERNEL_IDLE, timeout=600_000)
     return time.monotonic() - start
 
 
@@ -200,8 +222,11 @@ def test_a_chapter_runs_in_lab_as_it_reads_on_the_page(lab_page, lab_server, scr
     outputs = page.inner_text(".jp-Notebook")
     assert "Traceback" not in outputs
     assert "/work/" not in outputs and str(ROOT) not in outputs, "a build path is shown"
-    if "check(" in full:
+    if "NotImplementedError(" in full:
         assert "not implemented yet" in outputs, "an unfinished stub should get the verdict 'not implemented yet'"
+
+    assert not page.external_requests, f"JupyterLab tried to reach other servers: {page.external_requests[:5]}"
+    assert not page.console_errors, f"console errors: {page.console_errors[:5]}"
 
     # every link to the book reaches a page with the anchor
     hrefs = page.evaluate("() => [...document.querySelectorAll('.jp-Notebook a[href]')].map(a => a.href)")
@@ -266,32 +291,51 @@ def _python_side_state(page) -> str:
     return state
 
 
-def _type_into_stub(page, function, source):
-    """Replace the stub cell that defines ``function`` with ``source`` and run it, then its check."""
-    index = page.evaluate(
-        """f => { const nb = window.jupyterapp.shell.currentWidget.content;
-                  return nb.widgets.findIndex(c => c.model.type === 'code' &&
-                      c.model.sharedModel.getSource().startsWith('def ' + f)); }""",
-        function,
+def _cell_index(page, predicate_js, arg):
+    return page.evaluate(
+        "([p, a]) => { const nb = window.jupyterapp.shell.currentWidget.content;"
+        " const f = new Function('c', 'a', p); return nb.widgets.findIndex(c => f(c, a)); }",
+        [predicate_js, arg],
     )
-    assert index >= 0, f"no stub for {function}"
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.scroll_into_view_if_needed()
-    cell.locator(".cm-content").click()
+
+
+def _type_into_stub(page, function, source):
+    """Type ``source`` over the stub of ``function``, run it, then run its check; return the verdict."""
+    stub = _cell_index(
+        page, "return c.model.type === 'code' && /^def /.test(c.model.sharedModel.getSource())"
+        " && c.model.sharedModel.getSource().startsWith('def ' + a + '(')", function,
+    )
+    assert stub >= 0, f"no stub for {function}"
+    check = _cell_index(
+        page, "return c.model.type === 'code' && c.model.sharedModel.getSource().includes('check(')"
+        " && c.model.sharedModel.getSource().includes(a)", function,
+    )
+    assert check > stub, "the check comes after the stub"
+    cells = page.locator(".jp-Notebook > .jp-Cell, .jp-Notebook .jp-WindowedPanel-viewport > .jp-Cell")
+    editor = cells.nth(stub).locator(".cm-content")
+    editor.scroll_into_view_if_needed()
+    editor.click()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
     # as pasted text: typed key by key, the editor would add its own indentation
     page.keyboard.insert_text(source.strip("\n"))
-    page.keyboard.press("Shift+Enter")  # run the stub's cell; the check cell is next
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(_KERNEL_IDLE)
+    before = cells.nth(check).locator(".jp-OutputArea").inner_text()
+    check_editor = cells.nth(check).locator(".cm-content")
+    check_editor.scroll_into_view_if_needed()
+    check_editor.click()
+    page.keyboard.press("Shift+Enter")
     page.wait_for_timeout(500)
-    page.keyboard.press("Shift+Enter")  # run the check
-    check_cell = page.locator(".jp-Notebook .jp-Cell").nth(index + 2)
+    page.wait_for_function(_KERNEL_IDLE, timeout=120_000)
     page.wait_for_function(
-        "i => { const c = document.querySelectorAll('.jp-Notebook .jp-Cell')[i]; return c && /[✓✗]/.test(c.innerText); }",
-        arg=index + 2,
+        "([i, old]) => { const c = window.jupyterapp.shell.currentWidget.content.widgets[i];"
+        " const t = c.node.querySelector('.jp-OutputArea').innerText; return /[✓✗]/.test(t) && t !== old; }",
+        arg=[check, before],
         timeout=120_000,
     )
-    return check_cell.inner_text()
+    cells.nth(check).scroll_into_view_if_needed()
+    return cells.nth(check).locator(".jp-OutputArea").inner_text()
 
 
 CORRECT_SOFTMAX = """
