@@ -67,6 +67,17 @@ def test_no_page_shows_a_traceback(built_site):
     assert not unexpected, "tracebacks on the site:\n" + "\n".join(unexpected)
 
 
+def test_no_page_shows_the_build_machines_paths(built_site):
+    """Outputs are read by everyone; the folder the book was built in is nobody's business."""
+    leaks = []
+    for name in toc_docnames():
+        text = _soup(built_site, name).get_text(" ")
+        for path in {str(ROOT), str(ROOT.resolve()), str(Path.home()), "/tmp/", "site-packages"}:
+            if path and path in text:
+                leaks.append(f"{name}: {path}")
+    assert not leaks, leaks
+
+
 def test_no_cell_fails_on_purpose():
     """A failing cell stops Run All in JupyterLab; demonstrations use expect_error."""
     tagged = [p.name for p in (ROOT / "book").glob("*.md") if "raises-exception" in p.read_text(encoding="utf-8")]
