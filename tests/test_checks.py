@@ -821,3 +821,82 @@ def test_bad_targets_value_names_the_allowed_ones():
     with pytest.raises(ValueError) as info:
         check("cross_entropy", ce_lse, targets="onehot")
     assert "'probabilities'" in str(info.value) and "'labels'" in str(info.value)
+
+
+def test_a_spinning_function_is_stopped_after_its_time_limit():
+    import threading
+    import time
+
+    def my_softmax(z):
+        while True:
+            pass
+
+    before = set(threading.enumerate())
+    check("softmax", my_softmax, timeout=0.3)
+    workers = [t for t in threading.enumerate() if t not in before and t.name == "derivations-check"]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(t.is_alive() for t in workers):
+        time.sleep(0.05)
+    assert not any(t.is_alive() for t in workers)
+
+
+def test_keyboard_interrupt_still_interrupts():
+    def my_softmax(z):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        check("softmax", my_softmax)
+
+
+@pytest.mark.parametrize("exercise, targets, allowed", [
+    ("softmax", "labels", "takes no targets"),
+    ("softmax_loss", "probabilities", "only as 'labels'"),
+])
+def test_a_target_form_the_exercise_does_not_take(exercise, targets, allowed):
+    with pytest.raises(ValueError, match=allowed):
+        check(exercise, softmax_vectorised, targets=targets)
+
+
+def test_each_target_exercise_says_which_form_it_was_given():
+    good = check("cross_entropy", ce_lse)
+    assert good.targets == "probabilities" and "need not sum to 1" in good.message
+    bad = check("cross_entropy", lambda z, y: 1.2345)
+    assert 'targets=\'labels\'' in bad.message  # the hint for label-based code
+
+
+# ---------------------------------------------------------------------------
+# Naming is not fooled by NaN and inf.
+# ---------------------------------------------------------------------------
+
+
+def test_nan_everywhere_names_no_mistake():
+    for exercise, fn in [("cross_entropy", lambda z, t: np.nan),
+                         ("cross_entropy_grad", lambda z, t: np.full(z.shape, np.nan)),
+                         ("softmax", lambda z: np.full(z.shape, np.inf))]:
+        for seed in SEEDS[:3]:
+            result = check(exercise, fn, seed=seed)
+            assert not result.passed and result.mistake is None, result.message
+
+
+def test_nan_from_another_cause_is_not_called_an_overflow():
+    """NaN wherever |z| > 100 and a wrong constant elsewhere: non-finite where the missing
+    max shift is, but also where it is not, and wrong where it is right."""
+
+    def my_cross_entropy(z, t):
+        return np.nan if np.abs(z).max() > 100 else 0.5
+
+    for seed in SEEDS[:4]:
+        result = check("cross_entropy", my_cross_entropy, seed=seed)
+        assert not result.passed and result.mistake is None, result.message
+
+
+def test_nan_in_other_entries_does_not_agree():
+    """Agreement on NaN needs NaN in the same entries, not just somewhere."""
+
+    def my_softmax(z):
+        p = softmax_vectorised(z)
+        p[:, 0] = np.nan  # the first class always NaN
+        return p
+
+    result = check("softmax", my_softmax, seed=1)
+    assert not result.passed and result.mistake is None, result.message

@@ -527,12 +527,12 @@ def diagnose(ex, cases, outcomes, parts, expected, variants):
     wrong array it reproduces with finite numbers counts, and so does each
     reproduced NaN or inf, but only from an implementation that gives NaN
     or inf wherever the learner's function does (a NaN that has another
-    cause is no clue). Agreeing on an exception alone is too weak a clue
-    for a partial match.
+    cause is no clue). A partial match needs at least two such clues, and
+    agreeing on an exception alone is too weak a clue for it.
 
     Returns ``(mistake_id, full)``, or None when nothing matches.
     """
-    best, best_score = None, (0, 0)
+    best, best_score = None, (1, 0)  # one coincidence is not enough for a partial match
     for wrong in variants:
         theirs = [_run(wrong.fn, case.args, ex) for case in cases]
         c = compare_with(outcomes, theirs, ex, cases, parts, expected)

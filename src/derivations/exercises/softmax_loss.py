@@ -149,16 +149,18 @@ def _logp_term(W, X, y):
     return -np.mean(log_p[np.arange(N), y]), X.T @ dscores / N
 
 
-def _with_both_penalties(mistake):
-    """Register ``data(W, X, y) -> (loss, dW)`` twice, with each scaling of the penalty."""
+def _with_both_penalties(mistake, *, transposed=False):
+    """Register ``data(W, X, y) -> (loss, dW)`` twice, with each scaling of the penalty.
+
+    ``transposed``: ``data`` returns dW transposed, and the penalty's
+    gradient is added transposed too.
+    """
 
     def register(data):
         for k, suffix in ((1.0, ""), (0.5, "_half_reg")):
             def fn(W, X, y, reg, data=data, k=k):
                 loss, dW = data(W, X, y)
-                if dW.shape == W.shape:
-                    return loss + k * reg * np.sum(W * W), dW + 2 * k * reg * W
-                return loss + k * reg * np.sum(W * W), dW + 2 * k * reg * W.T  # a transposed dW
+                return loss + k * reg * np.sum(W * W), dW + 2 * k * reg * (W.T if transposed else W)
 
             fn.__name__ = data.__name__ + suffix
             fn.__qualname__ = fn.__name__
@@ -173,6 +175,17 @@ def _with_both_penalties(mistake):
 def softmax_loss_no_max_shift(W, X, y):
     """exp of the raw scores: inf / inf = NaN once a score passes about 709."""
     return _data_term(W, X, y, p_unshifted)
+
+
+@_with_both_penalties("no-max-shift")
+def softmax_loss_unshifted_logsumexp(W, X, y):
+    """log sum exp of the raw scores, without the shift: inf once a score passes about 709."""
+    N = X.shape[0]
+    s = X @ W
+    lse = np.log(np.sum(np.exp(s), axis=1, keepdims=True))
+    dscores = np.exp(s - lse)
+    dscores[np.arange(N), y] -= 1
+    return np.mean(lse[:, 0] - s[np.arange(N), y]), X.T @ dscores / N
 
 
 @_with_both_penalties("batch-max-shift")
@@ -219,9 +232,10 @@ def softmax_loss_classes_from_labels(W, X, y):
     """``num_classes = np.max(y) + 1``: the loops skip the classes above the largest label."""
     N = X.shape[0]
     C = np.max(y) + 1
-    p = p_stable(X @ W[:, :C])
-    log_p = np.log(p)
-    dscores = p.copy()
+    s = X @ W[:, :C]
+    s = s - np.max(s, axis=1, keepdims=True)
+    log_p = s - np.log(np.sum(np.exp(s), axis=1, keepdims=True))
+    dscores = np.exp(log_p)
     dscores[np.arange(N), y] -= 1
     dW = np.zeros_like(W)
     dW[:, :C] = X.T @ dscores / N
@@ -276,7 +290,7 @@ def softmax_loss_through_one_over_p(W, X, y):
     return loss, X.T @ dscores
 
 
-@_with_both_penalties("transposed-weight-grad")
+@_with_both_penalties("transposed-weight-grad", transposed=True)
 def softmax_loss_transposed(W, X, y):
     """``dW = dscores.T @ X``: shape (C, D) for W of shape (D, C)."""
     loss, dW = _logp_term(W, X, y)
