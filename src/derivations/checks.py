@@ -29,7 +29,6 @@ import numpy as np
 
 from . import mistakes as _catalogue
 from .exercises import EXERCISES, TARGET_FORMS, Case, Exercise, wrong_for
-from .softmax import softmax  # noqa: F401  (used by the examples)
 
 __all__ = ["check", "fingerprints", "diagnose", "compare_with", "CheckResult", "EXERCISES", "NOT_IMPLEMENTED",
            "TARGET_FORMS", "Case", "Exercise"]
@@ -88,7 +87,7 @@ class CheckResult:
         for line in rest:
             link = _READ_WHY.match(line)
             if link:
-                lines += ["", f"[Read why: {link['where']}]({link['url']})"]
+                lines += ["", f"[Read why: {link['where']}]({link['url']})", ""]
             else:
                 lines.append(_URL.sub(lambda m: f"[{m[1]}]({m[1]})", line) + "  ")
         return "\n".join(lines)
@@ -108,7 +107,11 @@ class CheckResult:
             else:  # the line is escaped already, and so is any URL in it
                 line_html = _URL.sub(lambda m: f'<a style="color:#0b57d0" href="{m[1]}">{m[1]}</a>',
                                      _code_spans(escape(line)))
-            body += f'<div style="margin-top:0.3em">{line_html}</div>'
+            style = "margin-top:0.3em"
+            if line.startswith("    "):  # printed output, kept as printed
+                style = "margin-left:1.2em;font-family:monospace;white-space:pre-wrap"
+                line_html = line_html[4:]
+            body += f'<div style="{style}">{line_html}</div>'
         first, _, rest_of_head = _code_spans(escape(head)).partition(" ")
         return (
             f'<div class="derivations-check" style="border-left:0.3em solid {mark};background:{tint};'
@@ -798,7 +801,7 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     if mistake is not None:
         lines.append(f"Read why: {m.where}, {m.url()}")
     else:
-        lines.append(f"Read why: {_catalogue.where(ex.chapter)}, which derives it, {ex.chapter_url()}")
+        lines.append(f"The derivation is in {_catalogue.where(ex.chapter)}: {ex.chapter_url()}")
     lines += _printed(capture)
     lines.append(repeat)
     return result(False, mistake, lines)

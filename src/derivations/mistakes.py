@@ -71,6 +71,22 @@ def section_title(chapter, label):
     return None
 
 
+@lru_cache(maxsize=None)
+def chapter_title(chapter):
+    """The chapter's title (its first ``#`` heading) as plain text; None if not found.
+
+    Examples
+    --------
+    >>> chapter_title("book/08_stability.md")
+    'Numerical stability'
+    """
+    try:
+        lines = (BOOK_DIR.parent / chapter).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((plain(line[2:].strip()) for line in lines if line.startswith("# ")), None)
+
+
 def chapter_number(chapter):
     """The chapter's number, from its file name (``book/08_stability.md`` is 8)."""
     match = re.match(r"(\d+)_", Path(chapter).name)
@@ -81,7 +97,7 @@ def where(chapter, label=None):
     """Plain words for a chapter or one of its sections: '"Overflow and the max shift", chapter 8'."""
     number = chapter_number(chapter)
     name = f"chapter {number}" if number is not None else chapter
-    title = section_title(chapter, label) if label else None
+    title = section_title(chapter, label) if label else chapter_title(chapter)
     return f"\"{title}\", {name}" if title else name
 
 
