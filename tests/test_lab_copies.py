@@ -204,3 +204,35 @@ def test_making_copies_leaves_book_untouched(tmp_path):
     before = {p: p.read_bytes() for p in (ROOT / "book").glob("*.md")}
     lab.write_copies(tmp_path, ROOT)
     assert before == {p: p.read_bytes() for p in (ROOT / "book").glob("*.md")}
+
+
+@pytest.fixture(scope="module")
+def student_copies(tmp_path_factory, monkeypatch_module):
+    out = tmp_path_factory.mktemp("lab-student")
+    monkeypatch_module.delenv(_site.URL_VARIABLE, raising=False)
+    lab.write_copies(out, ROOT, student_copy=True)
+    return out
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_run_all_reaches_the_end_of_a_student_copy(student_copies, chapter):
+    """Run All, headless, on the copy with no solutions at all: nothing may raise.
+
+    Every stub is unfinished there, so this also proves that no later cell
+    depends on a solution, and that each check answers "not implemented yet".
+    ``tests/browser/test_lab.py`` does the same through JupyterLab's menu.
+    """
+    from nbclient import NotebookClient
+
+    path = student_copies / (Path(chapter).stem + ".ipynb")
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    stderr = [o.text for o in outputs if o.get("name") == "stderr"]
+    assert not stderr, stderr[:2]
+    stubs = sum("NotImplementedError(" in c.source for c in nb.cells if c.cell_type == "code")
+    verdicts = sum(
+        "not implemented yet" in str(o.get("data", {}).get("text/plain", "")) for o in outputs
+    )
+    assert verdicts >= stubs
