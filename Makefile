@@ -97,3 +97,15 @@ bench: setup
 
 clean:
 	rm -rf _build
+
+# Grade a folder of submitted notebooks offline, without Docker, into a CSV
+# gradebook (tools/grade.py; see book/14_instructors.md). ASSIGNMENT=<chapter>
+# (or its number, e.g. 06) grades every notebook against that chapter; without
+# it each notebook's own assignment is used. Missing assignments are built first.
+#   make grade SUBMISSIONS=dir [ASSIGNMENT=06_backward_any_loss] [GRADEBOOK=file.csv]
+SUBMISSIONS ?=
+ASSIGNMENT ?=
+GRADEBOOK ?=
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=dir [ASSIGNMENT=chapter] [GRADEBOOK=file.csv]"; exit 2; }
+	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(GRADEBOOK),--out "$(GRADEBOOK)")
