@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 import yaml
 
-from derivations import mistakes, softmax
+from derivations import mistakes
 from derivations.checks import EXERCISES, check
 from tools import assignments, grade, student
 
@@ -96,10 +96,7 @@ def naive_softmax(z):  # forgets to subtract the row maximum: overflows near z =
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def my_softmax_backward(p, dp):  # keeps only the Jacobian's diagonal p_i (1 - p_i)
-    return p * (1 - p) * dp
-
-
+# keeps only the Jacobian's diagonal p_i (1 - p_i)
 DIAGONAL_ONLY = "def my_softmax_backward(p, dp):\n    return p * (1 - p) * dp\n"
 
 
@@ -487,6 +484,19 @@ def test_the_gradebook_has_a_row_per_student_and_exercise_and_totals(gradebook):
     assert "diagonal-only-jacobian" in mistakes.MISTAKES
 
 
+def fresh_message(code, exercise, function, seed):
+    """The check's message in a new interpreter, which reads the package as the grader just did.
+
+    (This process imported it when the tests started; the package may have
+    been edited since.)
+    """
+    code += f"from derivations.checks import check\nprint(check({exercise!r}, {function}, seed={seed}).message, end='')\n"
+    env = {k: v for k, v in os.environ.items() if k != "DERIVATIONS_BOOK_URL"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def feedback_of(gradebook, who):
     results = json.loads((gradebook[2] / who / "results.json").read_text(encoding="utf-8"))
     (test,) = [t for t in results["tests"] if t["name"] == "softmax_backward"]
@@ -503,7 +513,7 @@ def test_the_feedback_is_the_checks_message_on_a_hidden_seed(gradebook, assigned
     output = feedback_of(gradebook, "bob")["output"]
     monkeypatch.delenv("DERIVATIONS_BOOK_URL", raising=False)
     first = seeds["softmax_backward"][0]
-    assert output == check("softmax_backward", my_softmax_backward, seed=first).message
+    assert output == fresh_message(DIAGONAL_ONLY, "softmax_backward", "my_softmax_backward", first)
     assert f"seed={first}" in output
     assert "[diagonal-only-jacobian]" in output
     assert mistakes.MISTAKES["diagonal-only-jacobian"].url() in output  # an absolute link
