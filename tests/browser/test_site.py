@@ -268,7 +268,7 @@ def _contrast(page, mode: str) -> list[str]:
 
 
 def _downloads_and_launch(page, path: str) -> list[str]:
-    """A notebook page offers its .ipynb and a Binder link that opens it in JupyterLab."""
+    """A notebook page offers its .ipynb and a Binder link that opens the learner's copy in JupyterLab."""
     if not page.evaluate("!!document.querySelector('.cell, a.btn-download-notebook-button')"):
         return []  # not a notebook page (e.g. the references)
     problems = []
@@ -283,9 +283,10 @@ def _downloads_and_launch(page, path: str) -> list[str]:
         if notebook.get("nbformat") != 4 or not notebook.get("cells"):
             problems.append(f"notebook download {links[0]} is not a notebook with cells")
     launch = page.eval_on_selector_all(".dropdown-launch-buttons a", "els => els.map(a => a.href)")
-    source = path.removesuffix(".html") + ".md"
-    if not any("urlpath=lab/tree/" + source in href for href in launch):
-        problems.append(f"no Binder link opening {source} in JupyterLab: {launch}")
+    # the learner's copy that binder/postBuild makes in lab/, never the MyST source
+    copy = "lab/" + path.removesuffix(".html").rsplit("/", 1)[-1] + ".ipynb"
+    if not any(href.endswith("urlpath=lab/tree/" + copy) for href in launch):
+        problems.append(f"no Binder link opening {copy} in JupyterLab: {launch}")
     return problems
 
 
