@@ -167,3 +167,11 @@ def labels_to_onehot(args, position, classes):
     args = list(args)
     args[position] = onehot(args[position], classes(args))
     return tuple(args)
+
+
+#: The target forms of the exercises that take a batch with targets, as the
+#: verdicts describe them (``targets=`` of :func:`derivations.checks.check`).
+BATCH_TARGETS = {
+    "probabilities": "t is an (N, C) float array of non-negative target weights; rows need not sum to 1",
+    "labels": "t is an (N,) integer array of class labels in 0..C-1",
+}

@@ -9,10 +9,7 @@ from .base import Case, Exercise, wrong
 
 ID = "hidden_layer_grads"
 
-TARGETS = {
-    "probabilities": "t is an (N, C) float array of non-negative target weights; rows need not sum to 1",
-    "labels": "t is an (N,) integer array of class labels in 0..C-1",
-}
+TARGETS = inp.BATCH_TARGETS
 
 
 def cases(rng, targets="probabilities"):
