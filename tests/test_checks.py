@@ -566,7 +566,9 @@ def test_central_difference_must_be_float64():
 
 
 def test_wrong_but_unknown_mistake_gets_no_diagnosis():
-    result = check("softmax", lambda z: softmax_vectorised(z) * 0.5)
+    # A fixed seed: on about 2 seeds in 30 with N = 2, halving happens to look
+    # like a partial sum-over-everything (the two rows' sums nearly equal).
+    result = check("softmax", lambda z: softmax_vectorised(z) * 0.5, seed=1)
     assert not result.passed and result.mistake is None
     assert "No catalogued mistake matches" in result.message
     assert _site.chapter_url("book/01_puzzle.md") in result.message
