@@ -88,14 +88,6 @@ class Exercise:
     solution: str
 
 
-def _cell_source(lines: list[str], block: student.Block) -> str:
-    """The code of a ``{code-cell}`` block, without its option lines."""
-    body = lines[block.start + 1 : block.end]
-    while body and re.match(r"^\s*:[\w-]+:", body[0]):
-        body = body[1:]
-    return "\n".join(body).strip("\n")
-
-
 def _cell_tags(lines: list[str], block: student.Block) -> str:
     return " ".join(line for line in lines[block.start + 1 : block.end] if line.lstrip().startswith(":tags:"))
 
@@ -138,7 +130,7 @@ def parse_exercises(text: str) -> list[Exercise]:
         if end is None:
             raise ValueError(f"exercise {label}: exercise-start without exercise-end")
         cells = [c for c in blocks[k + 1 : end] if c.name == "code-cell"]
-        stubs = [_cell_source(lines, c) for c in cells if "NotImplementedError" in _cell_source(lines, c)]
+        stubs = [student.cell_source(lines, c) for c in cells if "NotImplementedError" in student.cell_source(lines, c)]
         if not stubs:
             continue  # a derivation exercise with a gated solution
         # the prose: the lines between the fences, minus the code cells
@@ -152,12 +144,12 @@ def parse_exercises(text: str) -> list[Exercise]:
         if s_start is None:
             raise ValueError(f"exercise {label}: no solution-start for it")
         s_end = next(j for j in range(s_start + 1, len(blocks)) if blocks[j].name == "solution-end")
-        solution = "\n\n".join(_cell_source(lines, c) for c in blocks[s_start + 1 : s_end] if c.name == "code-cell")
+        solution = "\n\n".join(student.cell_source(lines, c) for c in blocks[s_start + 1 : s_end] if c.name == "code-cell")
         check_cell = next(
             (
-                _cell_source(lines, c)
+                student.cell_source(lines, c)
                 for c in blocks[s_end + 1 :]
-                if c.name == "code-cell" and _CHECK.search(_cell_source(lines, c))
+                if c.name == "code-cell" and _CHECK.search(student.cell_source(lines, c))
             ),
             None,
         )
@@ -175,7 +167,7 @@ def setup_code(text: str) -> str:
     for b in student.fenced_blocks(lines):
         if b.name != "code-cell" or "remove-cell" not in _cell_tags(lines, b):
             continue
-        source = _cell_source(lines, b)
+        source = student.cell_source(lines, b)
         try:
             tree = ast.parse(source)
         except SyntaxError:

@@ -227,13 +227,6 @@ def _include(lines: list[str], block: student.Block, chapter: str, root: Path) -
     return [f"{fence}{language}", *code.splitlines(), fence]
 
 
-def _cell_code(lines: list[str], block: student.Block) -> list[str]:
-    body = lines[block.start + 1 : block.end]
-    while body and _OPTION_LINE.match(body[0]):
-        body = body[1:]
-    return body
-
-
 def _inner_fence(text_lines: list[str]) -> str:
     """A colon fence longer than any colon fence inside."""
     longest = max((len(m[1]) for l in text_lines if (m := re.match(r"^\s*(:{3,})", l))), default=2)
@@ -275,7 +268,7 @@ def convert(
         for b in inner:
             md += prose(lines[j : b.start])
             if b.name == "code-cell":
-                code.append(_cell_code(lines, b))
+                code.append(student.cell_source(lines, b).split("\n"))
             elif b.name == "literalinclude":
                 md += _include(lines, b, chapter, root)
             else:

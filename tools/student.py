@@ -87,6 +87,14 @@ def fenced_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def cell_source(lines: list[str], block: Block) -> str:
+    """The code of a ``{code-cell}`` block, without its option lines."""
+    body = lines[block.start + 1 : block.end]
+    while body and re.match(r"^\s*:[\w-]+:", body[0]):
+        body = body[1:]
+    return "\n".join(body).strip("\n")
+
+
 def solution_spans(lines: list[str]) -> list[tuple[int, int]]:
     """Line ranges (inclusive) of every solution, simple or gated."""
     blocks = fenced_blocks(lines)
