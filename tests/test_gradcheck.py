@@ -56,5 +56,5 @@ def test_check_gradient_passes_and_fails():
 
 
 def test_eps_must_be_positive():
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match="eps must be a positive"):
         numerical_gradient(lambda v: 0.0, np.zeros(2), eps=0.0)

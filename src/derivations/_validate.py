@@ -1,13 +1,76 @@
 """Input checks shared by every public function.
 
 Each check raises a ``TypeError`` (wrong kind of thing) or a ``ValueError``
-(right kind, wrong value) whose message names the argument, what was wrong
-and what was expected, so that bad input never turns into a silent NaN.
+(right kind, wrong value) whose message names the argument, the value
+given and what was expected, so that bad input never turns into a silent
+NaN. The public functions of :mod:`derivations` and the explorers' traits
+call these and nothing else.
 """
+
+import math
+import numbers
 
 import numpy as np
 
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_array(x, name):
+    """Return ``x`` as a plain ndarray, or raise ``TypeError``.
+
+    ``np.matrix`` is turned into the ndarray it holds (its ``*`` and its
+    always-2-D shape would change the formulas). A masked array is refused:
+    numpy's functions would silently use the hidden values. The way to mask
+    a class is a logit of -inf.
+
+    Examples
+    --------
+    >>> as_array(np.ma.masked_array([1.0, 2.0], mask=[0, 1]), "z")
+    Traceback (most recent call last):
+    ...
+    TypeError: z is a masked array; pass a plain array (mask a class with a logit of -inf, or use z.filled(...))
+    """
+    if type(x) is np.ndarray:
+        return x
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array; pass a plain array (mask a class "
+            f"with a logit of -inf, or use {name}.filled(...))"
+        )
+    try:
+        return np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of real numbers: {exc}") from None
+
+
+def real_kind(arr, name, what="real numbers"):
+    """Reject booleans, complex numbers, strings and objects in ``arr``."""
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise TypeError(f"{name} must hold {what}, not booleans")
+    if kind not in "iuf":
+        raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
+
+
+def cast(arr, dtype, name):
+    """``arr`` as ``dtype``, refusing finite values that the cast overflows.
+
+    float64 values above 3.4e38 become inf in float32; that is the user's
+    finite number exceeding the float type, not an infinity they passed.
+    """
+    with np.errstate(over="ignore"):  # reported below, in the user's terms
+        out = arr.astype(dtype, copy=False)
+    if out is not arr and arr.dtype.kind in "iuf" and out.dtype.itemsize < arr.dtype.itemsize:
+        with np.errstate(invalid="ignore", over="ignore"):
+            lost = np.isinf(out) & np.isfinite(arr)
+        if lost.any():
+            big = arr[lost].flat[0]
+            raise ValueError(
+                f"{name}: the value {big:.3g} overflows {np.dtype(dtype)}, "
+                f"the logits' float type (largest {np.finfo(dtype).max:.3g}); "
+                f"pass float64 logits, or scale {name} down"
+            )
+    return out
 
 
 def as_logits(z, name="z"):
@@ -18,33 +81,110 @@ def as_logits(z, name="z"):
     when cheap; the kernels also catch them through the row maximum they
     compute anyway (see :func:`check_row_max`).
     """
-    if isinstance(z, np.ndarray):
-        arr = z
-    else:
-        try:
-            arr = np.asarray(z)
-        except Exception as exc:  # ragged lists and the like
-            raise TypeError(
-                f"{name} must be an array of real numbers: {exc}"
-            ) from None
-    kind = arr.dtype.kind
-    if kind == "b":
-        raise TypeError(f"{name} must hold real numbers, not booleans")
-    if kind in "iu":
+    arr = as_array(z, name)
+    real_kind(arr, name)
+    if arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)
-    elif kind == "f":
-        if arr.dtype == np.float16:
-            arr = arr.astype(np.float32)
-        elif arr.dtype not in (np.float32, np.float64):
-            arr = arr.astype(np.float64)
-    else:
-        raise TypeError(
-            f"{name} must hold real numbers (float32 or float64), "
-            f"got dtype {arr.dtype}"
-        )
+    elif arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    elif arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float64)  # longdouble: the kernels work in float64
     if arr.ndim == 0:
         raise ValueError(f"{name} must have a class axis; got a scalar")
     return arr
+
+
+def as_int(value, name, what="an integer"):
+    """A Python int from an int or numpy integer; bools, floats, None and
+    strings are refused, since each would change meaning silently.
+
+    Examples
+    --------
+    >>> as_int(np.int16(-100), "ignore_index")
+    -100
+    >>> as_int(True, "ignore_index")
+    Traceback (most recent call last):
+    ...
+    TypeError: ignore_index must be an integer, got bool True
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
+    return int(value)
+
+
+def as_positive_number(value, name, *, allow_inf=False):
+    """A positive real float (finite unless ``allow_inf``), or raise.
+
+    Examples
+    --------
+    >>> as_positive_number(1e-6, "eps")
+    1e-06
+    >>> as_positive_number(float("inf"), "eps")
+    Traceback (most recent call last):
+    ...
+    ValueError: eps must be a positive finite number, got inf
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
+    x = float(value)
+    if not (x > 0 and (allow_inf or math.isfinite(x))):
+        need = "a positive number" if allow_inf else "a positive finite number"
+        raise ValueError(f"{name} must be {need}, got {value!r}")
+    return x
+
+
+def as_tolerance(tol, name="tol"):
+    """A tolerance: a real number >= 0 (inf allowed, NaN refused)."""
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
+        raise TypeError(f"{name} must be a non-negative number, got {type(tol).__name__} {tol!r}")
+    if not float(tol) >= 0:  # also NaN
+        raise ValueError(f"{name} must be a non-negative number, got {tol!r}")
+    return float(tol)
+
+
+def as_callable(f, name="f"):
+    if not callable(f):
+        raise TypeError(f"{name} must be a function of x, got {type(f).__name__}")
+    return f
+
+
+def as_real_point(x, name="x"):
+    """A private float64 copy of the point ``x`` (complex refused)."""
+    arr = as_array(x, name)
+    real_kind(arr, name)
+    arr = np.array(arr, dtype=np.float64)  # a copy the caller may perturb
+    check_finite(arr, name)
+    return arr
+
+
+def scalar_output(value, name="f"):
+    """The float that ``f`` returned, or a ``TypeError``/``ValueError`` that
+    says what it returned instead.
+
+    Examples
+    --------
+    >>> scalar_output(np.array(2.5))
+    2.5
+    >>> scalar_output(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: f returned None; it must return the loss as a real number (a missing return?)
+    """
+    if value is None:
+        raise TypeError(f"{name} returned None; it must return the loss as a real number (a missing return?)")
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} returned a boolean; it must return the loss as a real number")
+    if isinstance(value, numbers.Real):
+        return float(value)
+    arr = np.asarray(value) if isinstance(value, (np.ndarray, np.generic, list, tuple)) else None
+    if arr is None or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must return a real number, got {type(value).__name__}")
+    if arr.size != 1:
+        raise ValueError(
+            f"{name} must return one number (a scalar loss), got an array of shape {arr.shape}; "
+            "sum or average it first"
+        )
+    return float(arr.reshape(()))
 
 
 def class_axis(arr, axis, name="z"):
@@ -65,13 +205,24 @@ def class_axis(arr, axis, name="z"):
     return axis
 
 
-def check_row_max(m, name="z"):
+def check_row_max(m, name="z", *, overflow=None):
     """Reject NaN and +inf from a row maximum that was computed anyway.
 
     ``np.max`` propagates NaN, and a +inf logit makes the maximum +inf, so
     looking at the (N, 1) maxima finds both at a cost of N, not N * C.
     A maximum of -inf is allowed: it means every class of that row is masked.
+    ``overflow`` (a float type) says the values were computed from finite
+    inputs, so NaN or +inf means that computation overflowed that type.
     """
+    if overflow is not None:
+        if not np.isfinite(m[~np.isneginf(m)]).all():
+            row = int(np.flatnonzero(np.isnan(m) | np.isposinf(m))[0])
+            raise ValueError(
+                f"{name} overflow {np.dtype(overflow)} in row {row} "
+                f"(a logit beyond {np.finfo(overflow).max:.3g}); scale the inputs down"
+                + (" or pass them in float64" if np.dtype(overflow) != np.float64 else "")
+            )
+        return
     if np.isnan(m).any():
         raise ValueError(
             f"{name} contains NaN; logits must be finite or -inf "
@@ -95,14 +246,9 @@ def as_float_like(x, dtype, name):
     """Return ``x`` as an array of ``dtype`` (the logits' float type), or
     raise.
     """
-    arr = np.asarray(x)
-    if arr.dtype.kind == "b":
-        raise TypeError(f"{name} must hold real numbers, not booleans")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{name} must hold real numbers, got dtype {arr.dtype}"
-        )
-    return arr.astype(dtype, copy=False)
+    arr = as_array(x, name)
+    real_kind(arr, name)
+    return cast(arr, dtype, name)
 
 
 def as_targets(t, like, *, non_negative):
@@ -124,6 +270,103 @@ def as_targets(t, like, *, non_negative):
             "log-probabilities by t"
         )
     return t
+
+
+def class_labels(t, N, C, ignore_index, *, name="target", what="class"):
+    """Integer targets as (N,) int64 labels and the mask of ignored rows.
+
+    Every value is compared as given, before any cast: a uint64 target past
+    the int64 range is out of range, not wrapped around into a negative
+    number (which could then equal ``ignore_index``). Ignored rows get
+    label 0, a valid class whose weight the caller sets to 0.
+
+    Examples
+    --------
+    >>> class_labels(np.array([2, -100, 0]), 3, 3, -100)
+    (array([2, 0, 0]), array([False,  True, False]))
+    >>> class_labels(np.array([2**64 - 100], dtype=np.uint64), 1, 3, -100)
+    Traceback (most recent call last):
+    ...
+    ValueError: class target 18446744073709551516 is out of range for 3 classes (expected 0..2, or ignore_index=-100)
+    """
+    ignored = t == ignore_index if ignore_index is not None else np.zeros(t.shape, bool)
+    bad = ~ignored & ((t < 0) | (t >= C))
+    if bad.any():
+        extra = f", or ignore_index={ignore_index}" if ignore_index is not None else ""
+        noun = "classes" if what == "class" else "words"
+        raise ValueError(
+            f"{what} {name} {t[bad].flat[0]} is out of range for {C} {noun} "
+            f"(expected 0..{C - 1}{extra})"
+        )
+    labels = np.where(ignored, 0, t).astype(np.int64).reshape(N)
+    return labels, ignored.reshape(N)
+
+
+def class_weights(weight, C, dtype):
+    """``weight`` as (C,) non-negative finite values of ``dtype``, or raise.
+
+    Negative weights are refused: they would make a row's loss negative and
+    the weighted mean's divisor able to vanish, and no probability model
+    gives them a meaning.
+    """
+    if weight is None:
+        return np.ones(C, dtype=dtype)
+    w = as_float_like(weight, dtype, "weight")
+    if w.shape != (C,):
+        raise ValueError(f"weight must have shape ({C},), one entry per class; got {w.shape}")
+    check_finite(w, "weight")
+    if (w < 0).any():
+        raise ValueError(
+            f"weight must be non-negative, got {w[w < 0][0]} for class "
+            f"{int(np.flatnonzero(w < 0)[0])}; a class weight scales that class's loss"
+        )
+    return w
+
+
+def check_ignore_index(ignore_index):
+    """``ignore_index`` as a Python int in the int64 range, or raise."""
+    value = as_int(ignore_index, "ignore_index", "an integer (a class index to skip)")
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"ignore_index must fit in int64, got {value}")
+    return value
+
+
+def linear_inputs(h, W, target, chunk_size):
+    """Validate :func:`~derivations.linear_cross_entropy`'s arguments.
+
+    Returns ``h`` and ``W`` in one float type (float32 unless either is
+    float64 or integer), ``target`` as (N,) int64 and ``chunk_size`` as int.
+    """
+    arrays = []
+    for name, x, want in (("h", h, "(N, d)"), ("W", W, "(V, d)")):
+        a = as_array(x, name)
+        real_kind(a, name)
+        if a.ndim != 2:
+            raise ValueError(f"{name} must have shape {want}, got shape {a.shape}")
+        arrays.append(a)
+    h, W = arrays
+    dtype = np.result_type(h.dtype, W.dtype, np.float32)
+    if dtype not in (np.float32, np.float64):
+        dtype = np.dtype(np.float64)
+    h, W = cast(h, dtype, "h"), cast(W, dtype, "W")
+    (N, d), (V, d_w) = h.shape, W.shape
+    if d != d_w:
+        raise ValueError(f"h has {d} features per row but W has {d_w}; both need the same d")
+    if V == 0:
+        raise ValueError("W has no rows: the vocabulary needs at least one word")
+    check_finite(h, "h")
+    check_finite(W, "W")
+    t = as_array(target, "target")
+    real_kind(t, "target", "integer word indices")
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"target must hold integer word indices, got dtype {t.dtype}")
+    if t.shape != (N,):
+        raise ValueError(f"target must have shape ({N},), one index per row of h; got {t.shape}")
+    t, _ = class_labels(t, N, V, None, what="word")
+    chunk_size = as_int(chunk_size, "chunk_size", "a positive integer")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size}")
+    return h, W, t, chunk_size
 
 
 def check_reduction(reduction):

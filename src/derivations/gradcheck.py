@@ -4,6 +4,38 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validate import (
+    as_array,
+    as_callable,
+    as_positive_number,
+    as_real_point,
+    as_tolerance,
+    real_kind,
+    scalar_output,
+)
+
+
+def _difference_inputs(f, x, eps):
+    """Validated ``f``, a private float64 copy of ``x`` to perturb, and ``eps``."""
+    return as_callable(f), as_real_point(x), as_positive_number(eps, "eps")
+
+
+def _moved(f, x, i, step, read):
+    """``read(f(x))`` with entry i of ``x`` moved by ``step``, then put back."""
+    flat = x.reshape(-1)
+    keep = flat[i]
+    flat[i] = keep + step
+    try:
+        return read(f(x))
+    finally:
+        flat[i] = keep  # exactly the old value, even if f raised
+
+
+def _vector_output(value):
+    arr = as_array(value, "f's result")
+    real_kind(arr, "f's result")
+    return arr.astype(np.float64).reshape(-1)
+
 
 def numerical_gradient(f, x, eps=1e-6):
     """Central-difference gradient of a scalar function, in float64.
@@ -31,18 +63,11 @@ def numerical_gradient(f, x, eps=1e-6):
     >>> numerical_gradient(lambda v: float(np.sum(v ** 3)), x)
     array([ 3., 12.])
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
-    x = np.array(x, dtype=np.float64)  # a private copy we may perturb
+    f, x, eps = _difference_inputs(f, x, eps)
     g = np.empty_like(x)
-    flat, gflat = x.reshape(-1), g.reshape(-1)
-    for i in range(flat.size):
-        keep = flat[i]
-        flat[i] = keep + eps
-        up = float(f(x))
-        flat[i] = keep - eps
-        down = float(f(x))
-        flat[i] = keep
+    gflat = g.reshape(-1)
+    for i in range(x.size):
+        up, down = _moved(f, x, i, eps, scalar_output), _moved(f, x, i, -eps, scalar_output)
         gflat[i] = (up - down) / (2 * eps)
     return g
 
@@ -111,8 +136,15 @@ def check_gradient(f, x, analytic, *, eps=1e-6, tol=1e-6):
     >>> check_gradient(lambda v: float(np.sum(np.sin(v))), x, np.sin(x)).passed
     False
     """
+    tol = as_tolerance(tol)
     numerical = numerical_gradient(f, x, eps)
-    analytic = np.asarray(analytic, dtype=np.float64)
+    analytic = as_array(analytic, "analytic")
+    real_kind(analytic, "analytic")
+    analytic = analytic.astype(np.float64)
+    if analytic.shape != numerical.shape:
+        raise ValueError(
+            f"analytic must have x's shape {numerical.shape}, got {analytic.shape}"
+        )
     err = relative_error(analytic, numerical)
     return GradientCheck(err, err <= tol, analytic, numerical)
 
@@ -146,17 +178,12 @@ def forward_difference(f, x, eps=1e-6):
     >>> forward_difference(f, np.array([1.0]), eps=1e-3)
     array([2.001])
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
-    x = np.array(x, dtype=np.float64)  # a private copy we may perturb
+    f, x, eps = _difference_inputs(f, x, eps)
     g = np.empty_like(x)
-    flat, gflat = x.reshape(-1), g.reshape(-1)
-    f0 = float(f(x))
-    for i in range(flat.size):
-        keep = flat[i]
-        flat[i] = keep + eps
-        gflat[i] = (float(f(x)) - f0) / eps
-        flat[i] = keep
+    gflat = g.reshape(-1)
+    f0 = scalar_output(f(x))
+    for i in range(x.size):
+        gflat[i] = (_moved(f, x, i, eps, scalar_output) - f0) / eps
     return g
 
 
@@ -185,18 +212,12 @@ def numerical_jacobian(f, x, eps=1e-6):
     array([[3., 2.],
            [4., 0.]])
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps}")
-    x = np.array(x, dtype=np.float64)
+    f, x, eps = _difference_inputs(f, x, eps)
     out_shape = np.shape(f(x))
     J = np.empty((int(np.prod(out_shape)), x.size))
-    flat = x.reshape(-1)
-    for j in range(flat.size):
-        keep = flat[j]
-        flat[j] = keep + eps
-        up = np.asarray(f(x), dtype=np.float64).reshape(-1)
-        flat[j] = keep - eps
-        down = np.asarray(f(x), dtype=np.float64).reshape(-1)
-        flat[j] = keep
+    for j in range(x.size):
+        up, down = _moved(f, x, j, eps, _vector_output), _moved(f, x, j, -eps, _vector_output)
+        if up.shape != J[:, j].shape or down.shape != up.shape:
+            raise ValueError(f"f must return an array of one fixed shape; it returned {out_shape}, then {up.size} values")
         J[:, j] = (up - down) / (2 * eps)
     return J.reshape(out_shape + x.shape)

@@ -15,11 +15,14 @@ derivation is in :ref:`kronecker-delta` and :ref:`beyond-one-hot`.
 import numpy as np
 
 from ._validate import (
-    as_float_like,
+    as_array,
     as_logits,
-    check_finite,
+    cast,
+    check_ignore_index,
     check_label_smoothing,
     check_reduction,
+    class_labels,
+    class_weights,
 )
 from ._kernels import ClassTargets, check_out, cross_entropy_rows
 
@@ -48,18 +51,10 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
     z2 = z[None, :] if squeeze else z
     N, C = z2.shape
 
-    if weight is None:
-        w = np.ones(C, dtype=z.dtype)
-    else:
-        w = as_float_like(weight, z.dtype, "weight")
-        if w.shape != (C,):
-            raise ValueError(
-                f"weight must have shape ({C},), one entry per class; "
-                f"got {w.shape}"
-            )
-        check_finite(w, "weight")
+    w = class_weights(weight, C, z.dtype)
+    ignore_index = check_ignore_index(ignore_index)
 
-    t = np.asarray(target)
+    t = as_array(target, "target")
     if t.dtype.kind == "b":
         raise TypeError(
             "target must hold class indices (integers) or probabilities "
@@ -73,15 +68,7 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
                 f"must have shape {want}, "
                 f"got {t.shape}; pass floats for class-probability targets"
             )
-        y = t.reshape(N).astype(np.int64)
-        ignored = y == ignore_index
-        bad = ~ignored & ((y < 0) | (y >= C))
-        if bad.any():
-            raise ValueError(
-                f"class target {int(y[bad][0])} is out of range "
-                f"for {C} classes "
-                f"(expected 0..{C - 1}, or ignore_index={ignore_index})"
-            )
+        y, ignored = class_labels(t, N, C, ignore_index)
         rows = np.flatnonzero(~ignored)
         # torch's weighted mean: divide by the summed weight of the target
         # classes
@@ -89,10 +76,9 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
         if not eps:
             # one weighted class per row: keep those N entries, not an (N, C)
             # array of zeros (:ref:`what-it-costs`)
-            label = np.where(ignored, 0, y)
             return (
                 z2,
-                ClassTargets(label, np.where(ignored, 0, w[label])),
+                ClassTargets(y, np.where(ignored, 0, w[y])),
                 norm,
                 squeeze,
             )
@@ -113,7 +99,7 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
                 f"probability targets must have z's shape {z.shape}, "
                 f"got {t.shape}"
             )
-        t2 = t.reshape(N, C).astype(z.dtype)
+        t2 = cast(t.reshape(N, C), z.dtype, "probability targets")
         if np.isnan(t2).any():
             raise ValueError("probability targets contain NaN")
         if np.isinf(t2).any():
@@ -121,7 +107,10 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
                 "probability targets contain an infinity; they must be finite"
             )
         if (t2 < 0).any():
-            raise ValueError("probability targets must be non-negative")
+            raise ValueError(
+                f"probability targets must be non-negative, got {t2[t2 < 0][0]}"
+            )
+        # a fresh array: the caller's targets are never scaled in place
         a = (1 - eps) * t2 + eps / C if eps else t2.copy()
         a *= w
         # torch divides soft-target losses by N, whatever the weights

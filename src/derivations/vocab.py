@@ -13,46 +13,7 @@ Derived and measured in :ref:`what-it-costs`.
 
 import numpy as np
 
-from ._validate import check_finite
-
-
-def _check_inputs(h, W, target, chunk_size):
-    """Validate; return ``h``, ``W`` (one float type) and ``target`` as int64."""
-    arrays = []
-    for name, x in (("h", h), ("W", W)):
-        a = np.asarray(x)
-        if a.dtype.kind == "b" or a.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
-        if a.ndim != 2:
-            want = "(N, d)" if name == "h" else "(V, d)"
-            raise ValueError(f"{name} must have shape {want}, got shape {a.shape}")
-        arrays.append(a)
-    h, W = arrays
-    dtype = np.result_type(h.dtype, W.dtype, np.float32)
-    if dtype not in (np.float32, np.float64):
-        dtype = np.dtype(np.float64)
-    h, W = h.astype(dtype, copy=False), W.astype(dtype, copy=False)
-    (N, d), (V, d_w) = h.shape, W.shape
-    if d != d_w:
-        raise ValueError(f"h has {d} features per row but W has {d_w}; both need the same d")
-    if V == 0:
-        raise ValueError("W has no rows: the vocabulary needs at least one word")
-    check_finite(h, "h")
-    check_finite(W, "W")
-    t = np.asarray(target)
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"target must hold integer word indices, got dtype {t.dtype}")
-    if t.shape != (N,):
-        raise ValueError(f"target must have shape ({N},), one index per row of h; got {t.shape}")
-    t = t.astype(np.int64)
-    bad = (t < 0) | (t >= V)
-    if bad.any():
-        raise ValueError(f"target {int(t[bad][0])} is out of range for a vocabulary of {V} (expected 0..{V - 1})")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)):
-        raise TypeError(f"chunk_size must be a positive integer, got {type(chunk_size).__name__}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size}")
-    return h, W, t
+from ._validate import check_row_max, linear_inputs
 
 
 def linear_cross_entropy(h, W, target, *, chunk_size=2048):
@@ -107,9 +68,13 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
     >>> bool(np.allclose(dh, dz @ W) and np.allclose(dW, dz.T @ h))
     True
     """
-    h, W, t = _check_inputs(h, W, target, chunk_size)
+    h, W, t, chunk_size = linear_inputs(h, W, target, chunk_size)
     N, V = h.shape[0], W.shape[0]
     dtype = h.dtype
+    if N == 0:
+        # an empty batch: nothing to average, so the mean is 0, as for
+        # cross_entropy when every target is ignored
+        return dtype.type(0.0), np.zeros_like(h), np.zeros_like(W)
     rows = np.arange(N)
     buf = np.empty((N, min(chunk_size, V)), dtype=dtype)  # the only (N, chunk) array
 
@@ -119,29 +84,42 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
     z_target = np.empty(N)
     for v0 in range(0, V, chunk_size):
         Wc = W[v0 : v0 + chunk_size]
-        zc = np.matmul(h, Wc.T, out=buf[:, : len(Wc)])
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below
+            zc = np.matmul(h, Wc.T, out=buf[:, : len(Wc)])
         here = (t >= v0) & (t < v0 + len(Wc))
         z_target[here] = zc[rows[here], t[here] - v0]
-        m_new = np.maximum(m, zc.max(axis=1))
+        chunk_max = zc.max(axis=1)
+        # h and W are finite, so NaN or +inf here means h @ W.T overflowed
+        check_row_max(chunk_max, "the logits h @ W.T", overflow=dtype)
+        m_new = np.maximum(m, chunk_max)
         # rescale what was summed so far to the new maximum, then add this chunk
         zc -= m_new[:, None].astype(dtype)
         np.exp(zc, out=zc)
         s = s * np.exp(m - m_new) + zc.sum(axis=1, dtype=np.float64)
         m = m_new
-    lse = m + np.log(s)
-    loss = np.mean(lse - z_target)
+    log_s = np.log(s)
+    # (m - z_target) is exact or nearly so; adding lse = m + log s first
+    # would round away the digits of a small loss
+    loss = np.mean((m - z_target) + log_s)
+    m_d, log_s_d = m.astype(dtype)[:, None], log_s.astype(dtype)[:, None]
 
     # pass 2: dz = (p - onehot) / N chunk by chunk; p needs only lse
-    dh = np.zeros_like(h)
+    # summed over the chunks in float64: for float32 inputs the chunks' sums
+    # would otherwise add their rounding errors
+    dh = np.zeros(h.shape)
     dW = np.empty_like(W)
     for v0 in range(0, V, chunk_size):
         Wc = W[v0 : v0 + chunk_size]
         zc = np.matmul(h, Wc.T, out=buf[:, : len(Wc)])
-        zc -= lse[:, None].astype(dtype)
+        # z - lse in two steps: m is one of this row's logits, so z - m is
+        # exact for nearby logits, and log s (0..log V) rounds far less in
+        # float32 than lse itself would
+        zc -= m_d
+        zc -= log_s_d
         np.exp(zc, out=zc)  # p for this chunk's words
         here = (t >= v0) & (t < v0 + len(Wc))
         zc[rows[here], t[here] - v0] -= 1
         zc *= dtype.type(1.0 / N)  # dz
         dh += zc @ Wc
         np.matmul(zc.T, h, out=dW[v0 : v0 + len(Wc)])
-    return dtype.type(loss), dh, dW
+    return dtype.type(loss), dh.astype(dtype), dW
