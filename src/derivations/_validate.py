@@ -369,6 +369,58 @@ def linear_inputs(h, W, target, chunk_size):
     return h, W, t, chunk_size
 
 
+def upstream_like(dp, p, names=("p", "dp")):
+    """``dp`` as an array of ``p``'s shape and float type, or raise.
+
+    The one check of an upstream gradient against the array it is the
+    gradient of: the softmax VJP, the nodes and the batched Jacobians.
+    """
+    dp = as_float_like(dp, p.dtype, names[1])
+    if dp.shape != p.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got {p.shape} and {dp.shape}"
+        )
+    return dp
+
+
+# How far a row of p may sum from 1 and still count as a probability vector:
+# loose enough for softmax's own rounding over tens of thousands of classes,
+# tight enough to catch logits passed where probabilities were expected.
+ROW_SUM_TOL = {np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-6}
+
+
+def as_probabilities(p, ndim, name="p"):
+    """Return ``p`` as a float array of ``ndim`` dimensions of softmax rows.
+
+    Every entry must be finite and non-negative, and every row (last axis)
+    must sum to 1, or be all zeros: that is what :func:`derivations.softmax`
+    returns for a row whose logits are all -inf (masked), and its Jacobian
+    is 0.
+    """
+    p = as_logits(p, name)
+    if p.ndim != ndim:
+        want = "(C,)" if ndim == 1 else "(N, C)"
+        raise ValueError(
+            f"{name} must have shape {want}, got shape {p.shape}"
+        )
+    class_axis(p, -1, name)
+    check_finite(p, name)
+    if (p < 0).any():
+        raise ValueError(
+            f"{name} has negative entries; it must hold probabilities "
+            "(pass softmax(z), not the logits z)"
+        )
+    s = p.sum(axis=-1)
+    bad = (np.abs(s - 1) > ROW_SUM_TOL[p.dtype]) & (s != 0)
+    if bad.any():
+        raise ValueError(
+            f"{name} must hold probabilities whose rows sum to 1; "
+            "a row sums to "
+            f"{float(s[bad].flat[0]):.6g} (pass softmax(z), not the logits z)"
+        )
+    return p
+
+
 def check_reduction(reduction):
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(

@@ -11,50 +11,13 @@ measured against it.
 import numpy as np
 
 from ._validate import (
-    as_float_like,
     as_logits,
+    as_probabilities,
     check_finite,
     check_row_max,
     class_axis,
+    upstream_like,
 )
-
-# How far a row of p may sum from 1 and still count as a probability vector:
-# loose enough for softmax's own rounding over tens of thousands of classes,
-# tight enough to catch logits passed where probabilities were expected.
-_ROW_SUM_TOL = {np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-6}
-
-
-def _as_probabilities(p, ndim, name="p"):
-    """Return ``p`` as a float array of ``ndim`` dimensions of softmax rows.
-
-    Every entry must be finite and non-negative, and every row (last axis)
-    must sum to 1, or be all zeros: that is what :func:`derivations.softmax`
-    returns for a row whose logits are all -inf (masked), and its Jacobian
-    is 0.
-    """
-    p = as_logits(p, name)
-    if p.ndim != ndim:
-        want = "(C,)" if ndim == 1 else "(N, C)"
-        raise ValueError(
-            f"{name} must have shape {want}, got shape {p.shape}"
-        )
-    class_axis(p, -1, name)
-    check_finite(p, name)
-    if (p < 0).any():
-        raise ValueError(
-            f"{name} has negative entries; it must hold probabilities "
-            "(pass softmax(z), not the logits z)"
-        )
-    s = p.sum(axis=-1)
-    bad = (np.abs(s - 1) > _ROW_SUM_TOL[p.dtype]) & (s != 0)
-    if bad.any():
-        raise ValueError(
-            f"{name} must hold probabilities whose rows sum to 1; "
-            "a row sums to "
-            f"{float(s[bad].flat[0]):.6g} (pass softmax(z), not the logits z)"
-        )
-    return p
-
 
 def jacobian_loops(p):
     """The softmax Jacobian by two explicit loops over its entries.
@@ -81,7 +44,7 @@ def jacobian_loops(p):
     array([[ 0.1875, -0.1875],
            [-0.1875,  0.1875]])
     """
-    p = _as_probabilities(p, ndim=1)
+    p = as_probabilities(p, ndim=1)
     C = p.shape[0]
     J = np.empty((C, C), dtype=p.dtype)
     for i in range(C):
@@ -120,7 +83,7 @@ def jacobian_vectorized(p):
     >>> bool(np.allclose(jacobian_vectorized(p), jacobian_loops(p)))
     True
     """
-    p = _as_probabilities(p, ndim=1)
+    p = as_probabilities(p, ndim=1)
     return np.diag(p) - np.outer(p, p)
 
 
@@ -155,7 +118,7 @@ def jacobian_batched(P):
     array([[0., 0.],
            [0., 0.]])
     """
-    P = _as_probabilities(P, ndim=2, name="P")
+    P = as_probabilities(P, ndim=2, name="P")
     eye = np.eye(P.shape[1], dtype=P.dtype)
     return np.einsum("ni,ij->nij", P, eye) - np.einsum("ni,nj->nij", P, P)
 
@@ -189,12 +152,8 @@ def jvp_batched(P, dP):
     >>> jvp_batched(P, np.array([[1.0, 0.0]]))
     array([[ 0.25, -0.25]])
     """
-    P = _as_probabilities(P, ndim=2, name="P")
-    dP = as_float_like(dP, P.dtype, "dP")
-    if dP.shape != P.shape:
-        raise ValueError(
-            f"P and dP must have the same shape, got {P.shape} and {dP.shape}"
-        )
+    P = as_probabilities(P, ndim=2, name="P")
+    dP = upstream_like(dP, P, ("P", "dP"))
     check_finite(dP, "dP")
     return np.einsum("nij,ni->nj", jacobian_batched(P), dP)
 

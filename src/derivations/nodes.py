@@ -18,8 +18,7 @@ every loss is a mean over the N rows.
 
 import numpy as np
 
-from ._validate import as_float_like, as_logits, as_targets, check_finite
-from .jacobians import _as_probabilities
+from ._validate import as_logits, as_probabilities, as_targets, check_finite, upstream_like
 from .softmax import log_softmax, softmax
 
 
@@ -295,11 +294,7 @@ def buggy_softmax_node_backward(p, dp):
     array([[ 0.25, -0.25]])
     """
     p = _batch(p, "p")
-    dp = as_float_like(dp, p.dtype, "dp")
-    if dp.shape != p.shape:
-        raise ValueError(
-            f"p and dp must have the same shape, got {p.shape} and {dp.shape}"
-        )
+    dp = upstream_like(dp, p)
     # the bug, kept on purpose: eye of the batch size, elementwise product
     g = p * (np.eye(p.shape[0], dtype=p.dtype) - p)
     return dp * g
@@ -334,12 +329,8 @@ def fixed_softmax_node_backward(p, dp):
     >>> fixed_softmax_node_backward(P, np.array([[-4.0, 0.0]]))
     array([[-0.75,  0.75]])
     """
-    p = _as_probabilities(p, ndim=2)
-    dp = as_float_like(dp, p.dtype, "dp")
-    if dp.shape != p.shape:
-        raise ValueError(
-            f"p and dp must have the same shape, got {p.shape} and {dp.shape}"
-        )
+    p = as_probabilities(p, ndim=2)
+    dp = upstream_like(dp, p)
     check_finite(dp, "dp")
     # the only coupling between classes is each row's <p, dp>
     dot = np.sum(p * dp, axis=1, keepdims=True)

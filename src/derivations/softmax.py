@@ -5,7 +5,7 @@ product.
 import numpy as np
 
 from ._kernels import check_out, softmax_vjp_rows
-from ._validate import as_float_like, as_logits, check_row_max, class_axis
+from ._validate import as_logits, check_row_max, class_axis, upstream_like
 
 
 def _shifted(z, axis):
@@ -148,12 +148,7 @@ def softmax_jacobian(z):
 
 def _check_pair(p, dp, axis):
     p = as_logits(p, "p")
-    dp = as_float_like(dp, p.dtype, "dp")
-    if p.shape != dp.shape:
-        raise ValueError(
-            "p and dp must have the same shape, "
-            f"got {p.shape} and {dp.shape}"
-        )
+    dp = upstream_like(dp, p)
     axis = class_axis(p, axis, "p")
     return p, dp, axis
 
