@@ -902,3 +902,109 @@ def test_nan_in_other_entries_does_not_agree():
 
     result = check("softmax", my_softmax, seed=1)
     assert not result.passed and result.mistake is None, result.message
+
+
+# --------------------------------------------------- learners' own edge cases
+
+def _stable_softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _stable_log_softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    m = z.max(axis=-1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+
+
+def _wrong_where(condition, right):
+    """``right``, except off by 0.01 on the inputs where ``condition(z)`` holds."""
+
+    def my_function(z):
+        out = right(z)
+        return out + 0.01 if condition(np.asarray(z)) else out
+
+    return my_function
+
+
+@pytest.mark.parametrize(
+    "where,condition",
+    [
+        ("C = 1", lambda z: z.shape[-1] == 1),
+        ("more than 8 classes", lambda z: z.shape[-1] > 8),
+        ("all logits negative", lambda z: bool((z < -100).all())),
+    ],
+)
+@pytest.mark.parametrize("exercise", ["softmax", "log_softmax"])
+def test_a_function_wrong_only_at_an_edge_fails(exercise, where, condition):
+    fn = _wrong_where(condition, _stable_softmax if exercise == "softmax" else _stable_log_softmax)
+    assert check(exercise, _wrong_where(lambda z: False, _stable_log_softmax if exercise == "log_softmax" else _stable_softmax)).passed
+    for seed in range(5):
+        assert not check(exercise, fn, seed=seed).passed, where
+
+
+@pytest.mark.parametrize("exercise", ["softmax_backward", "softmax_jacobian", "label_smoothing"])
+def test_every_draw_has_one_class_and_many_classes(exercise):
+    seen = []
+
+    def spy(*args):
+        seen.append(args)
+        return EXERCISES[exercise].reference(*args)
+
+    for seed in range(3):
+        seen.clear()
+        check(exercise, spy, seed=seed)
+        counts = [a[1] if exercise == "label_smoothing" else np.shape(a[0])[-1] for a in seen]
+        assert 1 in counts and max(counts) > 8
+
+
+def test_softmax_draws_include_all_negative_rows():
+    seen = []
+    check("softmax", recording(_stable_softmax, seen), seed=4)
+    assert any((args[0] < -700).all() for args in seen)
+    assert any(args[0].shape[-1] == 1 for args in seen)
+    assert any(args[0].shape[-1] > 8 for args in seen)
+
+
+def test_pure_python_exp_without_the_shift_is_named():
+    # math.exp raises OverflowError, and 0 / 0 ZeroDivisionError, where
+    # numpy's exp gives inf and NaN: the same missing max shift
+    def my_softmax(z):
+        rows = []
+        for row in np.atleast_2d(z):
+            e = [math.exp(v) for v in row]
+            total = sum(e)
+            rows.append([v / total for v in e])
+        return np.array(rows)
+
+    result = check("softmax", my_softmax, seed=1)
+    assert not result.passed
+    assert result.mistake == "no-max-shift"
+    assert "OverflowError" in result.message or "ZeroDivisionError" in result.message
+
+
+def test_pure_python_cross_entropy_loops_without_the_shift_are_named():
+    def my_cross_entropy(z, y):
+        total = 0.0
+        for row, label in zip(np.atleast_2d(z), y):
+            s = sum(math.exp(v) for v in row)
+            total += -math.log(math.exp(row[label]) / s)
+        return total / len(y)
+
+    result = check("cross_entropy", my_cross_entropy, targets="labels", seed=2)
+    assert not result.passed and result.mistake is not None
+    assert "shift" in result.message or "overflow" in result.message.lower()
+
+
+def test_an_error_raised_only_for_float32_is_reported_per_case():
+    def my_softmax(z):
+        if np.asarray(z).dtype == np.float32:
+            raise TypeError("float32 is not supported")
+        return _stable_softmax(z)
+
+    result = check("softmax", my_softmax, seed=0)
+    assert not result.passed and not result.not_implemented
+    assert "On float32 logits" in result.message
+    assert "it raised TypeError: float32 is not supported" in result.message
+    assert "It also fails on 1 more" in result.message

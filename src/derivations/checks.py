@@ -485,6 +485,21 @@ class Comparison:
     explains_non_finite: bool = True
 
 
+def _same_arithmetic_failure(a, b):
+    """Did the learner's code raise where the variant's numpy gives inf or NaN?
+
+    Pure Python reports an overflow or a 0 / 0 by raising (``math.exp(1000)``
+    raises OverflowError, ``0.0 / 0.0`` ZeroDivisionError) where numpy
+    returns inf and NaN: the same failure, so the same mistake (a loop
+    over ``math.exp`` without the max shift, for one).
+    """
+    return (
+        isinstance(a.error, ArithmeticError)
+        and b.arrays is not None
+        and any(not np.isfinite(y).all() for y in b.arrays)
+    )
+
+
 def compare_with(mine, theirs, ex, cases, parts, expected):
     """Compare the learner's outcomes ``mine`` with a wrong implementation's ``theirs``.
 
@@ -494,6 +509,9 @@ def compare_with(mine, theirs, ex, cases, parts, expected):
     """
     c = Comparison()
     for case, a, b, my_parts, exp in zip(cases, mine, theirs, parts, expected):
+        if _same_arithmetic_failure(a, b):
+            c.non_finite += 1
+            continue
         if a.error is not None or b.error is not None:
             same = a.error is not None and b.error is not None and type(a.error) is type(b.error)
             c.full = c.full and same

@@ -11,10 +11,13 @@ ID = "label_smoothing"
 def cases(rng):
     N, C = inp.sizes(rng)
     k = int(rng.integers(3, 6))
+    M = int(rng.integers(9, 13))
     eps = float(np.round(rng.uniform(0.05, 0.3), 3))
     return [
         Case(f"N={N}, C={C}, eps={eps}", (rng.integers(0, C, N), C, eps)),
+        Case(f"one class, C = 1, N={N}, eps={eps}", (np.zeros(N, dtype=np.int64), 1, eps)),
         Case(f"two classes, C = 2, N={N}, eps={eps}", (rng.integers(0, 2, N), 2, eps)),
+        Case(f"many classes, C={M}, N={N}, eps={eps}", (rng.integers(0, M, N), M, eps)),
         Case(f"one label, N = 1, C={C}, eps={eps}", (rng.integers(0, C, 1), C, eps)),
         Case(f"no smoothing, eps = 0, N={N}, C={C}", (rng.integers(0, C, N), C, 0.0)),
         Case(f"heavy smoothing, eps = 0.5, N={N}, C={C}", (rng.integers(0, C, N), C, 0.5)),

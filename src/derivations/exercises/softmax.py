@@ -11,10 +11,12 @@ ID = "softmax"
 
 
 def logit_cases(rng):
-    """Logits of shape (N, C): random, square, N = 1, C = 2, large, near 1000,
-    rows whose maxima differ by about 800, float32."""
+    """Logits of shape (N, C): random, square, N = 1, C = 1, C = 2, more than
+    8 classes, large, near 1000, all near -800, rows whose maxima differ by
+    about 800, float32."""
     N, C = inp.sizes(rng)
     k = int(rng.integers(3, 6))
+    M = int(rng.integers(9, 13))
     big = inp.large_logits(rng, (N, C))
     near = inp.near_1000(rng, (N, C))
     big32 = inp.large_logits(rng, (N, C))
@@ -23,7 +25,10 @@ def logit_cases(rng):
         Case(f"random logits, N={N}, C={C}", (inp.logits(rng, (N, C)),)),
         Case(f"a square batch, N = C = {k}", (inp.logits(rng, (k, k)),)),
         Case(f"one example, N = 1, C={C}", (inp.logits(rng, (1, C)),)),
+        Case(f"one class, C = 1, N={N}", (inp.logits(rng, (N, 1)),)),
         Case(f"two classes, C = 2, N={N}", (inp.logits(rng, (N, 2)),)),
+        Case(f"many classes, C={M}, N={N}", (inp.logits(rng, (N, M)),)),
+        Case(f"all logits near -800, N={N}, C={C}", (inp.far_negative(rng, (N, C)),), inp.float32_rtol(np.array(800.0))),
         Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}", (big,), inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, N={N}, C={C}", (near,), inp.float32_rtol(near)),
         Case(f"rows near +400 and near -400 (maxima 800 apart), N={N}, C={C}", (split,), inp.float32_rtol(split)),

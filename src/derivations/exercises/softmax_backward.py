@@ -12,6 +12,7 @@ ID = "softmax_backward"
 def cases(rng):
     N, C = inp.sizes(rng)
     k = int(rng.integers(3, 6))
+    M = int(rng.integers(9, 13))
 
     def pair(shape, z=None):
         z = inp.logits(rng, shape) if z is None else z
@@ -21,7 +22,10 @@ def cases(rng):
         Case(f"random p and dp, N={N}, C={C}", pair((N, C))),
         Case(f"a square batch, N = C = {k}", pair((k, k))),
         Case(f"one example, N = 1, C={C}", pair((1, C))),
+        Case(f"one class, C = 1, N={N}", pair((N, 1))),
         Case(f"two classes, C = 2, N={N}", pair((N, 2))),
+        Case(f"many classes, C={M}, N={N}", pair((N, M))),
+        Case(f"p from logits all near -800, N={N}, C={C}", pair((N, C), inp.far_negative(rng, (N, C)))),
         Case(f"saturated p (exact 0s and near-1s), N={N}, C={C}", pair((N, C), inp.large_logits(rng, (N, C)))),
         Case(f"float32 p and dp, N={N}, C={C}", inp.f32(*pair((N, C)))),
     ]

@@ -12,11 +12,15 @@ ID = "softmax_jacobian"
 
 def cases(rng):
     C = int(rng.integers(3, 8))
+    M = int(rng.integers(9, 13))
     big, near = inp.large_logits(rng, (C,)), inp.near_1000(rng, C)
     return [
         Case(f"random logits, C={C}", (inp.logits(rng, C),)),
         Case(f"other random logits, C={C + 1}", (inp.logits(rng, C + 1, scale=1.0),)),
+        Case("one class, C = 1", (inp.logits(rng, 1),)),
         Case("two classes, C = 2", (inp.logits(rng, 2),)),
+        Case(f"many classes, C={M}", (inp.logits(rng, M),)),
+        Case(f"logits all near -800, C={C}", (inp.far_negative(rng, C),), inp.float32_rtol(np.array(800.0))),
         Case(f"large logits, C={C}", (big,), inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, C={C}", (near,), inp.float32_rtol(near)),
         Case(f"float32 logits, C={C}", inp.f32(inp.logits(rng, C))),
