@@ -160,8 +160,12 @@ def cross_entropy(
         Class indices, or class probabilities (non-negative; rows need not
         sum to 1).
     weight : array_like of float, shape (C,), optional
+        Non-negative, finite class weights (a negative weight is refused:
+        it would make the loss negative, and torch then returns a loss
+        whose mean divides by a sum that can vanish).
     ignore_index : int
-        Integer targets equal to this are skipped.
+        Integer targets equal to this are skipped. A Python or numpy
+        integer; a bool, float or None is refused rather than compared.
     reduction : {"mean", "sum", "none"}
     label_smoothing : float in [0, 1]
 
