@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test lab serve clean chromium student assignments bench grade
+.PHONY: setup book test test-torch golden lab serve clean chromium student assignments bench grade
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -40,13 +40,23 @@ book: setup _build/.library-stamp
 	@echo
 	@echo "The book is in _build/html. Open _build/html/index.html, or run: make serve"
 
-# Test-only oracle (torch, CPU build), kept out of the book's own requirements.
+# Test-only oracle (torch, CPU build), kept out of the book's own requirements
+# and out of `make test`, which compares with torch's recorded outputs instead.
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
-test: setup $(VENV)/.installed-test chromium
+test: setup chromium
 	$(PY) -m pytest
+
+# The comparisons with live torch: the semantic cases, the check that
+# tests/golden/ is current, and the hypothesis fuzz (about a minute).
+test-torch: $(VENV)/.installed-test
+	$(PY) -m pytest tests/test_torch_semantics.py tests/test_torch_fuzz.py
+
+# Record torch's outputs for `make test` (tests/golden/, see tools/golden.py).
+golden: $(VENV)/.installed-test
+	$(PY) tools/golden.py
 
 # The browser tests drive Debian's chromium through Playwright (the pip package
 # in requirements.txt). Never `playwright install`: it downloads browsers.

@@ -2,8 +2,11 @@
 
 torch is an independent implementation, used here as an oracle for the
 semantics (weighted mean, ignore_index, label smoothing, soft targets);
-gradients come from its autograd. It is installed by `make test` from
-requirements-test.txt.
+gradients come from its autograd. These tests need torch, which
+`make test-torch` installs from requirements-test.txt; without it they are
+skipped, and `make test` checks the same cases against the outputs recorded
+in tests/golden/ (tests/test_torch_golden.py). The last test here checks that
+the recorded file is still what torch computes.
 """
 
 import itertools
@@ -12,8 +15,13 @@ import numpy as np
 import pytest
 
 from derivations import cross_entropy, cross_entropy_grad
+from tools import golden
 
-torch = pytest.importorskip("torch", reason="torch is the oracle here; `make test` installs it")
+torch = pytest.importorskip(
+    "torch",
+    reason="torch is the live oracle here: `make test-torch` installs it "
+    "(requirements-test.txt); `make test` checks tests/golden/ instead",
+)
 F = torch.nn.functional
 
 CASES = list(
@@ -65,3 +73,32 @@ def test_large_logits_match_torch(dtype, tdtype):
     ref.backward()
     np.testing.assert_allclose(cross_entropy(z, t, label_smoothing=0.1), ref.item(), rtol=1e-6)
     np.testing.assert_allclose(cross_entropy_grad(z, t, label_smoothing=0.1), zt.grad.numpy(), atol=1e-6)
+
+
+def test_golden_file_is_current():
+    """tests/golden/torch_cross_entropy.json holds today's cases and torch's answers."""
+    header, stored = golden.load()
+    fresh = golden.cases()
+    hint = "tools/golden.py changed or torch did: run `make golden`"
+    assert header["torch"].split("+")[0] == torch.__version__.split("+")[0], hint
+    assert [c["name"] for c in stored] == [c["name"] for c in fresh], hint
+    for old, new in zip(stored, fresh):
+        for key in ("z", "target", "weight"):
+            a, b = old[key], new[key]
+            assert (a is None) == (b is None), f"{old['name']}: {key}; {hint}"
+            if a is not None:
+                assert a.dtype == b.dtype, f"{old['name']}: {key}; {hint}"
+                np.testing.assert_array_equal(a, b, err_msg=f"{old['name']}: {key}; {hint}")
+        kw = {k: new[k] for k in golden.ARGS}
+        for key in ("ignore_index", "reduction", "label_smoothing"):
+            assert old[key] == new[key], f"{old['name']}: {key}; {hint}"
+        loss, grad, note, _ = golden.expected(new["z"], new["target"], **kw)
+        loss_atol, grad_atol = golden.tolerances(new["z"], new["target"], **kw)
+        assert note == old.get("note"), f"{old['name']}: {hint}"
+        for kept, live, atol in ((old["loss"], loss, loss_atol), (old["grad"], grad, grad_atol)):
+            where = f"{old['name']}: recorded {kept}, torch now {live}; {hint}"
+            assert kept.dtype == live.dtype and kept.shape == np.shape(live), where
+            inf = np.isinf(live)
+            np.testing.assert_array_equal(kept[inf], live[inf], err_msg=where)
+            err = np.abs(kept[~inf] - live[~inf])
+            assert (err <= np.broadcast_to(atol, inf.shape)[~inf]).all(), where
