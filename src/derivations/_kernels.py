@@ -240,27 +240,43 @@ def unshifted_ok(s, C):
     return (s >= C) & (s <= _UNSHIFTED_MAX_SUM)  # NaN fails both
 
 
-def exp_shifted_rows(z, redo, s, shift, out=None):
+def exp_shifted_rows(z, redo, s, shift, out=None, rest=None):
     """Redo rows ``redo`` of z: ``exp(z - m)`` with ``m`` the row maximum.
 
     Writes the row sums ``s[redo]``, ``shift[redo] = m`` and, if ``out``
     (one row per entry of ``redo``) is given, the exponentials. The
     textbook stable formula; it also rejects NaN and +inf (through the
     maximum) and gives a fully masked row zeros and ``s = 0``.
+
+    With ``rest``, also writes ``rest[redo]``, the sum without the maximal
+    entry's term (which is exactly ``exp(0) = 1``): ``s = 1 + rest``, and
+    ``log s = log1p(rest)`` keeps its digits when ``rest`` is tiny
+    (:ref:`loss-accuracy`).
     """
     ones = np.ones(z.shape[1], dtype=z.dtype)
     step = max(1, BLOCK_ELEMENTS // z.shape[1])
     for k in range(0, len(redo), step):
         r = redo[k : k + step]
         zr = z[r]
-        m = np.max(zr, axis=1)
+        top = np.argmax(zr, axis=1)  # argmax finds NaN first, so NaN rows still fail the check
+        i = np.arange(len(r))
+        m = zr[i, top]
         check_row_max(m)
         m[np.isneginf(m)] = 0  # a fully masked row: exp gives zeros, s = 0
         zr -= m[:, None]
         np.exp(zr, out=zr)
         if out is not None:
             out[k : k + step] = zr
-        s[r] = zr @ ones
+        if rest is not None:
+            e_top = zr[i, top]  # 1, or 0 for a fully masked row
+            zr[i, top] = 0
+            if rest.dtype == zr.dtype:
+                rest[r] = zr @ ones
+            else:  # a wider sum (float64, pairwise)
+                rest[r] = np.add.reduce(zr, axis=1, dtype=rest.dtype)
+            s[r] = rest[r] + e_top
+        else:
+            s[r] = zr @ ones
         shift[r] = m
 
 
@@ -283,6 +299,15 @@ def cross_entropy_rows(z, targets, scale, grad):
     which knows that a masked logit's gradient is 0 and that
     ``0 log 0 = 0``.
 
+    The loss is not computed as ``lse - z[y]``, a difference of two numbers
+    of the size of ``max |z|`` that loses every digit of a small loss.
+    Each row's sum of exponentials is kept in two parts, the term of one
+    *pivot* class k (the label for integer targets, the row maximum
+    otherwise) and the rest, so ``lse - z_k = log1p(rest / exp(z_k))``
+    exactly, a sum of non-negative terms, with no cancellation
+    (:ref:`loss-accuracy`). The loss then adds only non-negative terms too,
+    and is accurate to a few units in the last place even when it is tiny.
+
     Examples
     --------
     >>> z = np.array([[0.0, np.log(3.0)]]); g = np.empty_like(z)
@@ -290,7 +315,12 @@ def cross_entropy_rows(z, targets, scale, grad):
     array([0.28768207])
     >>> g                                       # p - onehot
     array([[ 0.25, -0.25]])
+    >>> z = np.array([[1e4 + 40.0, 1e4]])       # loss log(1 + e^-40), about 4.2e-18
+    >>> cross_entropy_rows(z, ClassTargets(np.array([0]), np.array([1.0])), 1.0, None)
+    array([4.24835426e-18])
     """
+    if grad is not None and not grad.flags.c_contiguous:
+        raise ValueError("grad must be a C-contiguous array")
     with one_blas_thread(z.size):
         return _cross_entropy_rows(z, targets, scale, grad)
 
@@ -302,29 +332,56 @@ def _cross_entropy_rows(z, targets, scale, grad):
     blocks = list(row_blocks(N, C))
     ones = np.ones(C, dtype=dtype)
     s = np.empty(N, dtype=dtype)  # row sums of exp(z - shift)
+    rest = np.empty(N, dtype=np.float64 if dense else dtype)  # the same without the pivot's term
+    e_k = np.empty(N, dtype=dtype)  # the pivot's term exp(z_k - shift)
     f = np.empty(N, dtype=dtype)  # row factors turning exp(z - shift) into scale * sum(a) * p
     block_rows = blocks[0].stop if blocks else 0
+    row_starts = np.arange(block_rows) * C  # where each row of a block starts, flat
     if grad is None:
         out = np.empty((block_rows, C), dtype=dtype)  # scratch
     if dense:
-        total = np.empty(N, dtype=dtype)  # sum_c a[n, c]
-        az = np.empty(N)  # sum_c a[n, c] z[n, c], in float64: it nearly cancels lse
+        # The pivot is the row maximum m; the loss is
+        # sum(a) * log(sum exp(z - m)) + sum a (m - z): two sums of non-negative terms,
+        # both in float64 (pairwise), so float32 rows lose no digits to C-term sums.
+        total = np.empty(N)  # sum_c a[n, c]
+        am = np.empty(N)  # sum_c a[n, c] (m[n] - z[n, c])
+        m = np.empty(N, dtype=dtype)
+        d64 = np.empty((block_rows, C))
         a_scaled = np.empty((block_rows, C), dtype=dtype)
+        pivot = np.empty(N, dtype=np.int64)
     else:
         total = targets.weight.astype(dtype)
+        pivot = targets.label
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # such rows are redone
         for rows in blocks:
             zb = z[rows]
             gb = grad[rows] if grad is not None else out[: len(zb)]
+            if dense:
+                pivot[rows] = np.argmax(zb, axis=1)
+                m[rows] = zb[np.arange(len(zb)), pivot[rows]]
             np.exp(zb, out=gb)
-            np.matmul(gb, ones, out=s[rows])
+            # the pivot's term apart: set it to 0 for the row sums, then put it back
+            # (flat indices into the block: the cheapest gather and scatter numpy has)
+            flat = gb.reshape(-1)  # a view: grad and the scratch are C-contiguous
+            k = pivot[rows] + row_starts[: len(zb)]
+            ek = e_k[rows] = flat.take(k)
+            flat.put(k, 0)
+            if dense:
+                np.add.reduce(gb, axis=1, dtype=np.float64, out=rest[rows])
+            else:
+                np.matmul(gb, ones, out=rest[rows])
+            flat.put(k, ek)
+            np.add(rest[rows], ek, out=s[rows], casting="unsafe")
             if dense:
                 ab = targets[rows]
-                np.matmul(ab, ones, out=total[rows])
-                np.einsum("ij,ij->i", ab, zb, dtype=np.float64, out=az[rows])
+                np.add.reduce(ab, axis=1, dtype=np.float64, out=total[rows])
+                db = d64[: len(zb)]
+                np.subtract(m[rows, None], zb, out=db, dtype=np.float64)  # m - z >= 0, exact in float32
+                np.multiply(db, ab, out=db)
+                np.add.reduce(db, axis=1, out=am[rows])
             if grad is not None:
                 fb = f[rows]
-                np.multiply(total[rows], dtype.type(scale), out=fb)
+                np.multiply(total[rows], dtype.type(scale), out=fb, casting="unsafe")
                 np.divide(fb, s[rows], out=fb)
                 np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
                 if dense:
@@ -336,7 +393,11 @@ def _cross_entropy_rows(z, targets, scale, grad):
         redo = np.flatnonzero(~unshifted_ok(s, C))
         if redo.size:
             g_redo = np.empty((len(redo), C), dtype=dtype) if grad is not None else None
-            exp_shifted_rows(z, redo, s, shift, out=g_redo)
+            rest_redo = np.empty(N, dtype=rest.dtype)
+            exp_shifted_rows(z, redo, s, shift, out=g_redo, rest=rest_redo)
+            # redone rows pivot on the row maximum, whose term is exp(0) = 1 (0 if fully masked)
+            rest[redo] = rest_redo[redo]
+            e_k[redo] = (s[redo] > 0).astype(dtype)
             if grad is not None:
                 f[redo] = total[redo] * dtype.type(scale) / s[redo]
                 g_redo *= f[redo][:, None]
@@ -344,12 +405,22 @@ def _cross_entropy_rows(z, targets, scale, grad):
                     g_redo -= targets[redo] * dtype.type(scale)
                 grad[redo] = g_redo
 
-        lse = np.log(s.astype(np.float64)) + shift
+        # log(sum_c exp(z_c - z_k)) = log1p(rest / e_k): a sum of non-negative terms,
+        # as accurate as rest and e_k are, however small
+        log_s_k = np.log1p(rest / e_k.astype(np.float64))
         if dense:
-            loss = total * lse - az
+            loss = total * log_s_k + am
         else:
-            zy = z[np.arange(N), targets.label]
-            loss = np.where(total != 0, total * (lse - zy), 0.0)
+            # a label whose exp(z_y) is not a normal number, or so small that rest / e_y
+            # overflows (z_y far below the others, unshifted): its term has lost digits,
+            # so use lse - z_y, a sum of two positive numbers there (lse >= log C >= 0, -z_y > 0)
+            y = targets.label
+            zy = z[np.arange(N), y].astype(np.float64)
+            faint = (e_k < np.finfo(dtype).tiny) | np.isinf(log_s_k)
+            log_s_k[faint] = np.log(s[faint].astype(np.float64)) - zy[faint]
+            # redone rows pivot on the maximum: add m - z_y >= 0, exact for float32 input
+            log_s_k[redo] += shift[redo] - zy[redo]
+            loss = np.where(total != 0, total * log_s_k, 0.0)
     if grad is not None and not dense:
         # ... - scale * a: one weighted class per row
         grad[np.arange(N), targets.label] -= (targets.weight * scale).astype(dtype)
@@ -357,9 +428,8 @@ def _cross_entropy_rows(z, targets, scale, grad):
         loss[n], g = _readable_row(z[n], _dense_row(targets, n, C, dtype))
         if grad is not None:
             grad[n] = g * dtype.type(scale)
-    # Each term a_c (lse - z_c) is >= 0 exactly (a >= 0, lse >= max z), but
-    # in float32 a confident, correct row can round to about -1e-7.
-    np.maximum(loss, 0.0, out=loss)
+    # Every term above is >= 0 by construction (a >= 0, log1p of a sum >= 0, m - z >= 0),
+    # so the loss needs no clamp at 0, and the gradient is the derivative of this loss.
     return loss
 
 
