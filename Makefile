@@ -43,7 +43,7 @@ book: setup _build/.library-stamp
 # Test-only oracle (torch, CPU build), kept out of the book's own requirements
 # and out of `make test`, which compares with torch's recorded outputs instead.
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-test.txt
+	$(PY) -m pip install --quiet --retries 1 --timeout 15 -r requirements-test.txt
 	@touch $@
 
 test: setup chromium

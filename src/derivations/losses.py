@@ -88,8 +88,9 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
         a *= w
     elif t.dtype.kind == "f":
         if ignore_index != -100:
-            # as in torch: there is no class index to compare with a
-            # probability row
+            # there is no class index to compare with a probability row
+            # (torch refuses ignore_index >= 0 here and quietly drops a
+            # negative one; refusing every non-default value is clearer)
             raise ValueError(
                 "ignore_index applies to integer class targets only, "
                 "not to probability targets"
@@ -142,8 +143,10 @@ def cross_entropy(
 
     * ``reduction="mean"``: for integer targets, the sum divided by the summed
       ``weight`` of the non-ignored targets (the count when ``weight`` is
-      None); for probability targets, divided by N. If every target is
-      ignored there is nothing to average and the mean is 0 (torch gives NaN).
+      None); for probability targets, divided by N. If that divisor is 0
+      (every target ignored, or the targets' class weights all 0) there is
+      nothing to average: the mean is 0 and so is its gradient (torch gives
+      NaN).
     * ``"sum"``: the sum; ``"none"``: one loss per row (0 for ignored rows).
 
     A class whose logit is -inf is masked: it contributes nothing while its
