@@ -1,10 +1,10 @@
 """How many digits of the loss are right: against 50-digit mpmath.
 
 The reference of every case is computed here, in mpmath from the exact float
-inputs (``tools/golden_accuracy.reference``), never from the code under
-test. The cases are those of ``tools/golden_accuracy.py``, whose output
-``tests/golden/accuracy_peers.json`` chapter 8 shows beside PyTorch's and
-scipy's errors (:ref:`loss-accuracy`).
+inputs (``derivations.accuracy.reference``), never from the code under
+test. The cases are those of ``derivations.accuracy``, whose recorded peers'
+errors (``data/accuracy_peers.json``, written by ``tools/golden_accuracy.py``)
+chapter 8 shows beside ours (:ref:`loss-accuracy`).
 
 A loss computed as ``lse - z_y`` has an absolute error of about half an ulp
 of ``max |z|``, whatever the loss: a confident, correct row (loss 1e-10
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from derivations import cross_entropy, cross_entropy_grad
-from tools.golden_accuracy import CASES, GOLDEN, case_inputs, errors, fingerprint, reference
+from derivations.accuracy import CASES, case_inputs, errors, fingerprint, recorded, reference
 
 BY_NAME = {(c["dtype"], c["name"]): c for c in CASES}
 
@@ -129,9 +129,7 @@ def _check_gradient_of_first_row(case):
 
 def test_golden_file_describes_these_cases():
     # the committed peers' errors were measured on exactly these inputs
-    import json
-
-    data = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    data = recorded()
     assert [{k: c[k] for k in CASES[0]} for c in data["cases"]] == CASES
     for entry in data["cases"]:
         case = {k: entry[k] for k in CASES[0]}

@@ -23,7 +23,8 @@ instead (see :func:`expected`), a case holds the documented result as
 ``note`` that says why.
 
 The script then runs ``tools/golden_accuracy.py``, if it exists, which
-writes ``tests/golden/accuracy_peers.json``.
+writes ``src/derivations/data/accuracy_peers.json`` (the peers' accuracy in
+chapter 8).
 
 torch is imported only inside the functions that call it: the tests that
 read the file import this module without torch.
