@@ -31,10 +31,14 @@ def _moved(f, x, i, step, read):
         flat[i] = keep  # exactly the old value, even if f raised
 
 
+def _real_float64(value, name):
+    arr = as_array(value, name)
+    real_kind(arr, name)
+    return arr.astype(np.float64)
+
+
 def _vector_output(value):
-    arr = as_array(value, "f's result")
-    real_kind(arr, "f's result")
-    return arr.astype(np.float64).reshape(-1)
+    return _real_float64(value, "f's result").reshape(-1)
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -83,8 +87,7 @@ def relative_error(a, b):
     >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.002]))
     0.000999...
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a, b = (_real_float64(v, name) for v, name in ((a, "a"), (b, "b")))
     if a.shape != b.shape:
         raise ValueError(
             f"cannot compare gradients of shapes {a.shape} and {b.shape}"
@@ -138,9 +141,7 @@ def check_gradient(f, x, analytic, *, eps=1e-6, tol=1e-6):
     """
     tol = as_tolerance(tol)
     numerical = numerical_gradient(f, x, eps)
-    analytic = as_array(analytic, "analytic")
-    real_kind(analytic, "analytic")
-    analytic = analytic.astype(np.float64)
+    analytic = _real_float64(analytic, "analytic")
     if analytic.shape != numerical.shape:
         raise ValueError(
             f"analytic must have x's shape {numerical.shape}, got {analytic.shape}"
