@@ -403,3 +403,311 @@ def test_descent_data_are_fixed_and_step_count_checked():
             ex.step(bad)
     with pytest.raises(ValueError, match="negative"):
         ex.steps = -1
+
+
+# ------------------------------------------------ refused changes keep the state
+#
+# traitlets undoes a change of several traits (set_state, what the page calls;
+# hold_trait_notifications) only when a check raises a TraitError. After a
+# refused change every public value must be what it was, and the state must
+# stay strict JSON (no NaN, no infinity), which is what the static site embeds.
+
+OUTPUTS = {
+    LogitsExplorer: ["C", "p", "t", "loss", "grad", "diag_grad"],
+    JacobianExplorer: ["C", "p", "jacobian", "row_sums"],
+    ToyNetworkExplorer: ["y", "o", "loss", "dL_do", "do_dy", "edge_messages", "dL_dy", "grad_w", "dL_dh",
+                         "diag_grad_w", "paths_w21"],
+    DescentExplorer: ["C", "loss", "accuracy", "diverged", "gradients"],
+}
+INPUTS = {
+    LogitsExplorer: ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"],
+    JacobianExplorer: ["z"],
+    ToyNetworkExplorer: ["h", "w", "t"],
+    DescentExplorer: ["W", "b", "lr", "steps", "loss_history", "X", "y"],
+}
+
+
+def _explorer(cls):
+    """An explorer away from its defaults, so that a partial change would show."""
+    if cls is LogitsExplorer:
+        return LogitsExplorer(z=[1.0, 2.0, 3.0], target=2, temperature=1.5, label_smoothing=0.1)
+    if cls is DescentExplorer:
+        ex = DescentExplorer(lr=0.4)
+        ex.step(3)
+        return ex
+    return cls()
+
+
+def _everything(ex):
+    """The synced state and every public output, as plain values."""
+    out = {"state": ex.synced_state()}
+    # anywidget makes each instance's class a subclass of the explorer's
+    (names,) = [names for cls, names in OUTPUTS.items() if isinstance(ex, cls)]
+    for name in names:
+        value = getattr(ex, name)
+        out[name] = value() if callable(value) else value
+    return out
+
+
+def _strict_json(ex):
+    return json.dumps(ex.get_state(), allow_nan=False)
+
+
+NAN, INF = float("nan"), float("inf")
+W_OK = [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]
+
+REFUSED = [
+    # (explorer, change, the argument the message names)
+    (LogitsExplorer, {"target": 3}, "target"),
+    (LogitsExplorer, {"target": -1}, "target"),
+    (LogitsExplorer, {"target": True}, "target"),
+    (LogitsExplorer, {"target": 1.0}, "target"),
+    # the class the target names no longer exists, though the target is the one held
+    (LogitsExplorer, {"z": [1.0, 2.0], "target": 2}, "target"),
+    (LogitsExplorer, {"soft": True, "soft_target": [0.5, 0.5]}, "soft_target"),
+    (LogitsExplorer, {"z": [0.5, 0.5], "target": 1, "soft_target": [0.2, 0.3, 0.5]}, "soft_target"),
+    (LogitsExplorer, {"temperature": 2.0, "z": [0.0, NAN, 1.0]}, "z"),
+    (LogitsExplorer, {"label_smoothing": 0.2, "z": [0.0, INF, 1.0]}, "z"),
+    (LogitsExplorer, {"z": ["a", "b"]}, "z"),
+    (LogitsExplorer, {"z": [[0.0, 1.0], [1.0]]}, "z"),
+    (LogitsExplorer, {"label_smoothing": True}, "label_smoothing"),
+    (LogitsExplorer, {"temperature": None}, "temperature"),
+    (LogitsExplorer, {"temperature": 10**400}, "temperature"),
+    (JacobianExplorer, {"z": [0.0]}, "z"),
+    (JacobianExplorer, {"z": [0.0, NAN]}, "z"),
+    (JacobianExplorer, {"z": [True, False]}, "z"),
+    (JacobianExplorer, {"z": "abc"}, "z"),
+    (JacobianExplorer, {"z": [0.0, 11.0]}, "z"),
+    (ToyNetworkExplorer, {"h": [0.0, 1.0, 2.0], "t": [0.5]}, "t"),
+    (ToyNetworkExplorer, {"h": [0.0, 1.0, 2.0], "w": [[0.0, 0.0], [0.0, 0.0], [0.0, NAN]]}, "w"),
+    (ToyNetworkExplorer, {"t": [True, False]}, "t"),
+    (ToyNetworkExplorer, {"h": [1.0, 2.0, 9.0]}, "h"),
+    (ToyNetworkExplorer, {"w": np.zeros((2, 3)).tolist()}, "w"),
+    (DescentExplorer, {"W": W_OK, "b": [0.0, 0.5]}, "b"),
+    (DescentExplorer, {"W": W_OK, "steps": True}, "steps"),
+    (DescentExplorer, {"W": W_OK, "steps": -3}, "steps"),
+    (DescentExplorer, {"lr": NAN}, "lr"),
+    (DescentExplorer, {"lr": 9.0}, "lr"),
+    (DescentExplorer, {"steps": 9, "loss_history": [1.0, NAN]}, "loss_history"),
+    (DescentExplorer, {"loss_history": [1.0, -INF]}, "loss_history"),
+    (DescentExplorer, {"loss_history": "1.0"}, "loss_history"),
+    (DescentExplorer, {"b": [None, 0.0, 0.0]}, "b"),
+    # finite parameters whose logits overflow float64 on the data: no loss to show
+    (DescentExplorer, {"W": [[1e308, 1e308]] * 3}, "W"),
+]
+
+
+@pytest.mark.parametrize("cls, change, name", REFUSED, ids=[f"{c.__name__}-{n}-{i}" for i, (c, _, n) in enumerate(REFUSED)])
+def test_refused_set_state_changes_nothing(cls, change, name):
+    ex = _explorer(cls)
+    before = _everything(ex)
+    with pytest.raises(traitlets.TraitError, match=name) as info:
+        ex.set_state(change)
+    # the package's own kinds of error too, so `except ValueError` still works
+    assert isinstance(info.value, (ValueError, TypeError)), type(info.value)
+    np.testing.assert_equal(_everything(ex), before)
+    _strict_json(ex)
+
+
+def test_refused_value_message_says_what_was_given_and_expected():
+    ex = LogitsExplorer(z=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"soft_target must have one entry per class \(3\), got 2: \[0.25, 0.75\]"):
+        ex.set_state({"soft_target": [0.25, 0.75]})
+    with pytest.raises(TypeError, match="temperature must be a real number, got str 'hot'"):
+        ex.temperature = "hot"
+
+
+def test_the_page_is_sent_what_a_refused_change_kept():
+    # the page's model already holds the refused values; it must be told the kept ones
+    ex = ToyNetworkExplorer()
+    kept = ex.synced_state()
+    sent = []
+    ex._send = lambda msg, buffers=None: sent.append(msg)
+    with pytest.raises(traitlets.TraitError):
+        ex.set_state({"h": [0.0, 1.0, 2.0], "t": [0.5]})
+    updates = [m for m in sent if m["method"] == "update"]
+    assert updates and updates[-1]["state"] == {"h": kept["h"], "t": kept["t"]}
+
+
+def test_a_held_change_that_does_not_fit_together_is_undone():
+    # with notifications held, traitlets checks target against z once both are
+    # set; the new z has no class 2, so neither change may stay
+    ex = LogitsExplorer(z=[1.0, 2.0, 3.0], target=0)
+    before = _everything(ex)
+    with pytest.raises(traitlets.TraitError, match="0..1"):
+        with ex.hold_trait_notifications():
+            ex.target = 2
+            ex.z = [1.0, 2.0]
+    np.testing.assert_equal(_everything(ex), before)
+    # one at a time is fine: fewer classes clamp the target
+    ex.target = 2
+    ex.z = [1.0, 2.0]
+    assert ex.target == 1 and len(ex.soft_target) == 2
+    assert ex.loss == pytest.approx(_loss_by_hand([1.0, 2.0], np.array([0.0, 1.0]), 1.0), rel=1e-14)
+
+
+# ------------------------------------------------------- the data are read-only
+
+
+def test_descent_data_cannot_be_replaced_by_any_route():
+    ex = DescentExplorer()
+    X, y = toy_blobs()
+    loss = ex.loss
+    other_X, other_y = [[0.0, 0.0], [1.0, 1.0]], [0, 1]
+    routes = [
+        lambda: ex.set_state({"X": other_X}),
+        lambda: ex.set_state({"y": other_y}),
+        lambda: ex.set_state({"X": other_X, "y": other_y, "W": W_OK}),
+        lambda: ex.set_state({"X": X.tolist()}),  # the page never sends the data, not even unchanged
+        lambda: ex.set_trait("X", other_X),
+        lambda: ex.set_trait("y", np.zeros(len(y), dtype=int)),
+        lambda: DescentExplorer.X.set(ex, other_X),
+    ]
+
+    def held():
+        with ex.hold_trait_notifications():
+            ex.set_trait("y", [1 - v for v in y.tolist()])
+
+    routes.append(held)
+    for route in routes:
+        with pytest.raises(traitlets.TraitError, match="read-only"):
+            route()
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        ex.X = other_X
+    with pytest.raises(TypeError):  # nor in place
+        ex.X[0] = (0.0, 0.0)
+    np.testing.assert_array_equal(ex.X, X)
+    np.testing.assert_array_equal(ex.y, y)
+    assert ex.W == [[0.0, 0.0]] * 3 and ex.loss == loss
+    # what the page gets: the same data, as JSON arrays
+    state = json.loads(_strict_json(ex))
+    assert state["X"] == X.tolist() and state["y"] == y.tolist()
+
+
+# --------------------------------------------------------- a descent that diverges
+
+
+def test_divergent_descent_keeps_strict_json_and_says_it_diverged():
+    X, y = toy_blobs()
+    X = X * 1e154
+    # by hand: from W = 0, b = 0 (p = 1/3 everywhere) one step gives
+    # W1 = -lr * (p - onehot)^T X / N; at lr = 5 the logits X W1^T are past
+    # float64's 1.8e308, at lr = 0.01 they are not
+    G = (np.full((len(y), 3), 1 / 3) - np.eye(3)[y]) / len(y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(X @ (-5.0 * G.T @ X).T).all()
+        assert np.isfinite(X @ (-0.01 * G.T @ X).T).all()
+
+    calm = DescentExplorer(X=X, y=y, lr=0.01)
+    calm.step(20)
+    assert not calm.diverged and None not in calm.loss_history
+    _strict_json(calm)
+
+    ex = DescentExplorer(X=X, y=y, lr=5.0)
+    ex.step(20)
+    state = json.loads(_strict_json(ex))  # no NaN or Infinity in the JSON
+    # the overflowing step is counted and its loss is None; no step after it
+    assert state["steps"] == 1 and state["loss_history"] == [pytest.approx(np.log(3), rel=1e-14), None]
+    assert ex.diverged
+    # the parameters stay at their last finite values, so the outputs still work
+    assert ex.W == [[0.0, 0.0]] * 3 and ex.b == [0.0] * 3
+    assert ex.loss == pytest.approx(np.log(3), rel=1e-14)
+    assert all(np.isfinite(g).all() for g in ex.gradients())
+    ex.step(5)
+    assert ex.steps == 1 and len(ex.loss_history) == 2
+    # what the page sends after an overflow (a JSON null) is accepted
+    replay = DescentExplorer(X=X, y=y, lr=5.0)
+    replay.set_state({"steps": 1, "loss_history": state["loss_history"]})
+    assert replay.diverged
+    ex.reset()
+    assert not ex.diverged and ex.loss_history == [pytest.approx(np.log(3), rel=1e-14)]
+
+
+@pytest.mark.parametrize("bad", [[1.0, NAN], [INF], [0.5, -1.0], [None, "0.3"], [[1.0]]])
+def test_loss_history_holds_finite_losses_or_none(bad):
+    ex = DescentExplorer()
+    before = ex.loss_history
+    with pytest.raises(traitlets.TraitError, match=r"loss_history\[\d\]"):
+        ex.loss_history = bad
+    assert ex.loss_history == before
+    ex.loss_history = [1.25, 0, None]
+    assert ex.loss_history == [1.25, 0.0, None] and ex.diverged
+    _strict_json(ex)
+
+
+# ------------------------------------------------------------- junk from the page
+
+_leaf = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-12, 12),
+    st.integers(-3, 12),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+)
+_junk = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=11) | st.dictionaries(st.text(max_size=2), inner, max_size=2),
+    max_leaves=24,
+)
+
+def _floats(lo, hi, n_min, n_max):
+    return st.lists(st.floats(lo, hi), min_size=n_min, max_size=n_max)
+
+
+def _shaped(lo, hi, rows, cols):
+    """Mostly the shape a trait takes, sometimes one entry more or less."""
+    exact = st.lists(_floats(lo, hi, cols, cols), min_size=rows, max_size=rows)
+    return st.one_of(exact, exact, st.lists(_floats(lo, hi, cols - 1, cols + 1), min_size=rows - 1, max_size=rows + 1))
+
+
+# values near what each trait accepts, on both sides of its limits
+_near = {
+    "z": _floats(-11, 11, 1, 11),
+    "target": st.integers(-1, 11),
+    "soft": st.one_of(st.booleans(), st.integers(0, 2)),
+    "soft_target": _floats(-0.1, 1.1, 1, 11),
+    "temperature": st.floats(0, 6),
+    "label_smoothing": st.floats(-0.1, 1.1),
+    "h": st.one_of(_floats(-6, 6, 3, 3), _floats(-6, 6, 2, 4)),
+    "w": _shaped(-6, 6, 3, 2),
+    "t": st.one_of(_floats(-0.1, 1.1, 2, 2), _floats(-0.1, 1.1, 1, 3)),
+    "W": st.one_of(_shaped(-30, 30, 3, 2), _shaped(-1e308, 1e308, 3, 2)),
+    "b": st.one_of(_floats(-30, 30, 3, 3), _floats(-30, 30, 2, 4)),
+    "lr": st.floats(0, 6),
+    "steps": st.integers(-2, 10**6),
+    "loss_history": st.lists(st.one_of(st.floats(0, 5), st.none(), st.floats()), max_size=5),
+}
+
+
+def _is_finite_output(value):
+    if isinstance(value, tuple):  # paths_w21, gradients()
+        return all(_is_finite_output(v) for v in value)
+    return bool(np.isfinite(np.asarray(value, dtype=float)).all())
+
+
+@settings(max_examples=300, deadline=None)
+@given(cls=st.sampled_from(list(INPUTS)), data=st.data())
+def test_junk_from_the_page_leaves_a_valid_or_unchanged_explorer(cls, data):
+    ex = _explorer(cls)
+    names = data.draw(st.lists(st.sampled_from(INPUTS[cls] + ["not_a_trait"]), min_size=1, max_size=4, unique=True))
+    # two parts near the limits to one of junk, so that some changes are taken
+    change = {name: data.draw(st.one_of(_near.get(name, _junk), _near.get(name, _junk), _junk), label=name)
+              for name in names}
+    before = _everything(ex)
+    try:
+        ex.set_state(change)
+    except traitlets.TraitError:
+        np.testing.assert_equal(_everything(ex), before)
+    else:
+        state = ex.synced_state()
+        for name, value in change.items():
+            if name in state:
+                assert state[name] == value, name  # taken as sent (ints as floats)
+        for name, value in _everything(ex).items():
+            if name != "state":
+                assert _is_finite_output(value), name
+        if cls is LogitsExplorer:
+            assert len(ex.soft_target) == ex.C and 0 <= ex.target < ex.C
+    _strict_json(ex)

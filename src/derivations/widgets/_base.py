@@ -6,11 +6,24 @@ travels inside the embedded widget state) recomputes everything in the
 browser, so the sliders keep working with no kernel behind the page.
 """
 
+from collections.abc import Mapping
 from importlib import resources
 
 import anywidget
-import numpy as np
 import traitlets
+
+from .._validate import (  # noqa: F401 - the explorers' modules import these from here
+    InvalidTrait,
+    InvalidTraitType,
+    as_class_count,
+    as_count,
+    as_index,
+    as_loss_history,
+    as_matrix,
+    as_scalar,
+    as_vector,
+    shown,
+)
 
 _HERE = resources.files(__package__)
 
@@ -31,93 +44,19 @@ def bundle_css():
     return _HERE.joinpath("explorers.css").read_text(encoding="utf-8")
 
 
-def as_vector(value, name, *, length=None, min_length=None, max_length=None, low=None, high=None):
-    """Return ``value`` as a list of Python floats, or raise.
-
-    The list is what gets synced to the browser, so it must hold plain,
-    finite floats; ``low``/``high`` are the ends of the control that shows
-    each entry, so the page can always display the state it holds.
-    """
-    arr = np.asarray(value)
-    if arr.dtype.kind == "b":
-        raise TypeError(f"{name} must hold real numbers, not booleans")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a sequence of real numbers, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    n = arr.shape[0]
-    if length is not None and n != length:
-        raise ValueError(f"{name} must have {length} entries, got {n}")
-    if min_length is not None and n < min_length:
-        raise ValueError(f"{name} must have at least {min_length} entries, got {n}")
-    if max_length is not None and n > max_length:
-        raise ValueError(f"{name} must have at most {max_length} entries, got {n}")
-    return _check_range(arr.astype(np.float64), name, low, high).tolist()
-
-
-def as_matrix(value, name, shape, *, low=None, high=None):
-    """Return ``value`` as a nested list of floats of ``shape``, or raise."""
-    arr = np.asarray(value)
-    if arr.dtype.kind == "b":
-        raise TypeError(f"{name} must hold real numbers, not booleans")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
-    if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
-    return _check_range(arr.astype(np.float64), name, low, high).tolist()
-
-
-def as_scalar(value, name, *, low=None, high=None, low_open=False):
-    """Return ``value`` as a finite Python float in its range, or raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    x = float(value)
-    if not np.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x}")
-    if low is not None and (x <= low if low_open else x < low):
-        bound = f"greater than {low}" if low_open else f"at least {low}"
-        raise ValueError(f"{name} must be {bound}, got {x}")
-    if high is not None and x > high:
-        raise ValueError(f"{name} must be at most {high}, got {x}")
-    return x
-
-
-def as_index(value, name, n):
-    """Return ``value`` as an int in ``0 .. n-1``, or raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer class index, got {type(value).__name__}")
-    if not 0 <= value < n:
-        raise ValueError(f"{name} must be a class index in 0..{n - 1}, got {value}")
-    return int(value)
-
-
-def as_class_count(value, low, high):
-    """Return ``value`` as an int number of classes in ``low .. high``, or raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"C must be an integer, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"C must be in {low}..{high}, got {value}")
-    return int(value)
-
-
 def resized(values, n):
     """The first ``n`` entries of ``values``, padded with zeros: how the
     explorers keep the logits they have when the number of classes changes."""
     return (list(values) + [0.0] * n)[:n]
 
 
-def _check_range(arr, name, low, high):
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite (found NaN or an infinity)")
-    if low is not None and (arr < low).any():
-        raise ValueError(f"{name} entries must be at least {low}, got {arr.min()}")
-    if high is not None and (arr > high).any():
-        raise ValueError(f"{name} entries must be at most {high}, got {arr.max()}")
-    return arr
-
-
 class Explorer(anywidget.AnyWidget):
-    """Base class: the shared style sheet; subclasses set ``_esm``."""
+    """Base class: the shared style sheet; subclasses set ``_esm``.
+
+    Every check of a synced trait raises a ``traitlets.TraitError`` (the
+    :class:`~derivations._validate.InvalidTrait` family), so a change that
+    is refused, in part or in whole, leaves the explorer as it was.
+    """
 
     _css = bundle_css()
 
@@ -129,13 +68,48 @@ class Explorer(anywidget.AnyWidget):
         state = self.get_state()
         return {k: v for k, v in state.items() if not k.startswith("_") and k not in _WIDGET_KEYS}
 
+    def set_state(self, sync_data):
+        """Apply a change sent by the page (or made by a user): all of it, or none of it.
+
+        traitlets undoes every trait of the change when one of them is
+        refused; the refused change is then raised, and the page, whose
+        model already holds the new values, is sent back the ones the
+        explorer kept. Read-only traits (a :class:`Fixed` trait, for one)
+        are refused here, since ``set_state`` writes with ``set_trait``,
+        which ``read_only`` alone does not stop.
+        """
+        if not isinstance(sync_data, Mapping):
+            raise InvalidTraitType(f"set_state takes a dict of trait values, got {type(sync_data).__name__}")
+        names = [name for name in sync_data if name in self.keys]
+        try:
+            fixed = [name for name in names if getattr(type(self), name).read_only]
+            if fixed:
+                raise traitlets.TraitError(
+                    f"{fixed[0]} is read-only: fixed when the {type(self).__name__} was made, "
+                    f"got {shown(sync_data[fixed[0]])} in set_state; make a new explorer for other data"
+                )
+            self._check_change({name: sync_data[name] for name in names})
+            super().set_state(sync_data)
+        except traitlets.TraitError:
+            self.send_state(names)
+            raise
+
+    def _check_change(self, change):
+        """Refuse a change that is inconsistent as a whole (raise a TraitError).
+
+        traitlets cross-validates only the traits a change actually
+        changes, so a message that repeats a trait's value next to a new
+        value it no longer fits (the current target beside fewer logits)
+        is caught here instead. Nothing here by default.
+        """
+
 
 # traits every DOMWidget syncs that are not an explorer's inputs
 _WIDGET_KEYS = {"layout", "tabbable", "tooltip"}
 
 
 class Vector(traitlets.TraitType):
-    """A synced list of floats, checked by :func:`as_vector`.
+    """A synced list of floats, checked by :func:`~derivations._validate.as_vector`.
 
     Accepts any 1-D array-like (a numpy array too) and stores a list, which
     is what the widget protocol sends to the browser as JSON.
@@ -153,7 +127,8 @@ class Vector(traitlets.TraitType):
 
 
 class Matrix(traitlets.TraitType):
-    """A synced nested list of floats of a fixed shape, checked by :func:`as_matrix`."""
+    """A synced nested list of floats of a fixed shape, checked by
+    :func:`~derivations._validate.as_matrix`."""
 
     info_text = "a two-dimensional array of real numbers"
 
@@ -166,7 +141,7 @@ class Matrix(traitlets.TraitType):
 
 
 class Scalar(traitlets.TraitType):
-    """A synced float in a range, checked by :func:`as_scalar`."""
+    """A synced float in a range, checked by :func:`~derivations._validate.as_scalar`."""
 
     info_text = "a real number"
 
@@ -176,3 +151,83 @@ class Scalar(traitlets.TraitType):
 
     def validate(self, obj, value):
         return as_scalar(value, self.name, **self._limits)
+
+
+class Index(traitlets.TraitType):
+    """A synced class index: an int >= 0 (bools refused).
+
+    Whether it is below the number of classes is for the explorer's
+    cross-validation (``@traitlets.validate``), which traitlets runs once
+    every trait of a change is set: the page sends a new target together
+    with the logits of a new number of classes.
+    """
+
+    info_text = "a class index"
+
+    def __init__(self, default_value=0, **kwargs):
+        super().__init__(default_value=int(default_value), **kwargs)
+
+    def validate(self, obj, value):
+        return as_index(value, self.name)
+
+
+class Count(traitlets.TraitType):
+    """A synced count: an int >= 0 (bools refused)."""
+
+    info_text = "a non-negative integer"
+
+    def __init__(self, default_value=0, **kwargs):
+        super().__init__(default_value=int(default_value), **kwargs)
+
+    def validate(self, obj, value):
+        return as_count(value, self.name)
+
+
+class Fixed(traitlets.TraitType):
+    """Data set once, when the explorer is made, and never again.
+
+    The value is the explorer's ``_fixed[name]``, nested tuples that the
+    constructor puts there before the widget is made, so the first state
+    the page gets already holds it and nobody can change it in place.
+    ``read_only`` stops ``widget.name = ...``; :meth:`validate` stops
+    everything else that writes through traitlets (``set_trait``,
+    ``set_state``, the constructor's keywords), whatever the context.
+    Tag it with ``to_json=as_lists`` so the page gets JSON arrays.
+    """
+
+    info_text = "data fixed when the explorer was made"
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def default(self, obj=None):
+        return traitlets.Undefined if obj is None else obj._fixed[self.name]
+
+    def validate(self, obj, value):
+        fixed = obj._fixed[self.name]
+        try:
+            same = value is fixed or bool(frozen(value) == fixed)
+        except Exception:  # junk that cannot even be compared is not the data
+            same = False
+        if not same:
+            raise traitlets.TraitError(
+                f"{self.name} is read-only: fixed when the {type(obj).__name__} was made "
+                f"(got {shown(value)}); make a new explorer for other data"
+            )
+        return fixed
+
+
+def frozen(value):
+    """``value`` as nested tuples (numpy arrays included), for :class:`Fixed`."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+def as_lists(value, widget=None):
+    """Nested tuples as nested lists: what a :class:`Fixed` trait sends to the page."""
+    if isinstance(value, (list, tuple)):
+        return [as_lists(v) for v in value]
+    return value

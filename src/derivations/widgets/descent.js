@@ -1,7 +1,11 @@
 // DescentExplorer: full-batch gradient descent on softmax regression over a
 // 2-D data set. Step, run or reset; the decision regions and the loss curve
 // redraw after every step. The arithmetic mirrors DescentExplorer.step in
-// derivations/widgets/descent.py.
+// derivations/widgets/descent.py, divergence included: a step whose
+// parameters or loss overflow float64 is counted with a loss of null (JSON
+// has no NaN or Infinity, so the state stays valid for the kernel and the
+// static site), W and b keep their last finite values, and no further step
+// is taken until Reset.
 
 const RUN_STEPS = 200; // one run: this many steps, one per animation frame
 const GRID = 90; // decision regions are evaluated on GRID x GRID points
@@ -28,6 +32,16 @@ function lossAndGrads(X, y, W, b) {
     }
   }
   return { loss: loss / N, dW, db };
+}
+
+/** Whether every number of a (nested) list is finite. */
+function allFinite(a) {
+  return a.every((v) => (Array.isArray(v) ? allFinite(v) : Number.isFinite(v)));
+}
+
+/** A loss curve that ends in null: the last step overflowed float64. */
+function hasDiverged(history) {
+  return history.length > 0 && history[history.length - 1] === null;
 }
 
 /** The predicted class and how sure the model is: 0 when every class ties
@@ -112,13 +126,18 @@ function render({ model, el: host }) {
     "accuracy ", o("accuracy", 3),
   ]);
   root.append(status);
+  // shown when the loss overflowed: says what happened and what to do
+  const divergedNote = el("p", { class: "dx-note dx-diverged", hidden: true });
+  root.append(divergedNote);
   // what a screen reader hears: once per step, run or reset, not every frame
   const spoken = el("span", { class: "dx-full", "aria-live": "polite" });
   root.append(spoken);
   const announce = () => {
     const W = model.get("W");
     const b = model.get("b");
-    spoken.textContent = `Step ${model.get("steps")}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}`;
+    spoken.textContent = hasDiverged(model.get("loss_history"))
+      ? `Step ${model.get("steps")}: the loss overflowed, the descent diverged`
+      : `Step ${model.get("steps")}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}`;
   };
 
   const canvas = el("canvas", {
@@ -219,11 +238,19 @@ function render({ model, el: host }) {
     curve.setAttribute("viewBox", `0 0 ${W} ${H}`);
     curve.style.maxWidth = `${W}px`;
     const left = 40, right = 10, top = 18, bottom = 26;
-    const top0 = Math.max(...history, 1e-12);
+    // null marks a loss that overflowed: the curve stops there and says so
+    const finite = history.filter((v) => Number.isFinite(v));
+    const top0 = Math.max(...finite, 1e-12);
     const n = Math.max(history.length - 1, 1);
     const px = (k) => left + (k / n) * (W - left - right);
     const py = (v) => top + (1 - v / top0) * (H - top - bottom);
-    const pts = history.map((v, k) => `${px(k).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
+    const pts = history.flatMap((v, k) => (Number.isFinite(v) ? [`${px(k).toFixed(1)},${py(v).toFixed(1)}`] : []))
+      .join(" ");
+    const overflow = history.length > 0 && !Number.isFinite(history[history.length - 1]);
+    const marks = overflow ? [
+      svgEl("line", { x1: px(n), x2: px(n), y1: top, y2: H - bottom, class: "dx-axis dx-overflow-line" }),
+      svgEl("text", { x: px(n) - 4, y: top + 14, class: "dx-tick dx-overflow", "text-anchor": "end" }, ["↑ overflow: diverged"]),
+    ] : [];
     curve.replaceChildren(
       svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, ["training loss"]),
       svgEl("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "dx-axis" }),
@@ -232,22 +259,29 @@ function render({ model, el: host }) {
       svgEl("text", { x: left - 5, y: H - bottom + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]),
       svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [`step ${history.length - 1}`]),
       svgEl("polyline", { points: pts, class: "dx-loss-line" }),
+      ...marks,
     );
   }
 
   // ---- stepping ----------------------------------------------------------------
+  /** One step; false if the descent has diverged (then nothing more happens). */
   function stepOnce() {
+    if (hasDiverged(model.get("loss_history"))) return false;
     const eta = model.get("lr");
-    let W = model.get("W");
-    let b = model.get("b");
-    const g = lossAndGrads(X, y, W, b);
-    W = W.map((row, c) => row.map((v, d) => v - eta * g.dW[c][d]));
-    b = b.map((v, c) => v - eta * g.db[c]);
-    const after = lossAndGrads(X, y, W, b);
-    model.set("W", W);
-    model.set("b", b);
+    const W0 = model.get("W");
+    const b0 = model.get("b");
+    const g = lossAndGrads(X, y, W0, b0);
+    const W = W0.map((row, c) => row.map((v, d) => v - eta * g.dW[c][d]));
+    const b = b0.map((v, c) => v - eta * g.db[c]);
+    const after = allFinite(W) && allFinite(b) ? lossAndGrads(X, y, W, b) : null;
+    const ok = after !== null && Number.isFinite(after.loss) && allFinite(after.dW) && allFinite(after.db);
+    if (ok) {
+      model.set("W", W);
+      model.set("b", b);
+    }
     model.set("steps", model.get("steps") + 1);
-    model.set("loss_history", [...model.get("loss_history"), after.loss]);
+    model.set("loss_history", [...model.get("loss_history"), ok ? after.loss : null]);
+    return ok;
   }
 
   let running = 0; // steps left in the current run
@@ -269,7 +303,10 @@ function render({ model, el: host }) {
       setRunning(false);
       return;
     }
-    stepOnce();
+    if (!stepOnce()) {
+      setRunning(false);
+      return;
+    }
     running -= 1;
     // the kernel (if any) hears about progress every 20 steps, not every frame
     if (running % 20 === 0) model.save_changes();
@@ -329,6 +366,14 @@ function render({ model, el: host }) {
     if (Number(lr.input.value) !== model.get("lr")) lr.input.value = model.get("lr");
     lr.show();
     const history = model.get("loss_history");
+    const diverged = hasDiverged(history);
+    stepBtn.disabled = diverged;
+    runBtn.disabled = diverged;
+    divergedNote.hidden = !diverged;
+    divergedNote.textContent = diverged
+      ? `At step ${model.get("steps")} the loss overflowed float64: the descent diverged. `
+        + "W and b show their last finite values; lower the learning rate η and press Reset."
+      : "";
     drawCurve(history.length ? history : [g.loss]);
     drawRegions(W, b);
   }

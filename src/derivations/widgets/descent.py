@@ -5,11 +5,48 @@ import traitlets
 
 from ..losses import cross_entropy, cross_entropy_grad
 from ..training import toy_blobs
-from ._base import Explorer, Scalar, as_matrix, as_vector, bundle_esm
+from ._base import (
+    Count, Explorer, Fixed, InvalidTrait, Scalar, as_lists, as_loss_history, as_matrix, as_vector, bundle_esm,
+    frozen, shown,
+)
 
 LR_MIN, LR_MAX = 0.01, 5.0  # the learning-rate slider's range
 N_MAX = 1000  # points shipped to the page; enough for a picture, small state
 C_MAX = 8  # the page has a colour and a marker shape for up to 8 classes
+
+
+class Parameters(traitlets.TraitType):
+    """``W`` (``ndim=2``, shape (C, 2)) or ``b`` (``ndim=1``, shape (C,)),
+    zero to begin with; C is the explorer's number of classes."""
+
+    info_text = "the model's parameters"
+
+    def __init__(self, *, ndim, **kwargs):
+        self._ndim = ndim
+        super().__init__(**kwargs)
+
+    def default(self, obj=None):
+        if obj is None:
+            return traitlets.Undefined
+        return np.zeros((obj._C, 2) if self._ndim == 2 else obj._C).tolist()
+
+    def validate(self, obj, value):
+        if self._ndim == 2:
+            return as_matrix(value, self.name, (obj._C, 2))
+        return as_vector(value, self.name, length=obj._C)
+
+
+class LossHistory(traitlets.TraitType):
+    """The loss after each step: finite floats >= 0, and None where the loss
+    overflowed (see :func:`~derivations._validate.as_loss_history`)."""
+
+    info_text = "a list of losses"
+
+    def __init__(self, **kwargs):
+        super().__init__(default_value=[], **kwargs)
+
+    def validate(self, obj, value):
+        return as_loss_history(value, self.name)
 
 
 class DescentExplorer(Explorer):
@@ -30,6 +67,10 @@ class DescentExplorer(Explorer):
     unless given, and travel to the page as synced traits. Trained for real
     in :ref:`training`; the static picture is in :ref:`descent-explorer`.
 
+    A learning rate too large for the data can make the loss overflow
+    float64 (see :meth:`step`): the loss curve then ends with None, which
+    keeps the state valid JSON, and the page says that the descent diverged.
+
     Parameters
     ----------
     X : array_like of float, shape (N, 2), optional
@@ -38,6 +79,16 @@ class DescentExplorer(Explorer):
         Labels in ``0 .. C-1``; given together with ``X``.
     lr : float
         Learning rate in [0.01, 5].
+
+    Attributes
+    ----------
+    X, y
+        The data, as nested tuples: read-only, fixed when the explorer is
+        made (also against ``set_trait`` and ``set_state``).
+    W, b, lr, steps, loss_history
+        The synced state. ``W`` and ``b`` must keep the loss finite on the
+        data; ``loss_history[k]`` is the loss after ``k`` steps, or None
+        where it overflowed.
 
     Examples
     --------
@@ -56,13 +107,13 @@ class DescentExplorer(Explorer):
     _esm = bundle_esm("descent.js")
 
     # the data are fixed at construction: the page reads them, never sets them
-    X = traitlets.List(read_only=True).tag(sync=True)
-    y = traitlets.List(traitlets.Int(), read_only=True).tag(sync=True)
-    W = traitlets.List().tag(sync=True)
-    b = traitlets.List().tag(sync=True)
+    X = Fixed().tag(sync=True, to_json=as_lists)
+    y = Fixed().tag(sync=True, to_json=as_lists)
+    W = Parameters(ndim=2).tag(sync=True)
+    b = Parameters(ndim=1).tag(sync=True)
     lr = Scalar(0.5, low=LR_MIN, high=LR_MAX).tag(sync=True)
-    steps = traitlets.Int(0).tag(sync=True)
-    loss_history = traitlets.List(traitlets.Float()).tag(sync=True)
+    steps = Count(0).tag(sync=True)
+    loss_history = LossHistory().tag(sync=True)
 
     def __init__(self, X=None, y=None, *, lr=0.5, **kwargs):
         if (X is None) != (y is None):
@@ -70,10 +121,10 @@ class DescentExplorer(Explorer):
         if X is None:
             X, y = toy_blobs()
         X, y, C = _check_data(X, y)
-        self._C = C
-        super().__init__(W=np.zeros((C, 2)).tolist(), b=[0.0] * C, lr=lr, **kwargs)
-        self.set_trait("X", X.tolist())
-        self.set_trait("y", y.tolist())
+        # set before the widget exists: the traits X, y, W and b read them
+        self._C, self._data = C, (X, y)
+        self._fixed = {"X": frozen(X), "y": frozen(y)}
+        super().__init__(lr=lr, **kwargs)
         self.loss_history = [self.loss]
 
     @property
@@ -81,25 +132,46 @@ class DescentExplorer(Explorer):
         """The number of classes, ``max(y) + 1``."""
         return self._C
 
-    @traitlets.validate("W")
-    def _valid_W(self, proposal):
-        return as_matrix(proposal["value"], "W", (self._C, 2))
+    @property
+    def diverged(self):
+        """Whether the descent left float64: the loss curve ends with None.
 
-    @traitlets.validate("b")
-    def _valid_b(self, proposal):
-        return as_vector(proposal["value"], "b", length=self._C)
+        :meth:`step` takes no further step then; :meth:`reset` starts again.
+        """
+        history = self.loss_history
+        return bool(history) and history[-1] is None
 
-    @traitlets.validate("steps")
-    def _valid_steps(self, proposal):
-        if proposal["value"] < 0:
-            raise ValueError(f"steps counts gradient steps and cannot be negative, got {proposal['value']}")
+    @traitlets.validate("W", "b")
+    def _valid_logits(self, proposal):
+        # Cross-validation, once W and b of a change are both set: the loss
+        # must be a number at the new parameters, or .loss and the page's
+        # loss readout would have nothing to show.
+        W, b = self._params()
+        name, value = proposal["trait"].name, np.array(proposal["value"])
+        if self._evaluate(value if name == "W" else W, value if name == "b" else b) is None:
+            raise InvalidTrait(
+                f"{name} = {shown(proposal['value'])} makes the logits X W^T + b or the loss "
+                "overflow float64 on these data; W and b must keep the loss finite"
+            )
         return proposal["value"]
 
-    def _loss_and_grads(self, W, b):
-        X, y = np.array(self.X), np.array(self.y, dtype=np.int64)
-        z = X @ W.T + b
-        G = cross_entropy_grad(z, y)  # (N, C), the 1/N of the mean included
-        return float(cross_entropy(z, y)), G.T @ X, G.sum(axis=0)
+    def _evaluate(self, W, b):
+        """``(loss, dW, db)`` at ``W``, ``b``, or None if any of them
+        overflows float64 (the descent has diverged)."""
+        X, y = self._data
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = X @ W.T + b
+            if not np.isfinite(z).all():
+                return None
+            try:
+                loss = float(cross_entropy(z, y))
+            except ValueError:  # the logits' spread overflows log-sum-exp
+                return None
+            G = cross_entropy_grad(z, y)  # (N, C), the 1/N of the mean included
+            dW, db = G.T @ X, G.sum(axis=0)
+        if not (np.isfinite(loss) and np.isfinite(dW).all() and np.isfinite(db).all()):
+            return None
+        return loss, dW, db
 
     def _params(self):
         return np.array(self.W), np.array(self.b)
@@ -107,34 +179,54 @@ class DescentExplorer(Explorer):
     @property
     def loss(self):
         """Mean cross-entropy over the data at the current parameters, as a float."""
-        return self._loss_and_grads(*self._params())[0]
+        # finite: _valid_logits refuses parameters where it is not, and
+        # step() never stores them
+        return self._evaluate(*self._params())[0]
 
     @property
     def accuracy(self):
         """Fraction of points whose argmax class is their label."""
         W, b = self._params()
-        z = np.array(self.X) @ W.T + b
-        return float(np.mean(np.argmax(z, axis=1) == np.array(self.y)))
+        X, y = self._data
+        z = X @ W.T + b
+        return float(np.mean(np.argmax(z, axis=1) == y))
 
     def gradients(self):
         """``(dW, db)`` of the mean cross-entropy at the current parameters."""
-        return self._loss_and_grads(*self._params())[1:]
+        return self._evaluate(*self._params())[1:]
 
     def step(self, n=1):
-        """Take ``n`` gradient-descent steps; the page redraws after them."""
+        """Take ``n`` gradient-descent steps; the page redraws after them.
+
+        A learning rate too large for the data can make the parameters or
+        the loss overflow float64: the descent has diverged. That step is
+        counted and its loss recorded as None (JSON has no infinity), the
+        parameters keep the last values float64 could hold, and no further
+        step is taken until :meth:`reset`.
+        """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer number of steps, got {n!r}")
+        if self.diverged:
+            return
         W, b = self._params()
         history = list(self.loss_history)
-        _, dW, db = self._loss_and_grads(W, b)
+        _, dW, db = self._evaluate(W, b)
+        taken = 0
         for _ in range(int(n)):
-            W = W - self.lr * dW
-            b = b - self.lr * db
-            loss, dW, db = self._loss_and_grads(W, b)
+            taken += 1
+            with np.errstate(over="ignore", invalid="ignore"):
+                W_next, b_next = W - self.lr * dW, b - self.lr * db
+            finite = np.isfinite(W_next).all() and np.isfinite(b_next).all()
+            result = self._evaluate(W_next, b_next) if finite else None
+            if result is None:
+                history.append(None)
+                break
+            W, b = W_next, b_next
+            loss, dW, db = result
             history.append(loss)
         with self.hold_sync():
             self.W, self.b = W.tolist(), b.tolist()
-            self.steps += int(n)
+            self.steps += taken
             self.loss_history = history
 
     def reset(self):

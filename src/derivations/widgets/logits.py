@@ -5,7 +5,9 @@ import traitlets
 
 from ..losses import cross_entropy, cross_entropy_grad
 from ..softmax import softmax
-from ._base import Explorer, Scalar, Vector, as_class_count, as_index, as_vector, bundle_esm, resized
+from ._base import (
+    Explorer, Index, InvalidTrait, Scalar, Vector, as_class_count, as_index, as_vector, bundle_esm, resized, shown,
+)
 
 C_MIN, C_MAX = 2, 10
 Z_LIMIT = 10.0  # the logit sliders run from -Z_LIMIT to Z_LIMIT
@@ -74,7 +76,7 @@ class LogitsExplorer(Explorer):
     _esm = bundle_esm("logits.js")
 
     z = Vector([2.0, 1.0, 0.1], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
-    target = traitlets.Int(0).tag(sync=True)
+    target = Index(0).tag(sync=True)
     soft = traitlets.Bool(False).tag(sync=True)
     soft_target = Vector([1.0, 0.0, 0.0], min_length=C_MIN, max_length=C_MAX, low=0.0, high=1.0).tag(sync=True)
     temperature = Scalar(1.0, low=T_MIN, high=T_MAX).tag(sync=True)
@@ -87,17 +89,25 @@ class LogitsExplorer(Explorer):
             index = as_index(target, "target", C)
             soft, soft_target = False, np.eye(C)[index].tolist()
         else:
-            soft_target = np.asarray(target)
-            if soft_target.shape != (C,):
-                raise ValueError(
-                    f"target must be a class index or a soft target of shape ({C},), got shape {soft_target.shape}"
+            try:
+                shape = np.shape(target)
+            except Exception:  # ragged lists and the like
+                shape = None
+            if shape != (C,):
+                got = "" if shape is None else f"shape {shape}: "
+                raise InvalidTrait(
+                    f"target must be a class index or a soft target of shape ({C},), got {got}{shown(target)}"
                 )
+            soft_target = as_vector(target, "target", low=0.0, high=1.0)
             index, soft = int(np.argmax(soft_target)), True
         super().__init__(
             z=z, target=index, soft=soft, soft_target=soft_target,
             temperature=temperature, label_smoothing=label_smoothing, **kwargs,
         )
 
+    # Cross-validation: traitlets runs these once every trait of a change is
+    # set (the page sends z, target and soft_target together when C changes),
+    # and undoes the whole change if one raises.
     @traitlets.validate("target")
     def _valid_target(self, proposal):
         return as_index(proposal["value"], "target", len(self.z))
@@ -106,8 +116,23 @@ class LogitsExplorer(Explorer):
     def _valid_soft_target(self, proposal):
         value = proposal["value"]
         if len(value) != len(self.z):
-            raise ValueError(f"soft_target must have one entry per class ({len(self.z)}), got {len(value)}")
+            raise InvalidTrait(
+                f"soft_target must have one entry per class ({len(self.z)}), got {len(value)}: {shown(value)}"
+            )
         return value
+
+    def _check_change(self, change):
+        # a target or soft target sent with new logits must fit them, even
+        # if it is the value the explorer already holds
+        if "z" in change and ("target" in change or "soft_target" in change):
+            C = len(as_vector(change["z"], "z", min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT))
+            if "target" in change:
+                as_index(change["target"], "target", C)
+            if "soft_target" in change and len(as_vector(change["soft_target"], "soft_target")) != C:
+                raise InvalidTrait(
+                    f"soft_target must have one entry per class ({C}, the length of z), "
+                    f"got {shown(change['soft_target'])}"
+                )
 
     @traitlets.observe("z")
     def _follow_C(self, change):
