@@ -423,6 +423,33 @@ def as_probabilities(p, ndim, name="p"):
     return p
 
 
+def check_out(out, shape, dtype, inputs, name="out"):
+    """Check a caller's output array: this shape and dtype, no overlap with ``inputs``.
+
+    Examples
+    --------
+    >>> x = np.zeros((2, 3))
+    >>> check_out(np.empty((2, 3)), x.shape, x.dtype, (x,))
+    >>> check_out(x, x.shape, x.dtype, (x,))
+    Traceback (most recent call last):
+    ...
+    ValueError: out must not share memory with the inputs; pass a separate array
+    """
+    if out is None:
+        return
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(out).__name__}")
+    if out.shape != tuple(shape) or out.dtype != dtype:
+        raise ValueError(
+            f"{name} must have shape {tuple(shape)} and dtype {dtype}, "
+            f"got shape {out.shape} and dtype {out.dtype}"
+        )
+    if not out.flags.writeable:
+        raise ValueError(f"{name} is read-only")
+    if any(np.may_share_memory(out, x) for x in inputs):
+        raise ValueError(f"{name} must not share memory with the inputs; pass a separate array")
+
+
 def check_reduction(reduction):
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(

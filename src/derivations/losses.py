@@ -19,12 +19,13 @@ from ._validate import (
     as_logits,
     cast,
     check_ignore_index,
+    check_out,
     check_label_smoothing,
     check_reduction,
     class_labels,
     class_weights,
 )
-from ._kernels import ClassTargets, check_out, cross_entropy_rows
+from ._kernels import ClassTargets, cross_entropy_rows
 
 
 def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):

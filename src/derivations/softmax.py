@@ -4,8 +4,8 @@ product.
 
 import numpy as np
 
-from ._kernels import check_out, softmax_vjp_rows
-from ._validate import as_logits, check_row_max, class_axis, upstream_like
+from ._kernels import softmax_vjp_rows
+from ._validate import as_logits, check_out, check_row_max, class_axis, upstream_like
 
 
 def _shifted(z, axis):
