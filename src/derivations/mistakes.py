@@ -204,7 +204,7 @@ _CATALOGUE = [
         "Row sums without keepdims",
         r"A row sum or maximum taken without `keepdims=True` has shape $(N,)$, and combining it with an "
         r"$(N, C)$ array lines it up with the class axis: an error unless $N = C$, wrong numbers when $N = C$.",
-        "batch-axis",
+        "batch-keepdims",
         "book/06_backward_any_loss.md",
     ),
     Mistake(

@@ -211,3 +211,223 @@ def peak_memory(fn):
     finally:
         if not was_tracing:
             tracemalloc.stop()
+
+
+# -- words for measured numbers ------------------------------------------------------
+#
+# :ref:`what-it-costs` measures its kernels while the page is built, and a
+# shared machine moves the numbers from one build to the next. Every sentence
+# and alt text that describes those measurements is written from them by the
+# functions below, so the words cannot disagree with the bars.
+
+#: The bars of the copy-roof figure, in order: (kernel name, label).
+ROOF_BARS = [
+    ("vjp_readable", "softmax backward: readable"),
+    ("vjp_fast", "softmax backward: fast, out="),
+    ("vjp_fresh", "softmax backward: fast, new array"),
+    ("cross_entropy_readable", "cross-entropy + grad: readable"),
+    ("cross_entropy_fast", "cross-entropy + grad: fast, out="),
+    ("cross_entropy_fresh", "cross-entropy + grad: fast, new array"),
+    ("cross_entropy_exp", "np.exp(z) alone"),
+]
+
+_FRACTIONS = [
+    (1 / 10, "a tenth"), (1 / 5, "a fifth"), (1 / 4, "a quarter"), (1 / 3, "a third"),
+    (2 / 5, "two fifths"), (1 / 2, "half"), (3 / 5, "three fifths"), (2 / 3, "two thirds"),
+    (3 / 4, "three quarters"), (4 / 5, "four fifths"), (9 / 10, "nine tenths"),
+]
+
+
+def share_in_words(fraction):
+    """A measured fraction of the copy's speed in words, from the nearest familiar fraction.
+
+    Examples
+    --------
+    >>> share_in_words(0.47), share_in_words(0.54), share_in_words(0.26)
+    ('about half', 'about half', 'about a quarter')
+    >>> share_in_words(0.05), share_in_words(1.0), share_in_words(1.2)
+    ('under a tenth', 'about the speed of the copy', 'faster than the copy')
+    """
+    if fraction < 0.075:
+        return "under a tenth"
+    if fraction > 1.05:
+        return "faster than the copy"
+    if fraction >= 0.95:
+        return "about the speed of the copy"
+    return "about " + min(_FRACTIONS, key=lambda fw: abs(fw[0] - fraction))[1]
+
+
+def roof_alt(roof):
+    """Alt text for the copy-roof bar chart, from the fractions it draws.
+
+    Examples
+    --------
+    >>> roof = dict(zip([k for k, _ in ROOF_BARS], [0.47, 0.69, 0.68, 0.08, 0.42, 0.41, 0.54]))
+    >>> print(roof_alt(roof))  # doctest: +NORMALIZE_WHITESPACE
+    A horizontal bar chart of seven kernels' speeds as fractions of the copy's, with a
+    line at 1.0 for the copy itself. Softmax backward: readable 47% (about half), fast
+    into an existing array 69% (about two thirds), fast returning a new array 68% (about
+    two thirds). Cross-entropy with its gradient: readable 8% (about a tenth), fast into
+    an existing array 42% (about two fifths), fast returning a new array 41% (about two
+    fifths). np.exp alone over the same bytes: 54% (about half).
+    """
+    def bar(name):
+        return f"{roof[name]:.0%} ({share_in_words(roof[name])})"
+
+    return (
+        "A horizontal bar chart of seven kernels' speeds as fractions of the copy's, "
+        "with a line at 1.0 for the copy itself. "
+        f"Softmax backward: readable {bar('vjp_readable')}, "
+        f"fast into an existing array {bar('vjp_fast')}, "
+        f"fast returning a new array {bar('vjp_fresh')}. "
+        f"Cross-entropy with its gradient: readable {bar('cross_entropy_readable')}, "
+        f"fast into an existing array {bar('cross_entropy_fast')}, "
+        f"fast returning a new array {bar('cross_entropy_fresh')}. "
+        f"np.exp alone over the same bytes: {bar('cross_entropy_exp')}."
+    )
+
+
+def roof_paragraph(seconds, N, C, itemsize):
+    """What the copy-roof measurement found, as a paragraph of Markdown.
+
+    ``seconds`` is the :func:`best_times` of :func:`roof_kernels` with
+    ``fresh=True, exp=True`` on an (N, C) problem of ``itemsize``-byte floats.
+    The readable product is compared with the third of the copy's speed that
+    counting its passes over main memory allows (three times the least
+    traffic); whether it lands below, near or above that bound is read off
+    the measurement.
+
+    Examples
+    --------
+    >>> s = {"copy_vjp": 0.01, "vjp_readable": 0.0213, "vjp_fast": 0.0145, "vjp_fresh": 0.0147,
+    ...      "copy_cross_entropy": 0.0067, "cross_entropy_readable": 0.08,
+    ...      "cross_entropy_fast": 0.016, "cross_entropy_fresh": 0.0163, "cross_entropy_exp": 0.0124}
+    >>> text = roof_paragraph(s, 128, 50257, 4)
+    >>> "47% of that speed, about half" in text and "more than the third" in text
+    True
+    """
+    roof = fractions(seconds)
+    bandwidth = traffic_bytes("vjp", N, C, itemsize) / seconds["copy_vjp"] / 1e9
+    array_mb = N * C * itemsize / 1e6
+    readable = roof["vjp_readable"]
+    if readable < 0.30:
+        bound = (
+            "less than the third of the copy's speed that counting its passes over main "
+            "memory allows (the third exercise below): its temporaries are also fresh "
+            "memory, which the operating system provides page by page"
+        )
+    elif readable <= 0.37:
+        bound = (
+            "close to the third of the copy's speed that counting its passes over main "
+            "memory allows (the third exercise below)"
+        )
+    else:
+        bound = (
+            "more than the third of the copy's speed that counting its passes over main "
+            "memory would allow (the third exercise below). Part of the traffic of its "
+            f"temporaries must have stayed in the processor's cache: at {array_mb:.0f} MB an "
+            "array is not much bigger than the last-level cache of a large processor, and "
+            "the count assumes that every pass goes all the way to main memory"
+        )
+    fast, fresh = roof["vjp_fast"], roof["vjp_fresh"]
+    if fresh >= 0.9 * fast:
+        new_array = (
+            "; a new array cost little here, since memory that the previous call released "
+            "could be handed out again"
+        )
+    else:
+        new_array = f"; the new array cost {1 - fresh / fast:.0%} of the speed"
+    return (
+        f"When this page was built, the copy moved {bandwidth:.0f} GB/s. "
+        f"The readable product reached {readable:.0%} of that speed, "
+        f"{share_in_words(readable)}: {bound}. "
+        f"The fast product reached {fast:.0%} writing into an existing array and "
+        f"{fresh:.0%} returning a new one{new_array}. "
+        f"The readable cross-entropy reached {roof['cross_entropy_readable']:.0%}, the fast "
+        f"one {roof['cross_entropy_fast']:.0%} ({roof['cross_entropy_fresh']:.0%} with a new "
+        f"array), and np.exp alone {roof['cross_entropy_exp']:.0%}."
+    )
+
+
+def exp_ceiling(roof):
+    """The sentence on numpy's exp as the fused cross-entropy's ceiling, from the measurement.
+
+    Examples
+    --------
+    >>> print(exp_ceiling({"cross_entropy_exp": 0.54, "cross_entropy_fast": 0.42}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    `exp` itself is the ceiling: numpy's `exp` over the same bytes reached 54% of the
+    copy's speed when this page was built, about half, and no kernel that calls it once
+    per entry can do better; the fused kernel reached 78% of what `exp` alone did.
+    """
+    exp, fused = roof["cross_entropy_exp"], roof["cross_entropy_fast"]
+    text = (
+        "`exp` itself is the ceiling: numpy's `exp` over the same bytes reached "
+        f"{exp:.0%} of the copy's speed when this page was built, {share_in_words(exp)}, "
+        "and no kernel that calls it once per entry can do better"
+    )
+    if fused <= 1.05 * exp:
+        return text + f"; the fused kernel reached {fused / exp:.0%} of what `exp` alone did."
+    return text + (
+        f"; the fused kernel measured {fused / exp:.2f} times `exp` alone, which only the "
+        "noise of a shared machine can explain."
+    )
+
+
+def _slope(sizes, times, points=4):
+    """Least-squares slope of log(time) against log(size) over the last ``points``."""
+    return np.polyfit(np.log(sizes[-points:]), np.log(times[-points:]), 1)[0]
+
+
+def timing_alt(sizes, seconds):
+    """Alt text for the plot of time per row against the number of classes.
+
+    ``seconds`` maps each route to its times, one per entry of ``sizes`` until
+    the route stops. Slopes are least-squares fits on log-log axes over each
+    route's last four points; the vector-Jacobian product's floor is the
+    median of its first five times, and its rise starts at the first size
+    where it takes twice that.
+
+    Examples
+    --------
+    >>> sizes = 2 ** np.arange(3, 11)
+    >>> t = {"loops": list(1e-6 * sizes[:5] ** 2.0),
+    ...      "vector-Jacobian product": list(np.maximum(2e-5, 1e-8 * sizes))}
+    >>> print(timing_alt(sizes, t))  # doctest: +NORMALIZE_WHITESPACE
+    A log-log plot of seconds per row against the number of classes, from 8 to 1,024.
+    The route “loops” stops at 128 classes; over its last points it rises with a slope of
+    about 2.0.
+    The vector-Jacobian product stays near 20 microseconds up to 1,024 classes.
+    """
+    sizes = np.asarray(sizes)
+    parts = [
+        f"A log-log plot of seconds per row against the number of classes, "
+        f"from {sizes[0]:,} to {sizes[-1]:,}."
+    ]
+    vjp = "vector-Jacobian product"
+    for name, ts in seconds.items():
+        if name == vjp:
+            continue
+        n = len(ts)
+        slope = _slope(sizes[:n], ts)
+        parts.append(
+            f"The route \u201c{name}\u201d stops at {sizes[n - 1]:,} classes; over its last "
+            f"points it rises with a slope of about {slope:.1f}."
+        )
+    ts = np.asarray(seconds[vjp])
+    floor = np.median(ts[:5])
+    rising = np.nonzero(ts > 2 * floor)[0]
+    if rising.size == 0:
+        parts.append(
+            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds up to "
+            f"{sizes[len(ts) - 1]:,} classes."
+        )
+    else:
+        k = max(rising[0], 1)
+        slope = _slope(sizes[: len(ts)], ts)
+        parts.append(
+            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds until "
+            f"{sizes[k - 1]:,} classes and then rises, with a slope of about {slope:.1f} over "
+            f"its last points, to {ts[-1] * 1e3:.1f} ms at {sizes[len(ts) - 1]:,} classes."
+        )
+    return " ".join(parts)
