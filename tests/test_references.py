@@ -17,7 +17,7 @@ def entries():
     """The ``(ref-...)=`` entries of the page: label -> text up to the next label or heading."""
     text = PAGE.read_text(encoding="utf-8")
     parts = re.split(r"^\((ref-[a-z-]+)\)=\n", text, flags=re.M)
-    return {label: re.split(r"^#|^\(", body, flags=re.M)[0] for label, body in zip(parts[1::2], parts[2::2])}
+    return {label: " ".join(re.split(r"^#|^\(", body, flags=re.M)[0].split()) for label, body in zip(parts[1::2], parts[2::2])}
 
 
 SOURCES = ["ref-cross-validated", "ref-cross-validated-es", "ref-cnblogs", "ref-stackoverflow", "ref-mnist-homework"]
