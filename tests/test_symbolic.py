@@ -8,6 +8,8 @@ correct ones is proved, the asker's fails at exactly the step that drops the
 i != j terms, and what the page shows is what was verified.
 """
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -253,7 +255,7 @@ def test_show_renders_every_step_with_its_verdict(name):
     for n, s in enumerate(d.steps, 1):
         assert s.latex.strip() in md
         assert f"Step {n}. {s.title}" in md
-        assert s.mark in md
+        assert (s.mark if s.verify() else s.detail[1:]) in md
     # one display block per step
     assert md.count("$$") == 2 * len(d.steps)
     # the plain-text form lists every verdict too
@@ -262,12 +264,40 @@ def test_show_renders_every_step_with_its_verdict(name):
 
 def test_show_marks_come_from_verification():
     shown = DERIVATIONS["diagonal-only"].show()._repr_markdown_()
-    assert shown.count("✗ refuted") == 1
+    assert shown.count("✗ REFUTED") == 1
     assert shown.count("✓ verified for general C") == len(DERIVATIONS["diagonal-only"].steps) - 1
     # a step that fails though it was expected to hold is flagged on the page
     bad = Derivation("bad", "Bad", [Step("oops", sp.Eq(sp.Integer(1), sp.Integer(2), evaluate=False), "1 = 2", scope="exact")])
     text = bad.show()._repr_markdown_()
-    assert "✗ refuted" in text and "expected to hold" in text
+    assert "✗ REFUTED" in text and "expected to hold" in text
+
+
+def test_a_refuted_step_is_marked_by_more_than_colour():
+    # a quotation block set apart from the proved steps, a verdict in words,
+    # and the numbers of its counterexample: z and t, not only C and j
+    shown = DERIVATIONS["diagonal-only"].show()._repr_markdown_()
+    blocks = [b for b in shown.split("\n\n") if b.startswith(">")]
+    assert len(blocks) == 1
+    block = blocks[0]
+    assert "this step is wrong" in block and "reproduced on purpose" in block
+    assert all(line.startswith(">") for line in block.splitlines())
+    assert re.search(r"with t = \(-?[\d.]+, -?[\d.]+\), z = \(-?[\d.]+, -?[\d.]+\)", block)
+    # proved steps stay outside any quotation block
+    assert all("✓" not in b for b in blocks)
+
+
+def test_the_counterexample_numbers_refute_the_step():
+    # re-evaluate the refuted step of the diagonal-only derivation at the printed z and t:
+    # the asker's dE/dz_j = -t_j (1 - o_j) against the true tau o_j - t_j
+    step = next(s for s in DERIVATIONS["diagonal-only"].steps if not s.verify())
+    m = re.search(r"C = (\d+), j = (\d+), with t = \(([^)]*)\), z = \(([^)]*)\)", step.detail)
+    C, j = int(m[1]), int(m[2]) - 1
+    t = np.array([float(v) for v in m[3].split(",")])
+    z = np.array([float(v) for v in m[4].split(",")])
+    assert len(t) == len(z) == C
+    o = np.exp(z) / np.exp(z).sum()
+    left, right = (float(v) for v in re.search(r"left side is (\S+) and the right side (\S+)", step.detail).groups())
+    assert {round(left, 3), round(right, 3)} == {round(-t[j] * (1 - o[j]), 3), round(t.sum() * o[j] - t[j], 3)}
 
 
 def test_show_can_render_a_range_of_steps():

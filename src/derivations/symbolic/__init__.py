@@ -365,8 +365,28 @@ def _counterexample(claim, scope, seed=0):
                     parts = [f"{s} = {v}" for s, v in sizes.items() if s is C] + [
                         f"{s} = {v}" for s, v in where.items()
                     ]
-                    return ", ".join(parts), a_num.real, b_num.real
+                    return ", ".join(parts), a_num.real, b_num.real, _point_text(values)
     return None
+
+
+def _point_text(values):
+    """The numbers a counterexample used, one vector a base: 'z = (0.3, -1.2), t = (0.45, 0.9)'.
+
+    Entries of an indexed base (``z[1]``, ``z[2]``, ...) are listed as one
+    vector in index order; other symbols by name.
+    """
+    vectors, scalars = {}, {}
+    for atom, value in values.items():
+        if isinstance(atom, sp.Indexed) and len(atom.indices) == 1 and atom.indices[0].is_Integer:
+            vectors.setdefault(str(atom.base.label), {})[int(atom.indices[0])] = value
+        else:
+            scalars[str(atom)] = value
+    parts = [
+        f"{name} = ({', '.join(f'{float(v):g}' for _, v in sorted(entries.items()))})"
+        for name, entries in sorted(vectors.items())
+    ]
+    parts += [f"{name} = {float(v):g}" for name, v in sorted(scalars.items())]
+    return ", ".join(parts)
 
 
 # --------------------------------------------------------------------------
@@ -439,9 +459,10 @@ class Step:
             self._status = "unproven"
             self._detail = "sympy could not prove it, and no counterexample was found"
         else:
-            where, a, b = found
+            where, a, b, point = found
             self._status = "refuted"
-            self._detail = f"at {where} the left side is {a:.4g} and the right side {b:.4g}"
+            at = f"{where}, with {point}" if point else where
+            self._detail = f"at {at}, the left side is {a:.4g} and the right side {b:.4g}"
 
     def verify(self) -> bool:
         """True if sympy proves the claim (cached after the first call)."""
@@ -469,6 +490,33 @@ class Step:
         if status == "refuted":
             return f"✗ refuted: {self.detail}"
         return f"? not proven: {self.detail}"
+
+
+def _failed_step(n, step):
+    """A step sympy does not prove, set apart from the proved ones by more than colour.
+
+    It stands in a quotation block (indented, with a rule beside it), its
+    verdict says in words that the step is wrong, and the counterexample's
+    numbers (the class count, the index, and the z and t it was evaluated
+    at) follow, so that a reader without colour, or with a screen reader,
+    meets the same warning.
+    """
+    if step.status == "refuted":
+        verdict = "✗ REFUTED: this step is wrong"
+    else:
+        verdict = "? NOT PROVEN"
+    note = " (it was expected to hold)" if step.expected else " (reproduced on purpose)"
+    detail = step.detail[0].upper() + step.detail[1:]
+    lines = [
+        f"**Step {n}. {step.title}**",
+        "",
+        f"**{verdict}**{note}. {detail}.",
+        "",
+        "$$",
+        step.latex.strip(),
+        "$$",
+    ]
+    return "\n".join("> " + line if line else ">" for line in lines)
 
 
 class _Rendered:
@@ -550,14 +598,10 @@ class Derivation:
         if self.intro and first == 1:
             md.append(self.intro.strip())
         for n, s in enumerate(self.steps[first - 1 : last], first):
-            ok = s.verify()
-            if ok:
-                mark = f"**{s.mark}**"
-            elif s.expected:
-                mark = f"**{s.mark}** (this step was expected to hold)"
+            if s.verify():
+                md.append(f"**Step {n}. {s.title}** &nbsp; **{s.mark}**\n\n$$\n{s.latex.strip()}\n$$")
             else:
-                mark = f"**{s.mark}**"
-            md.append(f"**Step {n}. {s.title}** &nbsp; {mark}\n\n$$\n{s.latex.strip()}\n$$")
+                md.append(_failed_step(n, s))
             text.append(f"  {n}. {s.title}: {s.mark}")
         return _Rendered("\n\n".join(md) + "\n", "\n".join(text))
 
@@ -583,3 +627,4 @@ from . import kronecker_delta  # noqa: E402,F401
 from . import diagonal_only  # noqa: E402,F401
 from . import toy_network  # noqa: E402,F401
 from . import matrix_frobenius  # noqa: E402,F401
+from . import sigmoid_bce  # noqa: E402,F401
