@@ -206,28 +206,36 @@ def test_masks_give_exact_zeros_and_no_nan():
 
 
 @pytest.mark.parametrize("dtype, threshold", [(np.float32, 16.64), (np.float64, 36.74)])
-def test_confident_correct_loss_and_gradient_lose_every_digit_past_the_threshold(dtype, threshold):
+def test_confident_correct_textbook_loss_and_gradient_lose_every_digit_past_the_threshold(dtype, threshold):
+    # Fig. 8.x: the loss by log-sum-exp, -log_softmax(z)_y, and the true class's
+    # gradient p - 1 lose every digit once 1 + e^-g rounds to 1; cross_entropy
+    # computes the loss as log1p of the other classes' share and keeps them all
+    # (:ref:`loss-accuracy`).
     eps = float(np.finfo(dtype).eps)
 
     def errors(g):
-        """Absolute and relative errors of the loss and the true class's gradient."""
+        """Absolute and relative errors of the textbook loss, of cross_entropy and of the gradient."""
+        g = float(dtype(g))  # the gap the float type holds: the exact values are of that gap
         z = np.array([[g, 0.0]], dtype=dtype)
+        textbook = float(-log_softmax(z)[0, 0])
         loss = float(cross_entropy(z, np.array([0])))
         grad = float(cross_entropy_grad(z, np.array([0]))[0, 0])
         exact_loss, exact_grad = np.log1p(np.exp(-g)), -1 / (1 + np.exp(g))
-        absolute = (abs(loss - exact_loss), abs(grad - exact_grad))
-        return absolute, (absolute[0] / exact_loss, absolute[1] / abs(exact_grad))
+        absolute = (abs(textbook - exact_loss), abs(grad - exact_grad))
+        relative = (absolute[0] / exact_loss, absolute[1] / abs(exact_grad), abs(loss - exact_loss) / exact_loss)
+        return absolute, relative
 
-    # well below the threshold: relative error roughly eps times e^g (a kernel
-    # that subtracts the logit from log-sum-exp adds a factor of about g)
+    # well below the threshold: relative error roughly eps times e^g
     for g in (threshold - 8, threshold - 4):
         _, relative = errors(g)
-        assert max(relative) < 64 * eps * np.exp(g)
+        assert max(relative[:2]) < 64 * eps * np.exp(g)
     # past it: the absolute error stays of the order of eps, but no digit is right
     past = [errors(g) for g in np.linspace(threshold + 1, threshold + 10, 10)]
     assert max(max(a) for a, _ in past) < 4 * eps
     assert np.median([r[0] for _, r in past]) >= 0.99
     assert np.median([r[1] for _, r in past]) >= 0.99
+    # cross_entropy's loss keeps its digits at every gap
+    assert max(r[2] for _, r in past) < 4 * eps
 
 
 def test_log1p_keeps_float32_accuracy_until_the_subnormal_range():
