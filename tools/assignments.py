@@ -17,7 +17,8 @@ carry it: it calls ``derivations.checks.check`` on seeds drawn when the
 assignment is built (``autograder/hidden_seeds.json`` records them) and
 fails with the check's message, which names the mistake it diagnosed.
 The exercises are found by parsing the chapter: an ``{exercise-start}``
-block with a stub that raises ``NotImplementedError``, its gated
+block with a stub that raises ``NotImplementedError`` (or, for a
+find-the-bug exercise, the buggy ``def my_...`` the learner fixes), its gated
 ``{solution-start}`` ... ``{solution-end}``, and the ``check("<id>",
 <function>)`` cell after it.
 
@@ -131,6 +132,10 @@ def parse_exercises(text: str) -> list[Exercise]:
             raise ValueError(f"exercise {label}: exercise-start without exercise-end")
         cells = [c for c in blocks[k + 1 : end] if c.name == "code-cell"]
         stubs = [student.cell_source(lines, c) for c in cells if "NotImplementedError" in student.cell_source(lines, c)]
+        if not stubs:
+            # a find-the-bug exercise starts from working but buggy code, the
+            # function to fix; a derivation exercise has no function at all
+            stubs = [src for src in (student.cell_source(lines, c) for c in cells) if re.search(r"^def my_\w+\(", src, re.M)]
         if not stubs:
             continue  # a derivation exercise with a gated solution
         # the prose: the lines between the fences, minus the code cells
