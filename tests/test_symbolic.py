@@ -213,7 +213,7 @@ def test_the_asker_derivation_fails_at_exactly_the_dropped_terms():
     d = DERIVATIONS["diagonal-only"]
     results = d.verify()
     failed = [title for title, ok in results if not ok]
-    assert failed == [r"Through $o_j$ alone: the terms of every $o_i$ with $i \neq j$ are dropped"]
+    assert failed == [r"Through $o_j$ alone: the terms of every $o_k$ with $k \neq j$ are dropped"]
     # and that is the step marked as meant to fail, refuted by numbers
     (wrong,) = [s for s in d.steps if not s.expected]
     assert wrong.title == failed[0] and wrong.status == "refuted"
@@ -345,7 +345,7 @@ def test_kronecker_steps_hold_on_numbers():
             values[kd.w[a, q]] = float(rng.normal())
     for s in kd.STEPS:
         lhs, rhs = s.claim.args
-        plain = {sp.Symbol(n, integer=True): v for n, v in zip("jkrsc", (2, 3, 1, 4, 2))}
+        plain = {sp.Symbol(n, integer=True): v for n, v in zip(["i", "j", "k", "d", "y"], (2, 3, 4, 1, 2))}
         a = _numeric(lhs, c, plain, values)
         b = _numeric(rhs, c, plain, values)
         assert a == pytest.approx(b, rel=1e-9, abs=1e-12), s.title

@@ -3,12 +3,14 @@
 Reproduced in :ref:`puzzle`. Every ingredient the asker computes is right;
 one step is not: writing dE/dz_j as dE/do_j * do_j/dz_j keeps only the
 diagonal of the softmax Jacobian and drops the terms of every other output
-o_i, i != j, through which z_j also reaches E. That step is marked
+o_k, k != j, through which z_j also reaches E. That step is marked
 ``expected=False`` and sympy refutes it with a counterexample.
 
 Notation of that chapter: ``o`` softmax outputs, ``t`` targets, ``z``
 logits, ``h`` the outputs of the layer below (the asker's "o_i" of the
-previous layer), ``w[i, j]`` the weight from unit i below to logit j.
+previous layer), ``w[d, j]`` the weight from unit d below to logit j (the
+asker's w_ij). Classes are j (the logit differentiated by) and k (summed
+over), units of the layer below d.
 """
 
 import sympy as sp
@@ -21,10 +23,10 @@ h = sp.IndexedBase("h", real=True)
 w = sp.IndexedBase("w", real=True)
 b = sp.IndexedBase("b", real=True)
 o_free = sp.IndexedBase("o", positive=True)  # outputs as free symbols, for the loss alone
-j, u, v = index("j u v")
-i, m = index("i m", upper=D)
+j, k, q = index("j k q")  # q: the dummy of Omega's own sum, kept apart from k
+d, d2 = index("d d'", upper=D)
 
-Omega = sp.Sum(sp.exp(z[u]), (u, 1, C))
+Omega = sp.Sum(sp.exp(z[q]), (q, 1, C))
 
 
 def o(a):
@@ -33,17 +35,17 @@ def o(a):
 
 
 # E as a function of the logits
-E_of_z = -sp.Sum(t[v] * sp.log(o(v)), (v, 1, C))
+E_of_z = -sp.Sum(t[k] * sp.log(o(k)), (k, 1, C))
 
-# The whole layer in terms of the weights: z_q = sum_m w_mq h_m + b_q.
-# Writing the logits as functions of W makes dE/dw_ij a true partial derivative.
-
-
-def _z_of_w(q):
-    return sp.Sum(w[m, q] * h[m], (m, 1, D)) + b[q]
+# The whole layer in terms of the weights: z_a = sum_d' w_d'a h_d' + b_a.
+# Writing the logits as functions of W makes dE/dw_dj a true partial derivative.
 
 
-# dE/dz_q for every logit q, whatever it is: the step below needs no more
+def _z_of_w(a):
+    return sp.Sum(w[d2, a] * h[d2], (d2, 1, D)) + b[a]
+
+
+# dE/dz_k for every logit k, whatever it is: the step below needs no more
 g = sp.IndexedBase(r"\frac{\partial E}{\partial z}", real=True)
 
 
@@ -51,11 +53,11 @@ STEPS = [
     Step(
         "The loss's derivative with respect to one output",
         sp.Eq(
-            sp.Derivative(-sp.Sum(t[v] * sp.log(o_free[v]), (v, 1, C)), o_free[j]),
+            sp.Derivative(-sp.Sum(t[k] * sp.log(o_free[k]), (k, 1, C)), o_free[j]),
             -t[j] / o_free[j],
             evaluate=False,
         ),
-        r"E = -\sum_{v=1}^{C} t_v \log o_v \;\Longrightarrow\; \frac{\partial E}{\partial o_j} = -\frac{t_j}{o_j}",
+        r"E = -\sum_{k=1}^{C} t_k \log o_k \;\Longrightarrow\; \frac{\partial E}{\partial o_j} = -\frac{t_j}{o_j}",
     ),
     Step(
         "The diagonal entry of the softmax Jacobian (quotient rule)",
@@ -64,38 +66,38 @@ STEPS = [
     ),
     Step(
         "One weight feeds one logit",
-        sp.Eq(sp.Derivative(_z_of_w(j), w[i, j]), h[i], evaluate=False),
-        r"z_j = \sum_{m} w_{mj}\, h_m + b_j \;\Longrightarrow\; \frac{\partial z_j}{\partial w_{ij}} = h_i",
+        sp.Eq(sp.Derivative(_z_of_w(j), w[d, j]), h[d], evaluate=False),
+        r"z_j = \sum_{d'} w_{d'j}\, h_{d'} + b_j \;\Longrightarrow\; \frac{\partial z_j}{\partial w_{dj}} = h_d",
     ),
     Step(
-        r"$w_{ij}$ reaches $E$ only through $z_j$",
+        r"$w_{dj}$ reaches $E$ only through $z_j$",
         sp.Eq(
-            sp.Sum(g[u] * sp.Derivative(_z_of_w(u), w[i, j]), (u, 1, C)),
-            g[j] * h[i],
+            sp.Sum(g[k] * sp.Derivative(_z_of_w(k), w[d, j]), (k, 1, C)),
+            g[j] * h[d],
             evaluate=False,
         ),
-        r"\frac{\partial E}{\partial w_{ij}} = \sum_{u=1}^{C} \frac{\partial E}{\partial z_u}\frac{\partial z_u}{\partial w_{ij}}"
-        r" = \frac{\partial E}{\partial z_j}\, h_i",
+        r"\frac{\partial E}{\partial w_{dj}} = \sum_{k=1}^{C} \frac{\partial E}{\partial z_k}\frac{\partial z_k}{\partial w_{dj}}"
+        r" = \frac{\partial E}{\partial z_j}\, h_d",
     ),
     Step(
-        r"Through $o_j$ alone: the terms of every $o_i$ with $i \neq j$ are dropped",
+        r"Through $o_j$ alone: the terms of every $o_k$ with $k \neq j$ are dropped",
         sp.Eq(
             sp.Derivative(E_of_z, z[j]),
             (-t[j] / o(j)) * o(j) * (1 - o(j)),
             evaluate=False,
         ),
         r"\frac{\partial E}{\partial z_j} = \frac{\partial E}{\partial o_j}\,\frac{\partial o_j}{\partial z_j}"
-        r"\quad\text{(instead of } \sum_{i=1}^{C} \frac{\partial E}{\partial o_i}\frac{\partial o_i}{\partial z_j}\text{)}",
+        r"\quad\text{(instead of } \sum_{k=1}^{C} \frac{\partial E}{\partial o_k}\frac{\partial o_k}{\partial z_j}\text{)}",
         expected=False,
     ),
     Step(
         "Multiply the three factors",
         sp.Eq(
-            (-t[j] / o_free[j]) * o_free[j] * (1 - o_free[j]) * h[i],
-            -t[j] * (1 - o_free[j]) * h[i],
+            (-t[j] / o_free[j]) * o_free[j] * (1 - o_free[j]) * h[d],
+            -t[j] * (1 - o_free[j]) * h[d],
             evaluate=False,
         ),
-        r"\frac{-t_j}{o_j}\; o_j\,(1 - o_j)\; h_i = -t_j\,(1 - o_j)\, h_i",
+        r"\frac{-t_j}{o_j}\; o_j\,(1 - o_j)\; h_d = -t_j\,(1 - o_j)\, h_d",
     ),
 ]
 

@@ -6,6 +6,9 @@ weights, ``b`` the bias, ``z = W p + b`` the logits, ``y = softmax(z)`` the
 probabilities, ``Y = Diag(y)``, ``t`` the targets and
 ``E = -t : log(y)``. ``A : B = tr(A^T B)`` is the Frobenius inner product.
 
+Differentials are written with a delta (``\delta z``, ``\delta W``, ``\delta E``):
+in this book ``dz`` and ``dW`` always mean gradients (:ref:`notation`).
+
 Steps whose entries can be written with an index ``i`` or ``j`` running to a
 symbolic ``C`` are proved for general C. The steps that move matrices across
 the colon, or that differentiate the whole layer with respect to a matrix,
@@ -18,6 +21,7 @@ from functools import lru_cache
 import sympy as sp
 
 from . import C, Derivation, Step, index, register
+from . import D as D_any
 
 D = 3  # inputs of the explicit-matrix steps
 
@@ -26,6 +30,7 @@ y = sp.IndexedBase("y", positive=True)  # probabilities as free symbols, for alg
 z = sp.IndexedBase("z", real=True)
 p = sp.IndexedBase("p", real=True)
 i, j, k, u = index("i j k u")
+d = index("d", upper=D_any)  # an input of the layer, in the one general step that names one
 
 
 def frob(A, B):
@@ -105,7 +110,7 @@ def _move_across(c):
 def _dz(c):
     # the differential of z = W p + b along dW (b and p held fixed) is dW p
     W, pv = _mat("W", c, D), _vec("p", D)
-    dW = _mat("dW", c, D)
+    dW = _mat(r"\delta W", c, D)
     zw = W * pv + _vec("b", c)
     lhs = sp.Matrix([_directional(zw[r], list(W), list(dW)) for r in range(c)])
     return sp.Eq(lhs, dW * pv, evaluate=False)
@@ -114,7 +119,7 @@ def _dz(c):
 def _dE_of_W(c):
     # the differential of the whole layer, E(W), equals -t : (I - 1 y^T) dW p
     W, pv, tv, _, yv, G = _layer(c)
-    dW = _mat("dW", c, D)
+    dW = _mat(r"\delta W", c, D)
     ones = sp.ones(c, 1)
     return sp.Eq(
         frob(G, dW),  # sum_rs dE/dW_rs dW_rs
@@ -125,7 +130,7 @@ def _dE_of_W(c):
 
 def _off_dW(c):
     # -t : (I - 1 y^T) dW p = ((y 1^T - I) t p^T) : dW, with y free
-    yv, tv, pv, dW = _vec("y", c, positive=True), _vec("t", c), _vec("p", D), _mat("dW", c, D)
+    yv, tv, pv, dW = _vec("y", c, positive=True), _vec("t", c), _vec("p", D), _mat(r"\delta W", c, D)
     ones = sp.ones(c, 1)
     return sp.Eq(
         -frob(tv, (sp.eye(c) - ones * yv.T) * dW * pv),
@@ -163,30 +168,30 @@ STEPS = [
         scope="C=2..6",
     ),
     Step(
-        r"Differential of the affine map: $dz = dW\, p$",
+        r"Differential of the affine map: $\delta z = \delta W\, p$",
         _dz,
-        r"z = W p + b \quad\Longrightarrow\quad dz = dW\, p",
+        r"z = W p + b \quad\Longrightarrow\quad \delta z = \delta W\, p",
         scope="C=2..6",
     ),
     Step(
-        r"Differential of softmax: $dy = (Y - y y^\top)\, dz$, entry by entry",
+        r"Differential of softmax: $\delta y = (Y - y y^\top)\, \delta z$, entry by entry",
         sp.Eq(
             sp.Derivative(_soft(i), z[j]),
             _soft(i) * sp.KroneckerDelta(i, j) - _soft(i) * _soft(j),
             evaluate=False,
         ),
         r"\frac{\partial y_i}{\partial z_j} = y_i\,\delta_{ij} - y_i\, y_j"
-        r"\quad\Longleftrightarrow\quad dy = (Y - y y^\top)\, dz",
+        r"\quad\Longleftrightarrow\quad \delta y = (Y - y y^\top)\, \delta z",
     ),
     Step(
-        r"Differential of the loss: $dE = -t : Y^{-1} dy$, entry by entry",
+        r"Differential of the loss: $\delta E = -t : Y^{-1} \delta y$, entry by entry",
         sp.Eq(
             sp.Derivative(-sp.Sum(t[u] * sp.log(y[u]), (u, 1, C)), y[i]),
             -t[i] / y[i],
             evaluate=False,
         ),
         r"\frac{\partial E}{\partial y_i} = -\frac{t_i}{y_i}"
-        r"\quad\Longleftrightarrow\quad dE = -t : Y^{-1} dy",
+        r"\quad\Longleftrightarrow\quad \delta E = -t : Y^{-1} \delta y",
     ),
     Step(
         r"$Y^{-1}$ cancels $Y$: $Y^{-1}(Y - y y^\top) = I - \mathbf{1} y^\top$, entry by entry",
@@ -199,30 +204,30 @@ STEPS = [
         r" = \delta_{ij} - y_j = \bigl[I - \mathbf{1} y^\top\bigr]_{ij}",
     ),
     Step(
-        r"Chain the differentials: the whole layer gives $dE = -t : (I - \mathbf{1} y^\top)\, dW\, p$",
+        r"Chain the differentials: the whole layer gives $\delta E = -t : (I - \mathbf{1} y^\top)\, \delta W\, p$",
         _dE_of_W,
-        r"dE = -t : Y^{-1}(Y - y y^\top)\, dz = -t : (I - \mathbf{1} y^\top)\, dW\, p",
+        r"\delta E = -t : Y^{-1}(Y - y y^\top)\, \delta z = -t : (I - \mathbf{1} y^\top)\, \delta W\, p",
         scope="C=2..6",
     ),
     Step(
-        r"Move everything but $dW$ to the left of the colon",
+        r"Move everything but $\delta W$ to the left of the colon",
         _off_dW,
-        r"-t : (I - \mathbf{1} y^\top)\, dW\, p = -(I - \mathbf{1} y^\top)^\top t\, p^\top : dW"
-        r" = (y \mathbf{1}^\top - I)\, t\, p^\top : dW",
+        r"-t : (I - \mathbf{1} y^\top)\, \delta W\, p = -(I - \mathbf{1} y^\top)^\top t\, p^\top : \delta W"
+        r" = (y \mathbf{1}^\top - I)\, t\, p^\top : \delta W",
         scope="C=2..6",
     ),
     Step(
         r"$\mathbf{1}^\top t$ is a number, the total target mass",
         sp.Eq(
-            sp.Sum((y[i] - sp.KroneckerDelta(i, k)) * t[k], (k, 1, C)) * p[j],
-            sp.Sum(t[k], (k, 1, C)) * y[i] * p[j] - t[i] * p[j],
+            sp.Sum((y[i] - sp.KroneckerDelta(i, k)) * t[k], (k, 1, C)) * p[d],
+            sp.Sum(t[k], (k, 1, C)) * y[i] * p[d] - t[i] * p[d],
             evaluate=False,
         ),
-        r"\bigl[(y \mathbf{1}^\top - I)\, t\, p^\top\bigr]_{ij} = \sum_k (y_i - \delta_{ik})\, t_k\, p_j"
-        r" = (\mathbf{1}^\top t)\, y_i\, p_j - t_i\, p_j",
+        r"\bigl[(y \mathbf{1}^\top - I)\, t\, p^\top\bigr]_{id} = \sum_k (y_i - \delta_{ik})\, t_k\, p_d"
+        r" = (\mathbf{1}^\top t)\, y_i\, p_d - t_i\, p_d",
     ),
     Step(
-        r"Read off the gradient: $dE = G : dW$ for every $dW$ means $\partial E/\partial W = G$",
+        r"Read off the gradient: $\delta E = G : \delta W$ for every $\delta W$ means $\partial E/\partial W = G$",
         _gradient,
         r"\frac{\partial E}{\partial W} = (\mathbf{1}^\top t)\, y\, p^\top - t\, p^\top",
         scope="C=2..6",
