@@ -48,7 +48,7 @@ def test_asker_gradient_is_zero_where_the_true_gradient_is_not():
     asker = diagonal_only_weight_grad(H, W, None, t)
     for j in (0, 1, 3):  # the classes with t_j = 0
         assert np.all(asker[:, j] == 0)
-        # the truth is h_i o_j, with the sign of h_i and nowhere near zero
+        # the truth is h_d o_j, with the sign of h_d and nowhere near zero
         assert np.all(np.abs(true[:, j]) > 0.04)
         assert np.array_equal(np.sign(true[:, j]), np.sign(H))
     # the target class's column agrees
@@ -85,7 +85,7 @@ def test_asker_agrees_only_where_all_target_mass_sits_on_the_class():
 
 
 def test_asker_step_lowers_one_example_but_can_climb_a_batch():
-    # exercise ex-puzzle-3: per example g . grad = (1 - o_c)^2 > 0 ...
+    # exercise ex-puzzle-3: per example g . grad = (1 - o_y)^2 > 0 ...
     z = np.array([2.0, 1.0, 0.1])
     t = np.array([0.0, 1.0, 0.0])
     g = diagonal_only_logit_grad(z, t)
@@ -154,7 +154,7 @@ def test_two_classes_are_a_sigmoid():
     assert np.allclose(softmax_jacobian(z), s * (1 - s) * np.array([[1, -1], [-1, 1]]))
 
 
-def test_y_minus_yhat_only_for_targets_summing_to_one():
+def test_o_minus_t_only_for_targets_summing_to_one():
     o = probs(Z4)
     onehot = np.array([0.0, 0.0, 1.0, 0.0])
     assert np.allclose(o - onehot, fd(lambda v: loss(v, onehot), Z4), atol=1e-8)

@@ -188,7 +188,7 @@ def test_path_sums_match_finite_differences(seed, shape):
 
 
 def test_weight_gradient_is_an_outer_product():
-    # dL/dw_ij = h_i (o_j tau - t_j), the hand-derived closed form
+    # dL/dw_dj = h_d (o_j tau - t_j), the hand-derived closed form
     t = np.array([0.2, 0.5])
     v = toy_network_values(H0, W0, t)
     o = np.array([v.value["o1"], v.value["o2"]])

@@ -12,22 +12,22 @@ HW_LIMIT = 5.0  # the h and w fields accept -HW_LIMIT .. HW_LIMIT
 class ToyNetworkExplorer(Explorer):
     r"""The two-output network of :ref:`toy-network`, as a live computational graph.
 
-    Three hidden units ``h``, weights ``w`` of shape (3, 2) where ``w[i, j]``
-    connects ``h_i`` to ``y_j`` (the page numbers them from 1, as in
+    Three hidden units ``h``, weights ``w`` of shape (3, 2) where ``w[d, j]``
+    connects ``h_d`` to ``y_j`` (the page numbers them from 1, as in
     ``w_21``), and
 
     * ``y = w^T h``, ``o = softmax(y)``, ``L = -sum_k t_k log o_k``;
     * ``dL/do_k = -t_k / o_k`` and ``do_k/dy_j = o_k (delta_kj - o_j)``;
     * ``dL/dy = o * sum(t) - t`` and ``dL/dw = h (dL/dy)^T``.
 
-    The graph shows, on each edge ``h_i -> y_j``, the weight and
-    ``dL/dw_ij``; on each edge ``y_j -> o_k``, the local derivative
+    The graph shows, on each edge ``h_d -> y_j``, the weight and
+    ``dL/dw_dj``; on each edge ``y_j -> o_k``, the local derivative
     ``do_k/dy_j`` and the gradient it carries back,
     ``dL/do_k * do_k/dy_j``; on each edge ``o_k -> L``, ``dL/do_k``. The two
     paths from ``L`` to ``w_21`` (through ``o_1`` and through ``o_2``, both
     via ``y_1``) are highlighted, and their sum is shown beside the closed
     form ``h_2 (o_1 (t_1 + t_2) - t_1)``. The diagonal-only derivation of
-    :ref:`puzzle` keeps just the first path: ``-t_j (1 - o_j) h_i``.
+    :ref:`puzzle` keeps just the first path: ``-t_j (1 - o_j) h_d``.
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ class ToyNetworkExplorer(Explorer):
 
     @property
     def grad_w(self):
-        """``dL/dw``, shape (3, 2): ``h_i * dL/dy_j``."""
+        """``dL/dw``, shape (3, 2): ``h_d * dL/dy_j``."""
         return np.outer(self.h, self.dL_dy)
 
     @property
@@ -110,7 +110,7 @@ class ToyNetworkExplorer(Explorer):
 
     @property
     def diag_grad_w(self):
-        """The diagonal-only ``-t_j (1 - o_j) h_i``, shape (3, 2)."""
+        """The diagonal-only ``-t_j (1 - o_j) h_d``, shape (3, 2)."""
         return 0.0 - np.outer(self.h, np.array(self.t) * (1 - self.o))
 
     @property
