@@ -17,6 +17,9 @@ copies, made here and never written back:
 * a solution becomes a collapsed dropdown whose code is text, never a code
   cell, so Run All cannot run the reference solution between the learner's
   stub and its check; student copies have no solutions at all;
+* a hint stays a ``{hint}`` admonition with ``:class: dropdown``, which
+  jupyterlab-myst shows closed, between the exercise (and its stub) and the
+  solution; student copies keep their hints;
 * ``{ref}``, ``{numref}`` and ``{doc}`` become links to the published site
   (or to ``DERIVATIONS_BOOK_URL``, e.g. a local ``make serve``), with the
   text Sphinx would give them: the section's title, "Fig. 7.1";
