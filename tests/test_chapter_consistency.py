@@ -422,7 +422,7 @@ def test_missing_keepdims_points_at_a_section_about_keepdims():
 
 def test_tau_o_minus_t_references_land_on_its_derivation():
     derivation = section_text("book/03_kronecker_delta.md", "gradient-any-target")
-    assert r"\tau\, o_k - t_k" in derivation
+    assert r"\tau\, o_j - t_j" in derivation
     for name in ("04_toy_network.md", "05_matrix_form.md"):
         source = chapter(name)
         assert "{ref}`gradient-any-target`" in source
