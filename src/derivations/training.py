@@ -375,6 +375,56 @@ def softmax_regression_loss_grad(params, X, t):
     return loss, {"W": dz.T @ X, "b": dz.sum(axis=0)}
 
 
+def softmax_regression_l2_loss_grad(params, X, t, lam):
+    """Mean cross-entropy plus the L2 penalty ``lam * ||W||^2``, and its gradient.
+
+    The penalty is the squared Frobenius norm of the weights; the biases are
+    not penalised (a bias moves a decision boundary, it does not make the
+    model more confident). Its gradient ``2 lam W`` is added to the data
+    gradient of :func:`softmax_regression_loss_grad`, so a gradient-descent
+    step ``W <- W - lr (dW + 2 lam W)`` first shrinks the weights by the factor
+    ``1 - 2 lr lam`` (weight decay). Derived in :ref:`l2-regularisation`.
+
+    Parameters
+    ----------
+    params : dict with ``W`` (C, D) and ``b`` (C,)
+    X : array_like, shape (N, D)
+    t : int array (N,) of labels, or float array (N, C) of target weights
+    lam : float
+        The penalty weight, at least 0 (0 gives the unpenalised loss).
+        scikit-learn's ``LogisticRegression(C=C_sklearn)`` minimises the
+        same objective when ``C_sklearn = 1 / (2 lam N)``.
+
+    Returns
+    -------
+    loss : float
+    grads : dict with ``W`` and ``b``, shaped like ``params``
+
+    Examples
+    --------
+    All logits are 0 at ``x = 0``, so the data term is ``log 2`` with no
+    weight gradient, and only the penalty ``0.25 * (1 + 1)`` and its gradient
+    ``2 * 0.25 * W`` are left; the bias gradient is the data term's
+    ``p - t`` alone:
+
+    >>> params = {"W": np.array([[1.0, 0.0], [0.0, -1.0]]), "b": np.zeros(2)}
+    >>> loss, grads = softmax_regression_l2_loss_grad(params, np.zeros((1, 2)), np.array([0]), 0.25)
+    >>> round(loss - float(np.log(2)), 12)
+    0.5
+    >>> grads["W"], grads["b"]
+    (array([[ 0.5,  0. ],
+           [ 0. , -0.5]]), array([-0.5,  0.5]))
+    """
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
+        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
+    if not (np.isfinite(lam) and lam >= 0):
+        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+    loss, grads = softmax_regression_loss_grad(params, X, t)
+    W = np.asarray(params["W"], dtype=np.float64)
+    penalty = float(lam) * float(np.sum(W * W))
+    return loss + penalty, {"W": grads["W"] + 2.0 * lam * W, "b": grads["b"]}
+
+
 def hidden_layer_init(D, H, C, seed=0):
     """Random weights for a network with one tanh hidden layer of width ``H``.
 
