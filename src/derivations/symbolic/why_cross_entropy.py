@@ -67,8 +67,8 @@ STEPS = [
     Step(
         "The likelihood of the observed class is a product; its logarithm a sum",
         _likelihood_claim,
-        r"P(y \mid o) = o_y = \prod_{k=1}^{C} o_k^{t_k} \;\Longrightarrow\;"
-        r"\log P(y \mid o) = \sum_{k=1}^{C} t_k \log o_k = -E",
+        r"\begin{aligned} P(y \mid o) &= o_y = \prod_{k=1}^{C} o_k^{t_k} \\"
+        r"\log P(y \mid o) &= \sum_{k=1}^{C} t_k \log o_k = -E \end{aligned}",
         scope="C=2..6",
     ),
     Step(
@@ -79,9 +79,9 @@ STEPS = [
     Step(
         "Cross-entropy = entropy of the target + KL divergence",
         sp.Eq(cross_entropy, entropy + kl, evaluate=False),
-        r"\operatorname{CE}(t, o) = -\sum_k t_k \log o_k"
-        r" = \underbrace{-\sum_k t_k \log t_k}_{\operatorname{Ent}(t)}"
-        r" + \underbrace{\sum_k t_k \log \frac{t_k}{o_k}}_{\mathrm{KL}(t \,\Vert\, o)}",
+        r"\begin{aligned} \operatorname{CE}(t, o) &= -\sum_k t_k \log o_k \\"
+        r" &= \underbrace{-\sum_k t_k \log t_k}_{\operatorname{Ent}(t)}"
+        r" + \underbrace{\sum_k t_k \log \frac{t_k}{o_k}}_{\mathrm{KL}(t \,\Vert\, o)} \end{aligned}",
     ),
     Step(
         r"$\log x \le x - 1$: the gap falls until $x = 1$, then rises",
@@ -96,8 +96,9 @@ STEPS = [
             sp.Sum(o[k], (k, 1, C)) - sp.Sum(t[k], (k, 1, C)),
             evaluate=False,
         ),
-        r"-\mathrm{KL}(t \,\Vert\, o) = \sum_k t_k \log \frac{o_k}{t_k}"
-        r" \le \sum_k t_k \Big(\frac{o_k}{t_k} - 1\Big) = \sum_k o_k - \sum_k t_k = 1 - 1 = 0",
+        r"\begin{aligned} -\mathrm{KL}(t \,\Vert\, o) &= \sum_k t_k \log \frac{o_k}{t_k}"
+        r" \le \sum_k t_k \Big(\frac{o_k}{t_k} - 1\Big) \\"
+        r" &= \sum_k o_k - \sum_k t_k = 1 - 1 = 0 \end{aligned}",
     ),
     Step(
         r"The categorical model as an exponential family in $z$",
@@ -112,8 +113,8 @@ STEPS = [
     Step(
         "The gradient of the log-partition is the expected sufficient statistic",
         sp.Eq(sp.Derivative(A, z[j]), sp.Sum(p(k) * onehot(k, j), (k, 1, C)), evaluate=False),
-        r"\frac{\partial A}{\partial z_j} = \frac{e^{z_j}}{\sum_k e^{z_k}} = o_j"
-        r" = \sum_{k=1}^{C} o_k\, \delta_{kj} = \mathbb{E}_{k \sim o}\big[\operatorname{onehot}(k)_j\big]",
+        r"\begin{aligned} \frac{\partial A}{\partial z_j} &= \frac{e^{z_j}}{\sum_k e^{z_k}} = o_j \\"
+        r" &= \sum_{k=1}^{C} o_k\, \delta_{kj} = \mathbb{E}_{k \sim o}\big[\operatorname{onehot}(k)_j\big] \end{aligned}",
     ),
     Step(
         "The gradient of the negative log-likelihood: expected minus observed",
@@ -133,9 +134,10 @@ STEPS = [
             sp.Sum(p(k) * onehot(k, i) * onehot(k, j), (k, 1, C)) - p(i) * p(j),
             evaluate=False,
         ),
-        r"\frac{\partial^2 A}{\partial z_i\, \partial z_j} = o_i\,\delta_{ij} - o_i\, o_j"
-        r" = \mathbb{E}\big[T_i T_j\big] - \mathbb{E}\big[T_i\big]\, \mathbb{E}\big[T_j\big]"
-        r" = \operatorname{Cov}(T)_{ij}, \qquad T = \operatorname{onehot}(k),\; k \sim o",
+        r"\begin{aligned} \frac{\partial^2 A}{\partial z_i\, \partial z_j} &= o_i\,\delta_{ij} - o_i\, o_j \\"
+        r" &= \mathbb{E}\big[T_i T_j\big] - \mathbb{E}\big[T_i\big]\, \mathbb{E}\big[T_j\big]"
+        r" = \operatorname{Cov}(T)_{ij} \\"
+        r" & \text{with } T = \operatorname{onehot}(k),\; k \sim o \end{aligned}",
     ),
 ]
 
