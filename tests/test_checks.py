@@ -10,12 +10,14 @@ against an oracle that shares no code with them.
 import math
 import re
 
+import learner_code
 import numpy as np
 import pytest
 
 from derivations import _site, mistakes
 from derivations.checks import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
 from derivations.exercises import MODULES
+from test_binary import bce_exercise_by_hand, bce_exercise_float32
 
 SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
 
@@ -355,6 +357,59 @@ def softmax_loss_finite_differences(W, X, y, reg):
     return loss(W), central_difference_loop(loss, W, 1e-5)
 
 
+def backprop_steps_finite_differences(z, y):
+    """Each intermediate's gradient by central differences of the rest of the chain, from it to the loss."""
+    z = np.asarray(z, dtype=np.float64)
+    N = z.shape[0]
+    rows = np.arange(N)
+    m = z.max(axis=1, keepdims=True)
+    zs = z - m
+    e = np.exp(zs)
+    s = e.sum(axis=1, keepdims=True)
+    r = 1 / s
+    p = e * r
+    logp = np.log(p)
+    # the loss as a function of one intermediate, the others upstream of it held fixed
+    from_logp = lambda v: -v[rows, y].mean()  # noqa: E731
+    from_p = lambda v: from_logp(np.log(v))  # noqa: E731
+    from_r = lambda v: from_p(e * v)  # noqa: E731
+    from_s = lambda v: from_r(1 / v)  # noqa: E731
+    from_e = lambda v: from_p(v * (1 / v.sum(axis=1, keepdims=True)))  # noqa: E731
+    from_zs = lambda v: from_e(np.exp(v))  # noqa: E731
+    from_m = lambda v: from_zs(z - v)  # noqa: E731
+    from_z = lambda v: from_zs(v - v.max(axis=1, keepdims=True))  # noqa: E731
+    h = 1e-6
+    points = [(from_logp, logp), (from_p, p), (from_r, r), (from_s, s), (from_e, e), (from_zs, zs), (from_m, m), (from_z, z)]
+    return tuple(central_difference_loop(f, x, h * max(1.0, float(np.abs(x).max()) * 1e-3)) for f, x in points)
+
+
+def backprop_steps_loops(z, y):
+    """The backward pass row by row and class by class, with math.exp and plain floats."""
+    z = np.asarray(z, dtype=np.float64)
+    N, C = z.shape
+    out = [np.zeros((N, C)), np.zeros((N, C)), np.zeros((N, 1)), np.zeros((N, 1)), np.zeros((N, C)),
+           np.zeros((N, C)), np.zeros((N, 1)), np.zeros((N, C))]
+    dlogp, dp, dr, ds, de, dzs, dm, dz = out
+    for n in range(N):
+        row = [float(v) for v in z[n]]
+        top = max(row)
+        ex = [math.exp(v - top) for v in row]
+        total = sum(ex)
+        prob = [v / total for v in ex]
+        k = int(y[n])
+        dlogp[n, k] = -1.0 / N
+        dp[n, k] = dlogp[n, k] / prob[k]
+        dr[n, 0] = sum(dp[n, c] * ex[c] for c in range(C))
+        ds[n, 0] = -dr[n, 0] / total**2
+        for c in range(C):
+            de[n, c] = dp[n, c] / total + ds[n, 0]
+            dzs[n, c] = de[n, c] * ex[c]
+        dm[n, 0] = -sum(dzs[n, c] for c in range(C))
+        for c in range(C):
+            dz[n, c] = dzs[n, c] + (dm[n, 0] if c == row.index(top) else 0.0)
+    return tuple(out)
+
+
 TESTED_HERE = {
     "softmax": [softmax_vectorised, softmax_loops, softmax_in_place_float32, softmax_via_logsumexp],
     "softmax_jacobian": [jacobian_formula, jacobian_loops, jacobian_einsum_float32],
@@ -369,7 +424,15 @@ TESTED_HERE = {
     "central_difference": [central_difference_loop, central_difference_basis, central_difference_list],
     "label_smoothing": [smoothing_formula, smoothing_loops, smoothing_in_place],
     "chunked_logsumexp": [lse_online, lse_row_loops, lse_padded_float32],
+    "binary_cross_entropy": [bce_exercise_by_hand, bce_exercise_float32],
+    "backprop_steps": [backprop_steps_loops, backprop_steps_finite_differences],
 }
+
+# A find-the-bug exercise's independent fixes are learners' edits of its buggy code,
+# kept with the other learners' code in tests/learner_code/find_the_bug.py.
+for _entry in learner_code.load():
+    if EXERCISES[_entry.exercise].starts_from is not None and _entry.mistake is None:
+        TESTED_HERE.setdefault(_entry.exercise, []).append(_entry.fn)
 
 #: The implementations written here, and those each exercise's module keeps with it.
 CORRECT = {ex: TESTED_HERE.get(ex, []) + list(MODULES[ex].CORRECT) for ex in EXERCISES}

@@ -4,6 +4,7 @@ Every function here is derived in a chapter of the book, which its
 docstring names.
 """
 
+from .binary import binary_cross_entropy, binary_cross_entropy_grad, sigmoid
 from .gradcheck import GradientCheck, check_gradient, numerical_gradient, relative_error
 from .losses import cross_entropy, cross_entropy_grad, cross_entropy_with_grad
 from .softmax import log_softmax, softmax, softmax_backward, softmax_jacobian
@@ -18,6 +19,9 @@ __all__ = [
     "cross_entropy_grad",
     "cross_entropy_with_grad",
     "linear_cross_entropy",
+    "sigmoid",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
     "numerical_gradient",
     "relative_error",
     "check_gradient",

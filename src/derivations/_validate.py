@@ -684,3 +684,31 @@ def as_loss_history(value, name="loss_history"):
                 f"{where} must be a finite loss >= 0, or None where the loss overflowed; got {shown(v)}"
             ) from None
     return out
+
+
+def check_unit_interval(arr, name):
+    """Reject entries outside [0, 1] (NaN included), naming the first one found."""
+    outside = ~((arr >= 0) & (arr <= 1))
+    if outside.any():
+        bad = arr[outside].flat[0]
+        raise ValueError(f"{name} must lie in [0, 1] (one probability per entry), got {float(bad)}")
+
+
+def label_vector(y, N, C, name="y"):
+    """``y`` as (N,) int64 class labels in 0..C-1, or raise.
+
+    Examples
+    --------
+    >>> label_vector([2, 0], 2, 3)
+    array([2, 0])
+    >>> label_vector(np.array([0.0, 1.0]), 2, 3)
+    Traceback (most recent call last):
+    ...
+    TypeError: y must hold integer class labels, got dtype float64
+    """
+    arr = as_array(y, name)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+    if arr.shape != (N,):
+        raise ValueError(f"{name} must have shape ({N},), one label per row of the logits, got {arr.shape}")
+    return class_labels(arr, N, C, None, name=name)[0]

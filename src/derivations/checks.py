@@ -788,7 +788,10 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
 
     if not failing:
         names = "; ".join(case.name for case in cases)
-        lines = [f"✓ {name} passed all {len(cases)} cases on fresh random inputs.", f"Cases: {names}."]
+        found = "Bug found and fixed: " if ex.starts_from is not None else ""
+        lines = [f"✓ {found}{name} passed all {len(cases)} cases on fresh random inputs."]
+        lines += [ex.passed_message] if ex.passed_message else []
+        lines.append(f"Cases: {names}.")
         return result(True, None, lines + context + _printed(capture))
 
     first = failing[0]

@@ -216,6 +216,15 @@ _CATALOGUE = [
         "book/07_fused_vs_separate.md",
     ),
     Mistake(
+        "elementwise-jacobian",
+        "Jacobian applied elementwise",
+        r"Each example's Jacobian $p_i(\delta_{ij} - p_j)$ is a $C \times C$ matrix, applied to that "
+        r"example's row of $dp$ by a matrix product, $dz_i = p_i (dp_i - \sum_j p_j dp_j)$; multiplied "
+        r"elementwise with the $(N, C)$ gradient it gives the wrong shape, or wrong numbers when $N = C$.",
+        "separate-node-bug",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
         "missing-batch-mean",
         "No division by N",
         r"The loss is the mean over the $N$ examples, so every gradient of it carries a factor $1/N$; "
@@ -307,8 +316,8 @@ _CATALOGUE = [
     Mistake(
         "wrong-activation-derivative",
         "Wrong tanh derivative",
-        r"With $a = \tanh(u)$ the hidden layer's local derivative is $1 - a^2$; leaving it out, or using "
-        r"$1 - a$ or $1 - u^2$, gives the wrong first-layer gradients.",
+        r"With $h = \tanh(u)$ the hidden layer's local derivative is $1 - h^2$; leaving it out, or using "
+        r"$1 - h$ or $1 - u^2$, gives the wrong first-layer gradients.",
         "training",
         "book/11_training.md",
     ),
@@ -378,6 +387,76 @@ _CATALOGUE = [
         r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
         "inconsistent-regularisation",
         "book/13_mistakes.md",
+    ),
+    Mistake(
+        "reciprocal-sign",
+        "Reciprocal's derivative without its minus",
+        r"The derivative of $r = 1/s$ is $-1/s^2$, so $ds = -dr/s^2$; without the minus the gradient "
+        r"through the softmax denominator points the wrong way.",
+        "backprop-local-derivatives",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "one-path-into-e",
+        "One path into e",
+        r"$e$ feeds both $p = e\,r$ and $s = \sum_c e_c$, so its gradient adds two contributions, "
+        r"$de = dp\,r + ds$; keeping only the first drops the way every class moves the denominator.",
+        "two-paths-into-e",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "broadcast-not-summed",
+        "Broadcast gradient not summed",
+        r"An $(N, 1)$ array that the forward pass broadcasts across the classes (such as $m$ or $r$) gets "
+        r"the upstream gradient summed over that axis, `.sum(1, keepdims=True)`; left unsummed it has "
+        r"shape $(N, C)$ and the wrong numbers.",
+        "broadcast-sum",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "pick-whole-columns",
+        "Indexing backward by whole columns",
+        r"The backward of `logp[np.arange(N), y]` puts `dpicked[n]` at entry $(n, y_n)$ only; "
+        r"`dlogp[:, y]` fills every row at every label of the batch.",
+        "backprop-indexing",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "log-of-sigmoid",
+        "The logarithm of a rounded sigmoid",
+        r"`np.log(1 - sigmoid(z))` is $\log 0 = -\infty$ once `1 - sigmoid(z)` rounds to 0 (from $z = 37$ in "
+        r"float64, 17 in float32), and a target of 1 then gives `0 * -inf`, which is NaN; write the loss "
+        r"from the logit, `np.logaddexp(0, z) - t * z`.",
+        "bce-log-of-sigmoid",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softplus-overflow",
+        "log(1 + exp(z)) as it stands",
+        r"`np.log(1 + np.exp(z))` overflows to $\infty$ for $z$ above about 709 although the loss is only "
+        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-|z|})$ with `np.log1p`, never "
+        r"forms a large exponential.",
+        "bce-stable-form",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softmax-for-multilabel",
+        "Softmax across independent labels",
+        r"In a multi-label problem each label is its own yes/no with its own sigmoid; a softmax across the "
+        r"labels makes them compete for one unit of probability, so two labels cannot both be likely, and "
+        r"its gradient $p - t$ is not `sigmoid(z) - t`.",
+        "bce-multi-label",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "double-sigmoid-derivative",
+        "The sigmoid's derivative applied twice",
+        r"The gradient of binary cross-entropy at the logit, `sigmoid(z) - t`, already contains the "
+        r"sigmoid's derivative $p(1 - p)$, which cancelled against the $1 / p$ of the logarithm; "
+        r"multiplying by it again shrinks the gradient to almost 0 exactly where the prediction is "
+        r"confidently wrong.",
+        "bce-gradient",
+        "book/15_sigmoid_bce.md",
     ),
 ]
 
@@ -450,7 +529,7 @@ def exercises_for(mistake):
     Examples
     --------
     >>> exercises_for("batch-size-eye")
-    ['softmax_backward']
+    ['softmax_backward', 'find_bug_eye_node']
     """
     from .exercises import WRONG
 

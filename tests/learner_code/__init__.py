@@ -48,7 +48,7 @@ def wrong(exercise, mistake, targets=None):
     return register
 
 
-MODULES = ["softmax_loss", "cross_entropy", "cross_entropy_grad", "softmax", "other_targets"]
+MODULES = ["softmax_loss", "cross_entropy", "cross_entropy_grad", "softmax", "other_targets", "find_the_bug"]
 
 
 def load():

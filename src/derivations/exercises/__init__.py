@@ -29,6 +29,13 @@ _MODULES = [
     "label_smoothing",
     "hidden_layer_grads",
     "chunked_logsumexp",
+    "find_bug_delta",
+    "find_bug_eye_node",
+    "find_bug_label_gradient",
+    "find_bug_unshifted_exp",
+    "find_bug_batch_shift",
+    "backprop_steps",
+    "binary_cross_entropy",
 ]
 
 #: Each exercise's module, by exercise id.

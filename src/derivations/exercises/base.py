@@ -94,6 +94,13 @@ class Exercise:
         Tolerances for the comparison with the reference.
     agree_rtol, agree_atol : float
         Tolerances for agreeing with a wrong implementation in a diagnosis.
+    starts_from : callable, optional
+        For a find-the-bug exercise: the buggy function the learner starts
+        from, which the chapter shows and which is registered as one of the
+        exercise's wrong implementations. Its learner's cell begins as a copy
+        of it, not as a stub raising NotImplementedError. None otherwise.
+    passed_message : str
+        A sentence the verdict adds when the function passes (empty: none).
     """
 
     id: str
@@ -111,6 +118,8 @@ class Exercise:
     atol: float = 1e-6
     agree_rtol: float = 1e-3
     agree_atol: float = 1e-4
+    starts_from: Callable | None = None
+    passed_message: str = ""
 
     @property
     def default_targets(self):

@@ -628,3 +628,5 @@ from . import diagonal_only  # noqa: E402,F401
 from . import toy_network  # noqa: E402,F401
 from . import matrix_frobenius  # noqa: E402,F401
 from . import sigmoid_bce  # noqa: E402,F401
+from . import max_shift  # noqa: E402,F401
+from . import why_cross_entropy  # noqa: E402,F401
