@@ -234,6 +234,27 @@ def tolerances(z, target, *, weight=None, ignore_index=DEFAULT_IGNORE,
 # ------------------------------------------------------------------- the cases
 
 
+def assert_close(ours, ref, atol, what):
+    """``|ours - ref| <= atol + rtol |ref|`` entry by entry, infinities equal; else AssertionError.
+
+    ``rtol`` is 16 ulps of ``ref``'s float type; ``ref`` must hold no NaN
+    (where torch gives NaN, :func:`expected` holds the documented value).
+    """
+    ours = np.asarray(ours)
+    assert ours.shape == ref.shape, f"{what}: shape {ours.shape}, expected {ref.shape}"
+    assert ours.dtype == ref.dtype, f"{what}: dtype {ours.dtype}, expected {ref.dtype}"
+    assert not np.isnan(ref).any(), f"{what}: no expected value (NaN: {ref})"
+    rtol = 16 * np.finfo(ref.dtype).eps
+    same_inf = np.isinf(ref) & (ours == ref)
+    with np.errstate(invalid="ignore"):
+        err = np.where(same_inf, 0.0, np.abs(ours.astype(np.float64) - ref))
+    bad = ~(err <= atol + rtol * np.where(same_inf, 0.0, np.abs(ref)))
+    assert not bad.any(), (
+        f"{what}: ours {ours[bad]} vs torch {ref[bad]} "
+        f"(|error| {err[bad]}, atol {np.broadcast_to(atol, err.shape)[bad]})"
+    )
+
+
 def _matches_torch_cases():
     """The cases of ``test_matches_torch``, built as that test builds them."""
     grid = list(

@@ -248,6 +248,9 @@ def share_in_words(fraction):
     >>> share_in_words(0.05), share_in_words(1.0), share_in_words(1.2)
     ('under a tenth', 'about the speed of the copy', 'faster than the copy')
     """
+    # judge the percentage the page prints beside the words, so that the two
+    # always agree (0.549 prints as 55%, and is worded as 55% is)
+    fraction = round(float(fraction), 2)
     if fraction < 0.075:
         return "under a tenth"
     if fraction > 1.05:

@@ -465,25 +465,26 @@ def _hidden_layer_shapes(params, X):
 
 
 def hidden_layer_forward(params, X):
-    """Forward pass: hidden ``a = tanh(X W1^T + b1)``, logits ``z = a W2^T + b2``.
+    """Forward pass: hidden ``h = tanh(u)``, ``u = X W1^T + b1``, logits ``z = h W2^T + b2``.
 
     Returns
     -------
     z : ndarray, shape (N, C)
-    a : ndarray, shape (N, H)
-        Kept for the backward pass, which needs ``1 - a**2 = tanh'``.
+    h : ndarray, shape (N, H)
+        The hidden activations, kept for the backward pass, which needs
+        ``1 - h**2 = tanh'(u)``.
 
     Examples
     --------
     >>> params = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.array([[1.0, -1.0]]), "b2": np.zeros(1)}
-    >>> z, a = hidden_layer_forward(params, np.array([[0.0, 0.0]]))
-    >>> z, a
+    >>> z, h = hidden_layer_forward(params, np.array([[0.0, 0.0]]))
+    >>> z, h
     (array([[0.]]), array([[0., 0.]]))
     """
     X = _as_features(X)
     p = _check_params(params, _hidden_layer_shapes(params, X))
-    a = np.tanh(X @ p["W1"].T + p["b1"])
-    return a @ p["W2"].T + p["b2"], a
+    h = np.tanh(X @ p["W1"].T + p["b1"])
+    return h @ p["W2"].T + p["b2"], h
 
 
 def hidden_layer_logits(params, X):
@@ -497,11 +498,11 @@ def hidden_layer_loss_grad(params, X, t):
     The backward pass, layer by layer (derived in :ref:`training`):
 
     * ``dz = cross_entropy_grad(z, t)``, the softmax and the loss together;
-    * ``dW2 = dz^T a``, ``db2 = sum_n dz[n]``, as for softmax regression
-      with ``a`` in place of ``X``;
-    * ``da = dz W2``, the gradient arriving at the hidden layer;
-    * ``dh = da * (1 - a**2)``, through tanh, elementwise;
-    * ``dW1 = dh^T X``, ``db1 = sum_n dh[n]``.
+    * ``dW2 = dz^T h``, ``db2 = sum_n dz[n]``, as for softmax regression
+      with the activations ``h`` in place of ``X``;
+    * ``dh = dz W2``, the gradient arriving at the hidden layer;
+    * ``du = dh * (1 - h**2)``, through ``h = tanh(u)``, elementwise;
+    * ``dW1 = du^T X``, ``db1 = sum_n du[n]``.
 
     Parameters
     ----------
@@ -525,13 +526,13 @@ def hidden_layer_loss_grad(params, X, t):
     True
     """
     X = _as_features(X)
-    z, a = hidden_layer_forward(params, X)
+    z, h = hidden_layer_forward(params, X)
     loss = float(cross_entropy(z, t))
     dz = cross_entropy_grad(z, t)
-    da = dz @ np.asarray(params["W2"])
-    dh = da * (1.0 - a**2)
-    grads = {"W1": dh.T @ X, "b1": dh.sum(axis=0),
-             "W2": dz.T @ a, "b2": dz.sum(axis=0)}
+    dh = dz @ np.asarray(params["W2"])
+    du = dh * (1.0 - h**2)  # through h = tanh(u)
+    grads = {"W1": du.T @ X, "b1": du.sum(axis=0),
+             "W2": dz.T @ h, "b2": dz.sum(axis=0)}
     return loss, grads
 
 

@@ -1,4 +1,4 @@
-"""The weight gradient in matrix form, with differentials and the Frobenius product.
+r"""The weight gradient in matrix form, with differentials and the Frobenius product.
 
 Derived in :ref:`matrix-form`. Notation of that chapter (and of the source
 answer it follows): ``p`` is the layer's *input* (D,), ``W`` the (C, D)
