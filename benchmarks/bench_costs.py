@@ -228,7 +228,9 @@ def run_c_kernels(classes, seed):
                     err = float(np.max(np.abs(dz - ref)) / np.max(np.abs(ref)))
                     if err > 1e-3:
                         raise AssertionError(f"{fn} ({build}) disagrees with the formula: {err:.1e}")
-                    kernels[f"{fn.removeprefix('vjp_')}_{build}"] = (lambda f=f, a=args: f(*a))
+                    # the lambda keeps the arrays alive: args holds only their raw addresses,
+                    # and dz is a new array for each kernel (the old one would be freed)
+                    kernels[f"{fn.removeprefix('vjp_')}_{build}"] = (lambda f=f, a=args, keep=(p, dp, dz): f(*a))
             out = np.empty(C, dtype=np.float32)
             kernels["numpy_fast"] = lambda: softmax_backward(p, dp, out=out)
             best, repeats = time_case(kernels)
