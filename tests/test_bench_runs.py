@@ -33,3 +33,30 @@ def test_quick_bench_runs_and_writes_its_results(tmp_path):
         )
     else:
         assert "skipped" in c
+
+
+def test_chapter_12_quotes_the_recorded_run():
+    # every percentage of the paragraph is a share of the recorded JSON, read here directly
+    import re
+
+    from derivations.roofline import RECORDED_BENCH, bench_paragraph, c_kernel_table
+
+    data = json.loads((ROOT / "src" / "derivations" / RECORDED_BENCH).read_text())
+    text = bench_paragraph(data)
+    shares = {
+        (r["kernel"], r["dtype"]): r["fraction"]
+        for r in data["records"]
+        if (r["N"], r["C"]) == (512, 50_257)
+    }
+    quoted = [int(v) for v in re.findall(r"(\d+)%", text)]
+    order = [("vjp_readable", "float32"), ("vjp_fast", "float32"), ("vjp_fresh", "float32"),
+             ("ce_fast", "float32"), ("ce_fresh", "float32"), ("ce_readable", "float32"),
+             ("vjp_fast", "float64"), ("ce_fast", "float64"), ("ce_readable", "float64")]
+    assert quoted == [round(100 * shares[k]) for k in order]
+    assert data["machine"]["cpu"] in text and f"numpy {data['machine']['numpy']}" in text
+    table = c_kernel_table(data)
+    for row in data["c_kernels"]["rows"]:
+        s = row["seconds"]
+        assert f"| {row['C']:,} |" in table
+        ratio = s["quadratic_factored_scalar"] / s["linear_scalar"]
+        assert f"{ratio:,.0f}×" in table
