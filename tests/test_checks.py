@@ -752,6 +752,15 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("m", list(mistakes.MISTAKES.values()), ids=lambda m: m.id)
+def test_explanations_fit_a_table_cell(m):
+    # chapter 13 renders the catalogue as a Markdown table: a bare "|" ends the cell
+    # (write |z| as \lvert z \rvert), and a line break ends the row
+    assert "|" not in m.explanation and "\n" not in m.explanation, m.id
+    assert "\\" not in m.text and "$" not in m.text, m.id  # the plain text has no TeX left
+
+
+
+@pytest.mark.parametrize("m", list(mistakes.MISTAKES.values()), ids=lambda m: m.id)
 def test_each_mistake_is_explained_where_it_says(m):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", m.id)
     assert m.title and m.explanation.endswith(".")

@@ -22,7 +22,7 @@ _PLAIN = [
     (r"\mathrm{diag}", "diag"), (r"\mathrm{onehot}", "onehot"), (r"\varepsilon", "eps"),
     (r"\partial ", "d"), (r"\times", "x"), (r"\infty", "inf"), (r"\tanh", "tanh"), (r"\log", "log"),
     (r"\max", "max"), (r"\sum", "sum"), (r"\delta", "delta"), (r"\tau", "tau"), (r"\lambda", "lambda"),
-    (r"\frac12", "1/2"), (r"\,", " "),
+    (r"\frac12", "1/2"), (r"\,", " "), (r"\lvert ", "|"), (r" \rvert", "|"),
 ]
 
 
@@ -434,7 +434,7 @@ _CATALOGUE = [
         "softplus-overflow",
         "log(1 + exp(z)) as it stands",
         r"`np.log(1 + np.exp(z))` overflows to $\infty$ for $z$ above about 709 although the loss is only "
-        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-|z|})$ with `np.log1p`, never "
+        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-\lvert z \rvert})$ with `np.log1p`, never "
         r"forms a large exponential.",
         "bce-stable-form",
         "book/15_sigmoid_bce.md",
