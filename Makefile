@@ -53,6 +53,7 @@ test: setup chromium
 # tests/golden/ is current, and the hypothesis fuzz (about a minute).
 test-torch: $(VENV)/.installed-test
 	$(PY) -m pytest tests/test_torch_semantics.py tests/test_torch_fuzz.py
+	$(PY) -m pytest tests/test_binary.py tests/test_elementary.py -k torch
 
 # Record torch's outputs for `make test` (tests/golden/, see tools/golden.py).
 golden: $(VENV)/.installed-test
