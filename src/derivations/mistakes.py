@@ -523,19 +523,6 @@ def wrong_implementations(exercise=None, mistake=None, targets=None):
     return [w for w in found if mistake is None or w.mistake == mistake]
 
 
-def exercises_for(mistake):
-    """The exercise ids whose check diagnoses ``mistake``, in catalogue order.
-
-    Examples
-    --------
-    >>> exercises_for("batch-size-eye")
-    ['softmax_backward', 'find_bug_eye_node']
-    """
-    from .exercises import WRONG
-
-    return list(dict.fromkeys(w.exercise for w in WRONG if w.mistake == mistake))
-
-
 def catalogue_markdown():
     """The catalogue as a Markdown table: one row per mistake, linked to its section.
 

@@ -110,7 +110,7 @@ def traffic_bytes(kernel, N, C, itemsize):
 
 
 def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False):
-    """The kernels that :func:`roof_fractions` times, on one set of inputs.
+    """The kernels that chapter 12 times against the copy (:data:`ROOF_BARS`), on one set of inputs.
 
     Random logits ``3 * normal`` of shape (N, C), one integer label per row,
     ``p = softmax(z)`` and a random upstream gradient ``dp``. The readable
@@ -167,25 +167,6 @@ def fractions(seconds):
             kind = name.rsplit("_", 1)[0]
             out[name] = seconds["copy_" + kind] / t
     return out
-
-
-def roof_fractions(N, C, dtype=np.float32, repeats=7, seed=0, fresh=False):
-    """Time the readable and the fast VJP and cross-entropy against copies, in turns.
-
-    Returns
-    -------
-    dict
-        ``seconds`` (best time per kernel, see :func:`best_times`) and
-        ``fraction`` (see :func:`fractions`).
-
-    Examples
-    --------
-    >>> r = roof_fractions(8, 100, repeats=2)
-    >>> sorted(r["fraction"])
-    ['cross_entropy_fast', 'cross_entropy_readable', 'vjp_fast', 'vjp_readable']
-    """
-    seconds = best_times(roof_kernels(N, C, dtype, seed, fresh), repeats=repeats)
-    return {"seconds": seconds, "fraction": fractions(seconds)}
 
 
 def peak_memory(fn):
