@@ -255,8 +255,8 @@ def assert_close(ours, ref, atol, what):
     )
 
 
-def _matches_torch_cases():
-    """The cases of ``test_matches_torch``, built as that test builds them."""
+def matches_torch_cases():
+    """The cases of ``test_matches_torch`` (which takes them from here), and a third again in float32."""
     grid = list(
         itertools.product(
             ["int", "prob"],
@@ -389,7 +389,7 @@ def _edge_cases():
 
 def cases():
     """Every recorded case: a dict of ``cross_entropy``'s arguments and a name."""
-    every = [*_matches_torch_cases(), *_large_logits_cases(), *_edge_cases()]
+    every = [*matches_torch_cases(), *_large_logits_cases(), *_edge_cases()]
     for case in every:
         case.setdefault("weight", None)
         case.setdefault("ignore_index", DEFAULT_IGNORE)
