@@ -16,7 +16,12 @@ On every HTML build it
 * writes each notebook page as ``<site>/_notebooks/<name>.ipynb`` (the
   learner's copy that ``make lab`` makes, see ``tools/lab.py``) and points the
   theme's download menu at it, in place of the ``.md`` source link that
-  ``html_copy_source: false`` leaves dangling.
+  ``html_copy_source: false`` leaves dangling;
+* gives the theme's and myst-nb's controls accessible names that contain
+  their visible text, so that a reader who uses speech input can say what
+  they see, and puts the sidebar in a landmark (``ACCESSIBLE_NAMES``). The rest of the accessibility fixes are in
+  ``_static/a11y.css`` and ``_static/a11y.js``; tests/browser/test_a11y.py
+  measures the site with axe-core.
 """
 
 from __future__ import annotations
@@ -183,6 +188,73 @@ def check_notebook_names(app: Sphinx, env) -> None:
         seen[name] = docname
 
 
+# -- accessible names ----------------------------------------------------------
+
+# (what, pattern, replacement) applied to every written page. Mostly names:
+# a control's accessible name must contain the text it shows (WCAG 2.5.3,
+# axe's label-content-name-mismatch), and these aria-labels and icon titles
+# replaced the visible text with other words.
+ACCESSIBLE_NAMES = [
+    (
+        # The search field shows "Search Ctrl+K" but is named "Search":
+        # without the aria-label its name is what it shows.
+        "search field",
+        re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="[^"]*"'),
+        r"\1",
+    ),
+    (
+        # The mode button's icons are titled Light, Dark, System Settings
+        # (FontAwesome turns a title into the icon's name) while the button is
+        # named "Color mode". The icons become decorative; _static/a11y.js
+        # names the button with the current mode.
+        "colour mode icons",
+        re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+") +title="[^"]*"'),
+        r"\1",
+    ),
+    (
+        # myst-nb names every hide-input summary "Toggle hidden content" while
+        # it shows "Show code cell source"; unlabelled, the shown text names it.
+        "hidden-cell summary",
+        re.compile(r'<summary aria-label="Toggle hidden content">'),
+        "<summary>",
+    ),
+    (
+        # The sidebar's book title (a link home) sat outside every landmark,
+        # so a screen reader's landmark list skipped it (axe's region).
+        "primary sidebar",
+        re.compile(r'<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'),
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="complementary" '
+        'aria-label="The book: title, search and chapters">',
+    ),
+]
+
+
+def accessible_html(html: str) -> str:
+    """The page with ``ACCESSIBLE_NAMES`` applied (idempotent)."""
+    for _what, pattern, replacement in ACCESSIBLE_NAMES:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+def _written_pages(outdir: Path):
+    for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] not in ("_static", vendor_assets.VENDOR_DIR):
+            yield page
+
+
+def name_controls_by_their_text(app: Sphinx, exception) -> None:
+    """Rewrite the pages once they are written: the theme's buttons come from
+    its templates, so only the finished page holds them all. If the theme's
+    markup changes and a pattern stops matching, test_a11y.py's axe run fails."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in _written_pages(Path(app.outdir)):
+        html = page.read_text(encoding="utf-8")
+        fixed = accessible_html(html)
+        if fixed != html:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # The kernels that execute the chapters inherit this: links that the
     # package prints (verdicts, the mistake table) stay inside the site being
@@ -195,4 +267,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", drop_thebe_config, priority=900)
     app.connect("html-page-context", drop_thebe_assets, priority=900)
     app.connect("html-page-context", offer_notebook, priority=900)
+    app.connect("build-finished", name_controls_by_their_text)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
