@@ -102,6 +102,57 @@ function selectControl({ name, label, options, value }) {
   return { select, label: lab, field: el("span", { class: "dx-field" }, [lab, select]) };
 }
 
+/** The explorer's one polite live region, for screen readers. A change is
+ *  announced ANNOUNCE_MS after the last one, so a held arrow key or a running
+ *  descent is heard once, with the values it settled on, not once per step.
+ *  `describe(touched)` words the state; `touched` names the control the
+ *  reader moved last (null for a change that came from the kernel). */
+const ANNOUNCE_MS = 500;
+
+function announcer(root, describe, cleanups) {
+  const region = el("p", { class: "dx-sr-only dx-live", "aria-live": "polite", "aria-atomic": "true" });
+  root.append(region);
+  let timer = null;
+  let touched = null;
+  const stop = () => clearTimeout(timer);
+  cleanups.push(stop);
+  return {
+    touch(what) { touched = what; },
+    soon() {
+      stop();
+      timer = setTimeout(() => {
+        region.textContent = describe(touched);
+        touched = null;
+      }, ANNOUNCE_MS);
+    },
+  };
+}
+
+/** The box a table scrolls sideways in, on a narrow screen. While it scrolls
+ *  it is a tab stop, so that a keyboard can scroll it too; a group named by
+ *  the table's caption, so that the stop is announced as that table. */
+function tableWrap(table, caption, cleanups) {
+  caption.id = caption.id || dxId("dx-caption");
+  const wrap = el("div", { class: "dx-table-wrap", role: "group", "aria-labelledby": caption.id }, [table]);
+  if (typeof ResizeObserver === "undefined") return wrap;
+  const check = () => {
+    if (wrap.scrollWidth > wrap.clientWidth) wrap.tabIndex = 0;
+    else wrap.removeAttribute("tabindex");
+  };
+  const ro = new ResizeObserver(check);
+  ro.observe(wrap);
+  ro.observe(table);
+  cleanups.push(() => ro.disconnect());
+  return wrap;
+}
+
+/** The index of the largest value. */
+function argmax(a) {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+}
+
 function numberControl({ name, label, min, max, step, value }) {
   const id = dxId(`dx-${name}`);
   const input = el("input", { type: "number", id, name, min, max, step, value, inputmode: "decimal" });

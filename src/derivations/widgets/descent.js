@@ -55,6 +55,24 @@ function prediction(W, b, x0, x1) {
   return { c: best, sure: (p[best] - 1 / C) / (1 - 1 / C) };
 }
 
+/** The share of the points whose class the model predicts. */
+function accuracyOf(X, y, W, b) {
+  let correct = 0;
+  for (let n = 0; n < X.length; n++) if (argmaxClass(W, b, X[n][0], X[n][1]) === y[n]) correct += 1;
+  return correct / X.length;
+}
+
+/** What a screen reader hears after a step, a run, a reset or a new
+ *  learning rate (`touched`): the step, the loss and the accuracy. */
+function describeDescent(model, X, y, touched) {
+  const steps = model.get("steps");
+  if (hasDiverged(model.get("loss_history"))) return `Step ${steps}: the loss overflowed, the descent diverged`;
+  const W = model.get("W");
+  const b = model.get("b");
+  const where = `step ${steps}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}, accuracy ${fmt(accuracyOf(X, y, W, b), 2)}`;
+  return touched ? `learning rate ${fmt(model.get("lr"), 2)} at ${where}` : `At ${where}`;
+}
+
 function argmaxClass(W, b, x0, x1) {
   let best = 0;
   let bestZ = -Infinity;
@@ -129,16 +147,8 @@ function render({ model, el: host }) {
   // shown when the loss overflowed: says what happened and what to do
   const divergedNote = el("p", { class: "dx-note dx-diverged", hidden: true });
   root.append(divergedNote);
-  // what a screen reader hears: once per step, run or reset, not every frame
-  const spoken = el("span", { class: "dx-full", "aria-live": "polite" });
-  root.append(spoken);
-  const announce = () => {
-    const W = model.get("W");
-    const b = model.get("b");
-    spoken.textContent = hasDiverged(model.get("loss_history"))
-      ? `Step ${model.get("steps")}: the loss overflowed, the descent diverged`
-      : `Step ${model.get("steps")}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}`;
-  };
+  // heard once a step, a reset or a whole run is over, not every frame
+  const live = announcer(root, (touched) => describeDescent(model, X, y, touched), cleanups);
 
   const canvas = el("canvas", {
     class: "dx-regions", role: "img",
@@ -170,14 +180,15 @@ function render({ model, el: host }) {
       el("td", {}, [o(`W${c}_0`, 3)]), el("td", {}, [o(`W${c}_1`, 3)]), el("td", {}, [o(`b${c}`, 3)]),
     ]));
   }
-  root.append(el("div", { class: "dx-table-wrap" }, [el("table", { class: "dx-table" }, [
-    el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]),
+  const paramCaption = el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]);
+  root.append(tableWrap(el("table", { class: "dx-table" }, [
+    paramCaption,
     el("thead", {}, [el("tr", {}, [
       el("th", { scope: "col" }, ["class"]), el("th", { scope: "col" }, ["W·,₀"]),
       el("th", { scope: "col" }, ["W·,₁"]), el("th", { scope: "col" }, ["b"]),
     ])]),
     el("tbody", {}, paramRows),
-  ])]));
+  ]), paramCaption, cleanups));
 
   // ---- extent of the picture: the data's bounding square plus a margin -------
   const xs = X.map((p) => p[0]);
@@ -294,7 +305,6 @@ function render({ model, el: host }) {
       if (frame !== null) cancelAnimationFrame(frame);
       frame = null;
       model.save_changes();
-      announce();
     }
   }
   function tick() {
@@ -316,7 +326,6 @@ function render({ model, el: host }) {
   stepBtn.addEventListener("click", () => {
     stepOnce();
     model.save_changes();
-    announce();
   });
   runBtn.addEventListener("click", () => {
     if (running > 0) {
@@ -336,9 +345,9 @@ function render({ model, el: host }) {
     model.set("steps", 0);
     model.set("loss_history", [lossAndGrads(X, y, W, b).loss]);
     model.save_changes();
-    announce();
   });
   lr.input.addEventListener("input", () => {
+    live.touch({ kind: "lr" });
     model.set("lr", Number(lr.input.value));
     model.save_changes();
   });
@@ -353,11 +362,9 @@ function render({ model, el: host }) {
     const W = model.get("W");
     const b = model.get("b");
     const g = lossAndGrads(X, y, W, b);
-    let correct = 0;
-    for (let n = 0; n < X.length; n++) if (argmaxClass(W, b, X[n][0], X[n][1]) === y[n]) correct += 1;
     out.steps.set(model.get("steps"));
     out.loss.set(g.loss);
-    out.accuracy.set(correct / X.length);
+    out.accuracy.set(accuracyOf(X, y, W, b));
     for (let c = 0; c < C; c++) {
       out[`W${c}_0`].set(W[c][0]);
       out[`W${c}_1`].set(W[c][1]);
@@ -383,7 +390,10 @@ function render({ model, el: host }) {
       queueMicrotask(update);
     }
   }
-  listen(model, ["W", "b", "steps", "lr", "loss_history"], schedule, cleanups);
+  listen(model, ["W", "b", "steps", "lr", "loss_history"], () => {
+    schedule();
+    live.soon();
+  }, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }

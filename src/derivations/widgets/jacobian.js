@@ -24,7 +24,9 @@ function render({ model, el: host }) {
   root.append(zBox);
 
   const table = el("table", { class: "dx-heatmap" });
-  root.append(el("div", { class: "dx-table-wrap" }, [table]));
+  const caption = el("caption", {}, ["The softmax Jacobian ", el("var", {}, ["J"]), " = diag(", el("var", {}, ["p"]),
+    ") − ", el("var", {}, ["p p"]), el("sup", {}, ["T"]), " and its row sums"]);
+  root.append(tableWrap(table, caption, cleanups));
   root.append(el("p", { class: "dx-note" }, [
     "Entry (", el("var", {}, ["i"]), ", ", el("var", {}, ["j"]), ") is ∂p", el("sub", {}, ["i"]),
     "/∂z", el("sub", {}, ["j"]), " = p", el("sub", {}, ["i"]), "(δ", el("sub", {}, ["ij"]), " − p",
@@ -33,6 +35,18 @@ function render({ model, el: host }) {
   ]));
 
   let rows = null;
+  const live = announcer(root, describeJacobian, cleanups);
+
+  /** What a screen reader hears: the moved logit, its probability and its
+   *  diagonal entry p(1 − p). */
+  function describeJacobian(touched) {
+    const z = model.get("z");
+    const p = softmax(z);
+    const j = touched && touched.kind === "z" ? touched.j : argmax(p);
+    const entry = `p${j} = ${fmt(p[j], 2)}, diagonal entry J${j},${j} = ${fmt(p[j] * (1 - p[j]), 3)}`;
+    if (touched && touched.kind === "z") return `z${j} = ${fmt(z[j], 1)}: ${entry}; every row sums to 0`;
+    return `${z.length} classes, largest probability ${entry}`;
+  }
 
   function build(C) {
     zBox.replaceChildren(el("legend", {}, ["Logits ", el("var", {}, ["z"]), " and probabilities ", el("var", {}, ["p"])]));
@@ -43,6 +57,7 @@ function render({ model, el: host }) {
         name: `z${j}`, label: `<var>z</var>${sub(j)}`, min: -J_Z_LIMIT, max: J_Z_LIMIT, step: 0.1, value: z[j],
       });
       zc.input.addEventListener("input", () => {
+        live.touch({ kind: "z", j });
         const next = model.get("z").slice();
         next[j] = Number(zc.input.value);
         model.set("z", next);
@@ -55,8 +70,6 @@ function render({ model, el: host }) {
       sliders.push({ zc, pOut });
     }
     table.classList.toggle("dx-heatmap-dense", C > 6);
-    const caption = el("caption", {}, ["The softmax Jacobian ", el("var", {}, ["J"]), " = diag(", el("var", {}, ["p"]),
-      ") − ", el("var", {}, ["p p"]), el("sup", {}, ["T"]), " and its row sums"]);
     const head = el("tr", {}, [el("th", { scope: "col" }, [el("span", { class: "dx-corner" }, ["i \\ j"])])]);
     for (let j = 0; j < C; j++) head.append(el("th", { scope: "col" }, [String(j)]));
     head.append(el("th", { scope: "col", class: "dx-rowsum" }, ["row sum"]));
@@ -116,10 +129,14 @@ function render({ model, el: host }) {
   }
 
   cSel.select.addEventListener("change", () => {
+    live.touch({ kind: "C" });
     model.set("z", resized(model.get("z"), Number(cSel.select.value)));
     model.save_changes();
   });
-  listen(model, ["z"], schedule, cleanups);
+  listen(model, ["z"], () => {
+    schedule();
+    live.soon();
+  }, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }

@@ -25,6 +25,25 @@ function computeLogits(state) {
   return { C, t, p, loss, grad, diag, tsum };
 }
 
+// What a screen reader hears after a change, by the kind of control moved:
+// its value and what it moves most (describeLogits adds the loss).
+const LOGITS_SAY = {
+  z: (s, r, j) => `z${j} = ${fmt(s.z[j], 1)}: p${j} = ${fmt(r.p[j], 2)}`,
+  soft_target: (s, r, j) => `soft target t${j} = ${fmt(s.soft_target[j], 2)}: targets sum to ${fmt(r.tsum, 2)}`,
+  temperature: (s, r, j) => `temperature ${fmt(s.temperature, 2)}: largest p${j} = ${fmt(r.p[j], 2)}`,
+  label_smoothing: (s) => `label smoothing ${fmt(s.label_smoothing, 2)}`,
+  target: (s, r) => (s.soft ? "soft target" : `target class ${s.target}: p${s.target} = ${fmt(r.p[s.target], 2)}`),
+  C: (s, r, j) => `${r.C} classes: largest p${j} = ${fmt(r.p[j], 2)}`,
+  kernel: (s, r, j) => `largest p${j} = ${fmt(r.p[j], 2)}`,
+};
+
+function describeLogits(state, touched) {
+  const r = computeLogits(state);
+  const own = touched && touched.j !== undefined && touched.j < r.C;
+  const say = LOGITS_SAY[touched ? touched.kind : "kernel"];
+  return `${say(state, r, own ? touched.j : argmax(r.p))}, loss ${fmt(r.loss, 3)}`;
+}
+
 function readState(model) {
   return {
     z: model.get("z"),
@@ -98,7 +117,7 @@ function render({ model, el: host }) {
   ])]);
   const tbody = el("tbody");
   table.append(caption, thead, tbody);
-  root.append(el("div", { class: "dx-table-wrap" }, [table]));
+  root.append(tableWrap(table, caption, cleanups));
 
   const lossOut = numberOut("loss", 4);
   const tsumOut = numberOut("tsum", 3);
@@ -107,6 +126,8 @@ function render({ model, el: host }) {
     el("span", { class: "dx-sep" }, [" · "]),
     "Σ", el("var", {}, ["t′"]), " = ", tsumOut.el,
   ]));
+
+  const live = announcer(root, (touched) => describeLogits(readState(model), touched), cleanups);
 
   // ---- rows that depend on C -----------------------------------------------
   let rows = null;
@@ -126,6 +147,7 @@ function render({ model, el: host }) {
         min: -Z_LIMIT, max: Z_LIMIT, step: 0.1, value: z[j],
       });
       zc.input.addEventListener("input", () => {
+        live.touch({ kind: "z", j });
         const next = model.get("z").slice();
         next[j] = Number(zc.input.value);
         model.set("z", next);
@@ -138,6 +160,7 @@ function render({ model, el: host }) {
         min: 0, max: 1, step: 0.01, value: softTarget[j],
       });
       tc.input.addEventListener("input", () => {
+        live.touch({ kind: "soft_target", j });
         const next = resized(model.get("soft_target"), model.get("z").length);
         next[j] = Number(tc.input.value);
         model.set("soft_target", next);
@@ -254,6 +277,7 @@ function render({ model, el: host }) {
   }
 
   cSel.select.addEventListener("change", () => {
+    live.touch({ kind: "C" });
     const C = Number(cSel.select.value);
     model.set("target", Math.min(model.get("target"), C - 1));
     model.set("soft_target", resized(model.get("soft_target"), C));
@@ -261,6 +285,7 @@ function render({ model, el: host }) {
     model.save_changes();
   });
   targetSel.select.addEventListener("change", () => {
+    live.touch({ kind: "target" });
     const v = targetSel.select.value;
     if (v === "soft") {
       model.set("soft", true);
@@ -271,15 +296,20 @@ function render({ model, el: host }) {
     model.save_changes();
   });
   temp.input.addEventListener("input", () => {
+    live.touch({ kind: "temperature" });
     model.set("temperature", Number(temp.input.value));
     model.save_changes();
   });
   smooth.input.addEventListener("input", () => {
+    live.touch({ kind: "label_smoothing" });
     model.set("label_smoothing", Number(smooth.input.value));
     model.save_changes();
   });
 
-  listen(model, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], schedule, cleanups);
+  listen(model, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], () => {
+    schedule();
+    live.soon();
+  }, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }

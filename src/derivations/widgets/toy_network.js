@@ -27,6 +27,17 @@ function computeToy(h, w, t) {
   return { y, o, loss, dLdo, dody, msg, dLdy, dLdw, diag, dLdh, path1, path2 };
 }
 
+/** What a screen reader hears after a change: the field that changed, the
+ *  output o1, the loss and the gradient of the weight that field names
+ *  (w21, the weight of the two paths, for the other fields). */
+function describeToy(h, w, t, touched) {
+  const r = computeToy(h, w, t);
+  const m = touched ? /^w(\d)(\d)$/.exec(touched.name) : null;
+  const [i, j] = m ? [Number(m[1]), Number(m[2])] : [2, 1];
+  const what = touched ? `${touched.name} = ${fmt(touched.value, 2)}: ` : "";
+  return `${what}o1 = ${fmt(r.o[0], 2)}, loss ${fmt(r.loss, 3)}, gradient for w${i}${j} ${fmt(r.dLdw[i - 1][j - 1], 3)}`;
+}
+
 function render({ model, el: host }) {
   const cleanups = [];
   const root = el("div", { class: "dx-explorer dx-toy" });
@@ -42,7 +53,10 @@ function render({ model, el: host }) {
       // commit only complete numbers in range; a half-typed "-" waits
       const ok = Number.isFinite(v) && v >= min && v <= max;
       c.input.classList.toggle("dx-bad", !ok);
-      if (ok) onValue(v);
+      c.input.setAttribute("aria-invalid", ok ? "false" : "true");
+      if (!ok) return;
+      live.touch({ name, value: v });
+      onValue(v);
     });
     return c;
   }
@@ -114,8 +128,9 @@ function render({ model, el: host }) {
     ]),
   ]));
 
+  const gradCaption = el("caption", {}, ["∂L/∂w for every weight, and the diagonal-only version"]);
   const gradTable = el("table", { class: "dx-table" }, [
-    el("caption", {}, ["∂L/∂w for every weight, and the diagonal-only version"]),
+    gradCaption,
     el("thead", {}, [el("tr", {}, [
       el("th", { scope: "col" }, ["i"]),
       el("th", { scope: "col" }, ["∂L/∂wᵢ₁"]), el("th", { scope: "col" }, ["∂L/∂wᵢ₂"]),
@@ -127,8 +142,9 @@ function render({ model, el: host }) {
       el("td", {}, [o(`diag_dw${i + 1}1`)]), el("td", {}, [o(`diag_dw${i + 1}2`)]),
     ]))),
   ]);
+  const nodeCaption = el("caption", {}, ["Forward values and their gradients"]);
   const nodeTable = el("table", { class: "dx-table" }, [
-    el("caption", {}, ["Forward values and their gradients"]),
+    nodeCaption,
     el("thead", {}, [el("tr", {}, [
       el("th", { scope: "col" }, ["node"]), el("th", { scope: "col" }, ["value"]), el("th", { scope: "col" }, ["∂L/∂node"]),
     ])]),
@@ -139,7 +155,7 @@ function render({ model, el: host }) {
     ]),
   ]);
   root.append(el("div", { class: "dx-tables" }, [
-    el("div", { class: "dx-table-wrap" }, [gradTable]), el("div", { class: "dx-table-wrap" }, [nodeTable]),
+    tableWrap(gradTable, gradCaption, cleanups), tableWrap(nodeTable, nodeCaption, cleanups),
   ]));
   // the edge labels in the graph carry outputs too, created once and moved
   const edgeOut = {};
@@ -150,6 +166,10 @@ function render({ model, el: host }) {
   for (let i = 1; i <= 3; i++) edgeOut[`dL_dh${i}`] = numberOut(`dL_dh${i}`);
   // the graph shows these rounded; their full values sit here, out of sight
   root.append(el("div", { class: "dx-full", "aria-hidden": "true" }, Object.values(edgeOut).map((x) => x.el)));
+  // the live region goes last in the explorer; the fields' handlers above
+  // reach it only once the reader types
+  const live = announcer(root, (touched) => describeToy(model.get("h"), model.get("w"), model.get("t"), touched),
+    cleanups);
 
   // ---- the graph -------------------------------------------------------------
   // Columns h | w | y | o | L. Each weight is a box between its h and its y,
@@ -274,7 +294,10 @@ function render({ model, el: host }) {
       queueMicrotask(update);
     }
   }
-  listen(model, ["h", "w", "t"], schedule, cleanups);
+  listen(model, ["h", "w", "t"], () => {
+    schedule();
+    live.soon();
+  }, cleanups);
   update();
   return () => cleanups.forEach((f) => f());
 }
