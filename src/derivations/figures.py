@@ -1,22 +1,489 @@
-"""Figures whose alt text is written from the numbers they plot.
+"""Figures for every reader: phone and desktop, light and dark, any colour vision.
 
-A figure cell's metadata (``mystnb: figure:``/``image: alt:``) holds fixed
-alt text, which drifts from the data as soon as a measurement changes.
-:class:`FigureWithAlt` shows the image as HTML with alt text that the cell
-computes from the same numbers it plots; the figure's name and caption stay
-in the metadata, so ``{numref}`` keeps working.
+Two ways to show a matplotlib figure on the site:
+
+* :func:`show_figure` (use this): the chapter writes a ``draw(style)``
+  function that draws the figure for one :class:`Style`; the helper calls it
+  four times, for the wide (desktop) and the narrow (phone) layout in the
+  light and the dark theme, and shows the four PNGs as one ``<figure>``
+  output: a ``<picture>`` per theme whose ``<source media=...>`` switches to
+  the narrow layout on small screens, and CSS (``_static/figures.css``)
+  that shows the picture of the page's theme. Every drawing runs inside
+  :func:`rc` for its style: the colour-blind-safe Okabe–Ito palette paired
+  with line styles and markers, text and axes in the theme's ink, a
+  transparent background, and no font below :data:`MIN_FONT_PT`.
+  A chapter's figure cell then reads::
+
+      def draw(style):
+          fig, ax = plt.subplots(figsize=style.figsize, layout="constrained")
+          for k, (label, ys) in enumerate(curves):
+              ax.plot(xs, ys, label=label, **style.series(k))
+          ax.legend()
+          return fig
+
+      show_figure(draw, alt=f"... written from the data ...",
+                  wide=(7, 3.2), narrow=(3.6, 3.4))
+
+  ``style.narrow`` lets ``draw`` change the layout for phones (panels
+  stacked instead of side by side, shorter labels); ``style.ink``,
+  ``style.muted``, ``style.faint`` and ``style.panel`` are the theme's
+  colours for text, secondary text, faded marks and boxes;
+  ``style.text_on(rgba)`` is the ink readable on a heatmap cell.
+* :class:`FigureWithAlt` (older): one PNG of an already drawn figure,
+  light theme only. Kept for chapters that have not moved to
+  :func:`show_figure`.
+
+The rendered images carry what the browser tests measure
+(``tests/browser/test_figures.py``): ``data-font`` is the smallest text of
+the image as a fraction of its width (so its size on screen is that
+fraction times the displayed width), and ``data-palette`` lists the colours
+that tell the figure's categories apart (legend entries and ``categories=``),
+which the tests pass through simulated deuteranopia and protanopia.
 """
+
+from __future__ import annotations
 
 import base64
 import html
 import io
+import json
+from dataclasses import dataclass
+
+#: The Okabe–Ito palette (Okabe and Ito 2008), distinguishable with every common colour vision.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+#: Series colours per theme, in the order figures use them. Ordered so that
+#: neighbours stay far apart under deuteranopia and protanopia; on the dark
+#: page sky blue replaces blue, which is too dark to read there.
+PALETTES = {
+    "light": tuple(OKABE_ITO[n] for n in (
+        "blue", "orange", "bluish green", "reddish purple", "vermillion", "sky blue", "yellow")),
+    "dark": tuple(OKABE_ITO[n] for n in (
+        "sky blue", "orange", "bluish green", "reddish purple", "vermillion", "yellow", "blue")),
+}
+#: Line styles and markers paired with the palette, so no series is told by colour alone.
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+#: Hatches for bars and areas, for the same reason.
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
+#: Colours of text and marks per theme: ink, muted (secondary text), faint (faded marks), panel (boxes).
+INKS = {
+    "light": {"ink": "#1a1a1a", "muted": "#555555", "faint": "#c8c8c8", "panel": "#f2f2f2"},
+    "dark": {"ink": "#e6e6e6", "muted": "#b4b4b4", "faint": "#555555", "panel": "#2b2b2b"},
+}
+#: No text in a figure is drawn smaller than this (points).
+MIN_FONT_PT = 8.0
+#: The text column of the book at 390 CSS px (a phone) and what the smallest text must reach there.
+PHONE_COLUMN_PX = 358
+MIN_TEXT_PX = 9.0
+#: Below this viewport width the narrow layout is shown.
+NARROW_MEDIA = "(max-width: 640px)"
+DPI = 150
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a ``draw`` function needs to know about the rendering it draws.
+
+    Attributes
+    ----------
+    theme : {"light", "dark"}
+    narrow : bool
+        True for the phone layout.
+    figsize : tuple of float
+        Width and height in inches for this layout.
+    """
+
+    theme: str
+    narrow: bool
+    figsize: tuple
+
+    @property
+    def palette(self):
+        """The series colours of this theme (:data:`PALETTES`)."""
+        return PALETTES[self.theme]
+
+    @property
+    def ink(self):
+        return INKS[self.theme]["ink"]
+
+    @property
+    def muted(self):
+        return INKS[self.theme]["muted"]
+
+    @property
+    def faint(self):
+        return INKS[self.theme]["faint"]
+
+    @property
+    def panel(self):
+        return INKS[self.theme]["panel"]
+
+    @property
+    def diverging(self):
+        """A diverging colormap for signed values: white-centred on light, dark-centred on dark."""
+        return "RdBu_r" if self.theme == "light" else "berlin"
+
+    @property
+    def sequential(self):
+        """A sequential colormap from the page's background colour to strong."""
+        return "Blues" if self.theme == "light" else "cividis"
+
+    @property
+    def greys(self):
+        """Greyscale images: dark ink on a light page, light ink on a dark one."""
+        return "gray_r" if self.theme == "light" else "gray"
+
+    def colour(self, k):
+        """The ``k``-th series colour.
+
+        Examples
+        --------
+        >>> Style("light", False, (7, 3)).colour(0), Style("dark", False, (7, 3)).colour(0)
+        ('#0072B2', '#56B4E9')
+        """
+        return self.palette[k % len(self.palette)]
+
+    def series(self, k, marker=False):
+        """Keyword arguments for ``ax.plot`` that set series ``k`` apart by colour *and* line style.
+
+        Examples
+        --------
+        >>> Style("light", False, (7, 3)).series(1, marker=True)
+        {'color': '#E69F00', 'linestyle': '--', 'marker': 's'}
+        """
+        kw = {"color": self.colour(k), "linestyle": LINESTYLES[k % len(LINESTYLES)]}
+        if marker:
+            kw["marker"] = MARKERS[k % len(MARKERS)]
+        return kw
+
+    def bars(self, k):
+        """Keyword arguments for ``ax.bar``: colour, hatch and an edge in the ink colour.
+
+        Examples
+        --------
+        >>> Style("dark", True, (3, 3)).bars(1)["hatch"]
+        '//'
+        """
+        return {"color": self.colour(k), "hatch": HATCHES[k % len(HATCHES)],
+                "edgecolor": self.ink, "linewidth": 0.6}
+
+    def text_on(self, rgba):
+        """Black or white, whichever reads better on a cell of colour ``rgba``.
+
+        Examples
+        --------
+        >>> s = Style("light", False, (7, 3))
+        >>> s.text_on((0.0, 0.0, 0.3, 1.0)), s.text_on((1.0, 1.0, 0.9, 1.0))
+        ('white', 'black')
+        """
+        r, g, b = (_linear(c) for c in rgba[:3])
+        return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.18 else "white"
+
+
+def _linear(c):
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def rc(style):
+    """matplotlib rcParams for ``style``: palette, ink, fonts, transparent background.
+
+    Use as ``with matplotlib.rc_context(rc(style)):``; :func:`show_figure`
+    does so around every ``draw``.
+
+    Examples
+    --------
+    >>> params = rc(Style("dark", False, (7, 3)))
+    >>> params["text.color"], params["savefig.transparent"], params["font.size"] >= MIN_FONT_PT
+    ('#e6e6e6', True, True)
+    """
+    from cycler import cycler
+
+    ink, muted = style.ink, style.muted
+    size = 9.0
+    return {
+        "font.size": size,
+        "axes.titlesize": 10.0,
+        "axes.labelsize": size,
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.title_fontsize": 8.5,
+        "figure.titlesize": 10.0,
+        "text.color": ink,
+        "axes.labelcolor": ink,
+        "axes.edgecolor": muted,
+        "axes.titlecolor": ink,
+        "xtick.color": muted,
+        "ytick.color": muted,
+        "xtick.labelcolor": ink,
+        "ytick.labelcolor": ink,
+        "grid.color": style.faint,
+        "axes.facecolor": "none",
+        "figure.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.transparent": True,
+        "legend.frameon": False,
+        "legend.labelcolor": ink,
+        "hatch.color": ink,
+        "patch.edgecolor": ink,
+        "lines.linewidth": 1.6,
+        "axes.prop_cycle": cycler(color=list(style.palette)) + cycler(linestyle=list(LINESTYLES)),
+        "image.cmap": "cividis",
+    }
+
+
+def heatmap(ax, M, style, *, vmin, vmax, cmap=None, fmt="{:.2f}", fontsize=8.5, **imshow):
+    """``ax.imshow(M)`` with each cell's value written in it, in ink readable on the cell.
+
+    The numbers carry the meaning, so the colours (``style.diverging`` by
+    default) only help. Returns the image, for a colorbar.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> fig, ax = plt.subplots()
+    >>> _ = heatmap(ax, np.array([[-1.0, 0.0]]), Style("light", False, (3, 2)), vmin=-1, vmax=1)
+    >>> [(t.get_text(), t.get_color()) for t in ax.texts]
+    [('-1.00', 'white'), ('0.00', 'black')]
+    >>> plt.close(fig)
+    """
+    import matplotlib
+    import numpy as np
+
+    cmap = matplotlib.colormaps[cmap or style.diverging]
+    norm = matplotlib.colors.Normalize(vmin=vmin, vmax=vmax)
+    image = ax.imshow(M, cmap=cmap, norm=norm, **imshow)
+    for (i, j), v in np.ndenumerate(np.asarray(M)):
+        ax.text(j, i, fmt.format(v + 0.0), ha="center", va="center", fontsize=fontsize,
+                color=style.text_on(cmap(norm(v))))
+    return image
+
+
+def smallest_text(fig):
+    """The smallest font size (points) of the visible, non-empty text in ``fig``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("t", fontsize=11); _ = ax.text(0, 0, "x", fontsize=7.5)
+    >>> smallest_text(fig)
+    7.5
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # tick labels exist only once drawn
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.figure is not None]
+    return min(sizes) if sizes else float("inf")
+
+
+def legend_colours(fig):
+    """The colours of the legend entries of ``fig``, as ``#rrggbb`` (no duplicates, in order).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], color="#0072B2", label="a"); _ = ax.bar([0], [1], color="#E69F00", label="b")
+    >>> _ = ax.legend(); legend_colours(fig)
+    ['#0072b2', '#e69f00']
+    >>> plt.close(fig)
+    """
+    from matplotlib.colors import to_hex
+
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    found = []
+    for legend in legends:
+        for handle in legend.legend_handles:
+            if hasattr(handle, "get_color") and not hasattr(handle, "get_facecolor"):
+                colour = handle.get_color()
+            elif hasattr(handle, "get_facecolor"):
+                colour = handle.get_facecolor()
+                colour = colour[0] if getattr(colour, "ndim", 1) == 2 else colour
+            else:
+                continue
+            hexed = to_hex(colour)
+            if hexed not in found:
+                found.append(hexed)
+    return found
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One PNG of a figure: its bytes, pixel width, smallest text and category colours."""
+
+    png: bytes
+    width: int
+    font_fraction: float
+    palette: tuple
+
+    @property
+    def uri(self):
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def render(draw, style, categories=()):
+    """Call ``draw(style)`` inside :func:`rc` and render the figure it returns to PNG.
+
+    Raises ``ValueError`` if any text is smaller than :data:`MIN_FONT_PT`, or
+    if, in the narrow layout, the smallest text would be drawn below
+    :data:`MIN_TEXT_PX` on a phone's :data:`PHONE_COLUMN_PX` column.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> def draw(style):
+    ...     fig, ax = plt.subplots(figsize=style.figsize)
+    ...     ax.plot([0, 1], label="a", **style.series(0)); ax.legend()
+    ...     return fig
+    >>> r = render(draw, Style("light", True, (3.6, 3)))
+    >>> r.png[:4], r.palette, r.font_fraction * PHONE_COLUMN_PX >= MIN_TEXT_PX
+    (b'\\x89PNG', ('#0072b2',), True)
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    with matplotlib.rc_context(rc(style)):
+        fig = draw(style)
+        try:
+            smallest = smallest_text(fig)
+            palette = tuple(dict.fromkeys([*legend_colours(fig), *(c.lower() for c in categories)]))
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.04)
+        finally:
+            plt.close(fig)
+    png = buffer.getvalue()
+    width = Image.open(io.BytesIO(png)).size[0]
+    if smallest < MIN_FONT_PT:
+        raise ValueError(f"text of {smallest:g} pt in the {style.theme}, "
+                         f"{'narrow' if style.narrow else 'wide'} figure; use at least {MIN_FONT_PT:g} pt")
+    fraction = (smallest * DPI / 72) / width if smallest != float("inf") else 1.0
+    if style.narrow and fraction * PHONE_COLUMN_PX < MIN_TEXT_PX:
+        raise ValueError(
+            f"on a phone the smallest text would be {fraction * PHONE_COLUMN_PX:.1f} px "
+            f"(the narrow figure is {width / DPI:.1f} in wide); make it narrower or the text larger")
+    return Rendering(png, width, fraction, palette)
+
+
+class ThemedFigure:
+    """What :func:`show_figure` returns: four renderings shown as one image with alt text."""
+
+    def __init__(self, renderings, alt):
+        self.renderings, self.alt = renderings, alt
+
+    def _img(self, theme):
+        wide, narrow = self.renderings[("wide", theme)], self.renderings[("narrow", theme)]
+        alt = html.escape(self.alt, quote=True)
+        palette = html.escape(json.dumps(list(wide.palette)), quote=True)
+        # the browser picks the source; data-font-* give each one's smallest text per pixel of width
+        return (
+            f'<picture class="dfig-{theme}">'
+            f'<source media="{NARROW_MEDIA}" srcset="{narrow.uri}">'
+            f'<img class="dfig dark-light" src="{wide.uri}" alt="{alt}" '
+            f'data-theme-variant="{theme}" data-font-wide="{wide.font_fraction:.5f}" '
+            f'data-font-narrow="{narrow.font_fraction:.5f}" data-palette="{palette}">'
+            "</picture>"
+        )
+
+    def _repr_html_(self):
+        return f'<div class="dfig-figure">{self._img("light")}{self._img("dark")}</div>'
+
+    def _repr_png_(self):
+        return self.renderings[("wide", "light")].png
+
+
+def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=()):
+    """Render ``draw`` wide and narrow, light and dark, as one image with alt text ``alt``.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(style)`` draws the figure for a :class:`Style` and returns the
+        matplotlib Figure (made with ``figsize=style.figsize``).
+    alt : str
+        What the figure shows, with its numbers (written from the data).
+    wide, narrow : tuple of float
+        Figure sizes in inches for desktops and for phones. A narrow figure
+        3.6 inches wide shows 8 pt text at about 11 CSS px on a phone.
+    categories : sequence of str, optional
+        Colours that tell categories apart and have no legend entry (e.g.
+        highlighted paths), so the colour-vision tests check them too. Give
+        them for the light theme; the dark theme's are the same palette
+        positions (see :data:`PALETTES`).
+
+    Returns
+    -------
+    ThemedFigure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> def draw(style):
+    ...     fig, ax = plt.subplots(figsize=style.figsize)
+    ...     ax.plot([0, 1], [0, 1], label="rises", **style.series(0))
+    ...     ax.legend()
+    ...     return fig
+    >>> shown = show_figure(draw, "A line rising from 0 to 1", wide=(4, 2), narrow=(3, 2))
+    >>> page = shown._repr_html_()
+    >>> page.count("<picture"), page.count('alt="A line rising from 0 to 1"'), NARROW_MEDIA in page
+    (2, 2, True)
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("a figure needs alt text that says what it shows")
+    renderings = {}
+    for layout, size in (("wide", wide), ("narrow", narrow)):
+        for theme in ("light", "dark"):
+            style = Style(theme, layout == "narrow", tuple(size))
+            cats = [in_theme(c, theme) for c in categories]
+            renderings[(layout, theme)] = render(draw, style, cats)
+    return ThemedFigure(renderings, alt)
+
+
+def in_theme(colour, theme):
+    """``colour``, a light-theme palette entry, as the entry at its position in ``theme``'s palette.
+
+    Colours outside the light palette come back unchanged.
+
+    Examples
+    --------
+    >>> in_theme("#0072B2", "dark"), in_theme("#E69F00", "dark"), in_theme("#123456", "dark")
+    ('#56B4E9', '#E69F00', '#123456')
+    """
+    light = [c.lower() for c in PALETTES["light"]]
+    if colour.lower() in light:
+        return PALETTES[theme][light.index(colour.lower())]
+    return colour
 
 
 class FigureWithAlt:
     """A matplotlib figure shown as an image whose alt text is ``alt``.
 
     The figure is rendered to PNG once and closed. Notebooks that show HTML
-    get an ``<img>`` with the alt text; others get the PNG.
+    get an ``<img>`` with the alt text; others get the PNG. Light theme and
+    one layout only: new figures use :func:`show_figure`.
 
     Parameters
     ----------

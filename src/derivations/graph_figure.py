@@ -19,11 +19,13 @@ from ._validate import check_finite
 from .softmax import log_softmax
 
 #: colours of the highlighted paths, in the order :func:`paths` returns them
-PATH_COLOURS = ("#d95f02", "#1b78b4", "#7570b3", "#1b9e77")
-#: colour of an edge that lies on more than one highlighted path
-SHARED_COLOUR = "#222222"
-_FADED = "#c8c8c8"
-_GRAD_COLOUR = "#7a0177"
+#: (Okabe–Ito orange, blue, reddish purple, bluish green: apart under every colour vision;
+#: a dark-theme drawing takes the entries at the same positions of its palette)
+PATH_COLOURS = ("#e69f00", "#0072b2", "#cc79a7", "#009e73")
+#: colour of an edge that lies on more than one highlighted path (the light theme's ink)
+SHARED_COLOUR = "#1a1a1a"
+#: line styles of the highlighted paths, so they differ by more than colour
+PATH_STYLES = ("-", "--", "-.", ":")
 
 
 @dataclass(frozen=True)
@@ -292,17 +294,18 @@ def _fmt(x):
     return f"{x:.2f}" if abs(x) >= 0.005 or x == 0 else f"{x:.1e}"
 
 
-def draw_toy_network(values=None, *, weight="w21", ax=None):
+def draw_toy_network(values=None, *, weight="w21", ax=None, style=None):
     """Draw the toy network's graph with every path from ``L`` to ``weight`` highlighted.
 
-    Each highlighted path gets its own colour (:data:`PATH_COLOURS`); an edge
-    on several paths is drawn in :data:`SHARED_COLOUR`; all other edges are
-    faded. Every edge is a patch whose ``gid`` is ``"edge:a->b"`` and whose
-    label is ``"path 1"``, ``"path 2"``, ``"shared"`` or ``"other"``, so the
-    figure can be inspected as data. With ``values`` (from
-    :func:`toy_network_values`) each node shows its value, each
-    highlighted edge its local derivative, and a note adds up the paths.
-    Drawn in :ref:`toy-network` and :ref:`toy-network-explorer`.
+    Each highlighted path gets its own colour (:data:`PATH_COLOURS`) and line
+    style (:data:`PATH_STYLES`); an edge on several paths is drawn solid in
+    :data:`SHARED_COLOUR`; all other edges are faded. Every edge is a patch
+    whose ``gid`` is ``"edge:a->b"`` and whose label is ``"path 1"``,
+    ``"path 2"``, ``"shared"`` or ``"other"``, so the figure can be inspected
+    as data. With ``values`` (from :func:`toy_network_values`) each node
+    shows its value, each highlighted edge its local derivative, and a note
+    adds up the paths. Drawn in :ref:`toy-network` and
+    :ref:`toy-network-explorer`.
 
     Parameters
     ----------
@@ -311,7 +314,12 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
     weight : str
         The weight whose paths to highlight, e.g. ``"w21"``.
     ax : matplotlib Axes, optional
-        Where to draw; a new 7 x 4.2 inch figure by default.
+        Where to draw; a new figure of ``style.figsize`` (7 x 4.2 inches
+        without a style) by default.
+    style : derivations.figures.Style, optional
+        The theme's colours, and ``style.narrow`` for the phone layout, in
+        which the graph runs from top (inputs) to bottom (``L``). Pass it from
+        a :func:`derivations.figures.show_figure` draw function.
 
     Returns
     -------
@@ -323,15 +331,28 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
     >>> sorted(p.get_gid() for p in fig.axes[0].patches if p.get_label() == "shared")
     ['edge:w21->y1']
     >>> import matplotlib.pyplot as plt; plt.close(fig)
+    >>> from derivations.figures import Style
+    >>> fig = draw_toy_network(style=Style("dark", True, (3.6, 4.6)))
+    >>> xs, ys = zip(*[p.center for p in fig.axes[0].patches if hasattr(p, "center")])
+    >>> max(ys) - min(ys) > max(xs) - min(xs)    # on a phone the graph runs downwards
+    True
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle, FancyArrowPatch
 
+    from .figures import INKS, Style, in_theme
+
+    style = style or Style("light", False, (7, 4.2))
+    ink = INKS[style.theme]
+    path_colours = [in_theme(c.upper(), style.theme) for c in PATH_COLOURS]
+    shared_colour = ink["ink"]
+    grad_colour = style.colour(3)  # reddish purple
     graph = values.graph if values is not None else toy_graph()
     if not (weight in graph.nodes and weight.startswith("w")):
         raise ValueError(f"weight must name a weight node such as 'w21', got {weight!r}")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        fig, ax = plt.subplots(figsize=style.figsize, layout="constrained")
     else:
         fig = ax.figure
 
@@ -341,23 +362,29 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
         for edge in zip(path[:-1], path[1:]):
             on_paths.setdefault(edge, []).append(k)
 
-    pos, radius = graph.positions, 0.2
+    # the layout is worked out left to right; on a phone it is turned to run downwards
+    def place(x, y):
+        return (y, -x * 0.9) if style.narrow else (x, y)
+
+    flat, radius = graph.positions, 0.2
+    pos = {n: place(*xy) for n, xy in flat.items()}
     for a, b in graph.edges:
         ks = on_paths.get((a, b), [])
         if len(ks) > 1:
-            colour, label, width, z = SHARED_COLOUR, "shared", 2.6, 3
+            colour, label, width, z, ls = shared_colour, "shared", 2.6, 3, "-"
         elif ks:
-            colour, label, width, z = PATH_COLOURS[ks[0] % len(PATH_COLOURS)], f"path {ks[0] + 1}", 2.6, 3
+            k = ks[0] % len(path_colours)
+            colour, label, width, z, ls = path_colours[k], f"path {ks[0] + 1}", 2.6, 3, PATH_STYLES[k]
         else:
-            colour, label, width, z = _FADED, "other", 1.0, 1
+            colour, label, width, z, ls = ink["faint"], "other", 1.0, 1, "-"
         arrow = FancyArrowPatch(
             pos[a], pos[b], arrowstyle="-|>", mutation_scale=11, lw=width, color=colour,
-            shrinkA=radius * 72 * 0.62, shrinkB=radius * 72 * 0.62, zorder=z,
+            linestyle=ls, shrinkA=radius * 72 * 0.62, shrinkB=radius * 72 * 0.62, zorder=z,
             gid=f"edge:{a}->{b}", label=label,
         )
         ax.add_patch(arrow)
         if values is not None and ks:
-            (xa, ya), (xb, yb) = pos[a], pos[b]
+            (xa, ya), (xb, yb) = flat[a], flat[b]
             # diagonals cross their mirror image half way: label them nearer the head
             f = 0.5 if ya == yb or xa == 0.0 else 0.72
             mx, my = xa + f * (xb - xa), ya + f * (yb - ya)
@@ -365,54 +392,89 @@ def draw_toy_network(values=None, *, weight="w21", ax=None):
             length = np.hypot(xb - xa, yb - ya)
             nx, ny = -(yb - ya) / length, (xb - xa) / length
             side = 1.0 if (ya + yb >= 0) == (ny >= 0) else -1.0
-            ax.text(mx + side * 0.2 * nx, my + side * 0.2 * ny, _fmt(values.local[(a, b)]),
+            ax.text(*place(mx + side * 0.2 * nx, my + side * 0.2 * ny), _fmt(values.local[(a, b)]),
                     color=colour, fontsize=9, ha="center", va="center", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+                    bbox=dict(boxstyle="round,pad=0.12", fc=ink["panel"], ec="none", alpha=0.9))
 
     on_any = {n for path in highlighted for n in path}
     for name in graph.nodes:
         x, y = pos[name]
         strong = name in on_any
-        ax.add_patch(Circle((x, y), radius, fc="#fff7e6" if strong else "white",
-                            ec="#333333" if strong else "#999999", lw=1.4 if strong else 0.8, zorder=4))
+        ax.add_patch(Circle((x, y), radius, fc=ink["panel"] if strong else "none",
+                            ec=ink["ink"] if strong else ink["muted"], lw=1.4 if strong else 0.8, zorder=4))
         ax.text(x, y, graph.labels[name], ha="center", va="center", fontsize=10, zorder=5,
-                color="black" if strong else "#555555")
-        if values is None:
-            continue
-        text = _fmt(values.value[name])
-        if x == 0.0:
-            ax.text(x - radius - 0.08, y, text, ha="right", va="center", fontsize=8.5, color="#444444")
-            continue
-        grad = ""
-        if strong and name != "L":
-            grad = f"$\\partial L/\\partial {graph.labels[name].strip('$')}$ = {_fmt(values.grad[name])}"
-        if y > 0 and grad:
-            # room above the upper nodes only: stack the gradient over the value
-            ax.text(x, y + radius + 0.06, grad, ha="center", va="bottom", fontsize=8.5, color=_GRAD_COLOUR,
-                    zorder=6)
-            ax.text(x, y + radius + 0.32, text, ha="center", va="bottom", fontsize=8.5, color="#444444")
-        else:
-            ax.text(x, y + radius + 0.06, text, ha="center", va="bottom", fontsize=8.5, color="#444444")
-            if grad:
-                ax.text(x, y - radius - 0.06, grad, ha="center", va="top", fontsize=8.5, color=_GRAD_COLOUR)
+                color=ink["ink"] if strong else ink["muted"])
+        if values is not None:
+            _node_numbers(ax, values, graph, name, (x, y), strong, style, radius, grad_colour)
 
     if values is not None:
         terms = values.path_terms(weight)
         total = values.grad[weight]
         parts = " + ".join(f"({_fmt(term)})" for _, term in terms)
         lab = graph.labels[weight].strip("$")
-        ax.text(6.3, min(p[1] for p in pos.values()) - 0.2, f"$\\partial L/\\partial {lab}$ = {parts}\n= {_fmt(total)}",
-                ha="right", va="top", fontsize=9.5,
-                bbox=dict(boxstyle="round,pad=0.3", fc="#f4f4f4", ec="#bbbbbb"))
+        note = f"$\\partial L/\\partial {lab}$ = {parts}\n= {_fmt(total)}"
+        if style.narrow:
+            ax.text(0.0, min(p[1] for p in pos.values()) - 0.6, note, ha="center", va="top", fontsize=9.5,
+                    bbox=dict(boxstyle="round,pad=0.3", fc=ink["panel"], ec=ink["muted"]))
+        else:
+            ax.text(6.3, min(p[1] for p in pos.values()) - 0.2, note, ha="right", va="top", fontsize=9.5,
+                    bbox=dict(boxstyle="round,pad=0.3", fc=ink["panel"], ec=ink["muted"]))
     else:
         for k, _ in enumerate(highlighted):
-            ax.plot([], [], color=PATH_COLOURS[k % len(PATH_COLOURS)], lw=2.6, label=f"path {k + 1}")
-        ax.plot([], [], color=SHARED_COLOUR, lw=2.6, label="on both paths" if len(highlighted) == 2 else "shared")
-        ax.legend(loc="lower right", fontsize=8, frameon=False, handles=ax.lines)
+            kk = k % len(path_colours)
+            ax.plot([], [], color=path_colours[kk], ls=PATH_STYLES[kk], lw=2.6, label=f"path {k + 1}")
+        ax.plot([], [], color=shared_colour, lw=2.6, label="on both paths" if len(highlighted) == 2 else "shared")
+        ax.legend(loc="lower right", fontsize=8.5, frameon=False, handles=ax.lines)
 
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(-0.75, 6.4)
-    ax.set_ylim(min(ys) - 0.45, max(ys) + 0.45)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    if style.narrow:
+        ax.set_xlim(min(xs) - 0.45, max(xs) + 0.45)
+        ax.set_ylim(min(ys) - (1.4 if values is not None else 0.5), max(ys) + 0.55)
+    else:
+        ax.set_xlim(-0.75, 6.4)
+        ax.set_ylim(min(ys) - 0.45, max(ys) + 0.45)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
+
+
+def _node_numbers(ax, values, graph, name, xy, strong, style, radius, grad_colour):
+    """A node's value and, on a highlighted path, its gradient, placed clear of the edges."""
+    from .figures import INKS
+
+    muted = INKS[style.theme]["muted"]
+    x, y = xy
+    text = _fmt(values.value[name])
+    grad = ""
+    if strong and name != "L":
+        grad = f"$\\partial L/\\partial {graph.labels[name].strip('$')}$ = {_fmt(values.grad[name])}"
+    is_input = graph.positions[name][0] == 0.0
+    if style.narrow:
+        if is_input:  # the top row: values above the nodes
+            ax.text(x, y + radius + 0.05, text, ha="center", va="bottom", fontsize=8.5, color=muted, rotation=90)
+            return
+        if name == "L":  # below L, where no edge arrives
+            ax.text(x, y - radius - 0.05, text, ha="center", va="top", fontsize=8.5, color=muted)
+            return
+        # beside the node, on the outer side (edges run up, down and across the middle):
+        # the value above, the gradient below
+        side, ha = (-1.0, "right") if x < 0 else (1.0, "left")
+        ax.text(x + side * (radius + 0.06), y + 0.14, text, ha=ha, va="center", fontsize=8.5, color=muted)
+        if grad:
+            ax.text(x + side * (radius + 0.06), y - 0.16, grad, ha=ha, va="center", fontsize=8.5,
+                    color=grad_colour)
+        return
+    if is_input:
+        ax.text(x - radius - 0.08, y, text, ha="right", va="center", fontsize=8.5, color=muted)
+        return
+    if name == "L":
+        # right of L: above it the edge labels of o1 -> L would crowd the value
+        ax.text(x + radius + 0.06, y, text, ha="left", va="center", fontsize=8.5, color=muted)
+    elif y > 0 and grad:
+        # room above the upper nodes only: stack the gradient over the value
+        ax.text(x, y + radius + 0.06, grad, ha="center", va="bottom", fontsize=8.5, color=grad_colour, zorder=6)
+        ax.text(x, y + radius + 0.32, text, ha="center", va="bottom", fontsize=8.5, color=muted)
+    else:
+        ax.text(x, y + radius + 0.06, text, ha="center", va="bottom", fontsize=8.5, color=muted)
+        if grad:
+            ax.text(x, y - radius - 0.06, grad, ha="center", va="top", fontsize=8.5, color=grad_colour)
