@@ -377,7 +377,7 @@ def test_gradient_check_catalogue_names_each_wrong_implementation_apart():
 
 def test_gradient_check_figure_takes_its_alt_text_from_the_data():
     cell = next(c for c in code_cells("09_gradient_checking.md") if "fig-gradcheck-v" in c)
-    assert ":    alt:" not in cell and "FigureWithAlt(fig, " in cell
+    assert ":    alt:" not in cell and "show_figure(draw, (" in cell
 
 
 def test_gradient_check_figure_alt_matches_the_printed_minima(built_site):
