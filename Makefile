@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test test-torch golden bench-record lab serve clean chromium student assignments bench grade
+.PHONY: setup book test test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -46,7 +46,7 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --retries 1 --timeout 15 -r requirements-test.txt
 	@touch $@
 
-test: setup chromium
+test: setup chromium tex
 	$(PY) -m pytest
 
 # The comparisons with live torch: the semantic cases, the check that
@@ -68,6 +68,30 @@ chromium:
 	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
 	} || { echo "Could not install chromium: run 'apt-get install -y chromium' as root, then make test."; exit 1; }
 	@$(PY) -c "import playwright.sync_api" 2>/dev/null || { echo "The playwright package is missing: $(PY) -m pip install -r requirements.txt"; exit 1; }
+
+# The printed book: Jupyter Book's LaTeX builder (xelatex, tools/book_pdf.py)
+# into _build/latex/, as strict as `make book`, then _build/pdf/book.pdf.
+pdf: setup tex _build/.library-stamp
+	$(JB) build . --builder pdflatex $(BUILD_FLAGS)
+	@mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
+	@echo
+	@echo "The PDF is _build/pdf/book.pdf"
+
+# TeX for the PDF and its tests, from Debian's packages when it is missing
+# (about 370 MB, a minute or two; apt-get, so root or sudo): xelatex with the
+# LaTeX packages Sphinx loads, FreeFont for the book's Unicode, latexmk, and
+# poppler-utils (pdffonts, pdftotext, pdfimages) for tests/test_pdf.py.
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	fonts-freefont-otf latexmk poppler-utils
+TEX_FILES := fncychap.sty titlesec.sty tabulary.sty newunicodechar.sty ucharclasses.sty unicode-math.sty
+tex:
+	@{ command -v xelatex && command -v latexmk && command -v pdffonts && command -v pdfimages && \
+	   kpsewhich $(TEX_FILES) | [ $$(wc -l) = $(words $(TEX_FILES)) ] && \
+	   fc-list FreeSerif | grep -q . ; } >/dev/null 2>&1 || { \
+	  echo "Installing TeX from Debian's packages for the PDF..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	} || { echo "Could not install TeX: run 'apt-get install -y --no-install-recommends $(TEX_PACKAGES)' as root, then try again."; exit 1; }
 
 # JupyterLab on the learner's own copies of the chapters (tools/lab.py): notebooks
 # in lab/ (git-ignored), made from book/ and never written back to it. A copy the
