@@ -4,6 +4,7 @@ Every function here is derived in a chapter of the book, which its
 docstring names.
 """
 
+from ._kernels import get_threads, set_threads
 from .binary import binary_cross_entropy, binary_cross_entropy_grad, sigmoid
 from .gradcheck import GradientCheck, check_gradient, numerical_gradient, relative_error
 from .losses import cross_entropy, cross_entropy_grad, cross_entropy_with_grad
@@ -26,4 +27,6 @@ __all__ = [
     "relative_error",
     "check_gradient",
     "GradientCheck",
+    "set_threads",
+    "get_threads",
 ]

@@ -15,9 +15,24 @@ both and explains the choices:
 * **Reductions without products.** A row's ``<p, dp>`` or ``sum(exp)`` is a
   matrix-vector product, done by BLAS in one read, never a materialised
   ``p * dp``.
-* **No shift when it is provably unnecessary.** See :func:`exp_rows`.
+* **No shift when it is provably unnecessary.** See :func:`unshifted_ok`.
+* **Every core.** numpy's loops release the GIL, so the row blocks are
+  shared out to a small pool of threads (:func:`set_threads`). Which rows
+  form a block never depends on the number of threads, and each block is
+  computed by the same operations whichever thread takes it, so the
+  results are the same to the last bit for any number of threads.
+* **Output memory used again.** A large result comes from
+  :func:`new_array`, which hands out again the memory of a result the
+  caller has dropped, instead of fresh memory that the operating system
+  must first fill with zeros (:ref:`what-it-costs` measures the page faults).
 """
 
+import collections
+import itertools
+import os
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -39,7 +54,7 @@ BLOCK_ELEMENTS = 1 << 18
 _THREADS_MATTER = 1 << 15
 _controller = None
 
-# The largest row sum of exp(z) accepted without a shift (see exp_rows).
+# The largest row sum of exp(z) accepted without a shift (see unshifted_ok).
 _UNSHIFTED_MAX_SUM = 2.0**64
 
 
@@ -61,6 +76,196 @@ def row_blocks(n_rows, row_len, block_elements=None):
     step = max(1, int(block_elements // max(row_len, 1)))
     for start in range(0, n_rows, step):
         yield slice(start, min(start + step, n_rows))
+
+
+# ------------------------------------------------------------------ threads
+
+# Below this many entries a kernel runs on the calling thread alone: handing
+# blocks to other threads costs tens of microseconds.
+PARALLEL_MIN = 1 << 17
+
+_threads = None  # None: every core this process may run on
+_executor = None
+_executor_workers = 0
+_executor_lock = threading.Lock()
+_in_worker = threading.local()
+
+
+def available_cores():
+    """The number of cores this process may run on (its CPU affinity)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def set_threads(n=None):
+    """How many threads the kernels may use; returns the previous setting.
+
+    ``n=None`` (the default when the package is imported) means every core
+    this process may run on (``os.sched_getaffinity``); ``n=1`` runs every
+    kernel on the calling thread. The results do not depend on ``n``, to
+    the last bit: only the speed does. It applies to
+    :func:`~derivations.softmax_backward`, the cross-entropy functions and
+    :func:`~derivations.linear_cross_entropy` (whose matrix products are
+    BLAS's, with BLAS's own threads).
+
+    Examples
+    --------
+    >>> previous = set_threads(1)
+    >>> get_threads()
+    1
+    >>> _ = set_threads(previous)
+    """
+    global _threads
+    if n is not None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"threads must be a positive integer or None, got {n!r}")
+        n = int(n)
+    previous, _threads = _threads, n
+    return previous
+
+
+def get_threads():
+    """The number of threads the kernels use now (see :func:`set_threads`)."""
+    return _threads if _threads is not None else available_cores()
+
+
+def _executor_for(workers):
+    """The shared pool of worker threads, created on first use, grown when asked for more."""
+    global _executor, _executor_workers
+    with _executor_lock:
+        if _executor is None or _executor_workers < workers:
+            old = _executor
+            _executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="derivations")
+            _executor_workers = workers
+            if old is not None:
+                old.shutdown(wait=False)
+        return _executor
+
+
+def for_each_block(work, n_blocks, size, scratch=None):
+    """Call ``work(i, scratch)`` for every block ``i < n_blocks``, on up to :func:`get_threads` threads.
+
+    Blocks are handed out one at a time to whichever thread is free, the
+    calling thread included; each thread first makes its own ``scratch()``
+    (None if not given). ``work`` must write only what belongs to block
+    ``i``. Problems of fewer than :data:`PARALLEL_MIN` entries (``size``)
+    run on the calling thread. numpy's floating-point error settings of the
+    caller apply in every thread.
+
+    Examples
+    --------
+    >>> out = np.zeros(6)
+    >>> def work(i, _):
+    ...     out[i] = i * i
+    >>> for_each_block(work, 6, size=10**9)
+    >>> out
+    array([ 0.,  1.,  4.,  9., 16., 25.])
+    """
+    threads = min(get_threads(), n_blocks)
+    if threads <= 1 or size < PARALLEL_MIN or getattr(_in_worker, "active", False):
+        s = scratch() if scratch is not None else None
+        for i in range(n_blocks):
+            work(i, s)
+        return
+    counter = itertools.count()  # next() on it is atomic: each block is taken once
+    errors = np.geterr()
+
+    def worker():
+        _in_worker.active = True
+        try:
+            with np.errstate(**errors):
+                s = scratch() if scratch is not None else None
+                for i in counter:
+                    if i >= n_blocks:
+                        return
+                    work(i, s)
+        finally:
+            _in_worker.active = False
+
+    helpers = [_executor_for(threads - 1).submit(worker) for _ in range(threads - 1)]
+    try:
+        worker()
+    finally:
+        wait(helpers)  # every block is written before the caller reads any
+    for h in helpers:
+        h.result()  # re-raises a helper's exception
+
+
+# ---------------------------------------------------- output memory, used again
+
+# Results smaller than this come from np.empty: glibc keeps and reuses such
+# memory itself. Larger ones are mapped fresh from the operating system on
+# every allocation, and unmapped when freed.
+REUSE_MIN_BYTES = 1 << 20
+# At most this many bytes of dropped results are kept for reuse.
+REUSE_IDLE_BYTES = 1 << 30
+_HUGE_PAGE = 1 << 21
+_idle = collections.deque()  # raw uint8 buffers whose results were dropped
+
+
+class _Lease:
+    """The owner of a result's memory as numpy sees it; when it dies, the memory goes back."""
+
+    __slots__ = ("__array_interface__", "__weakref__")
+
+
+def _give_back(raw):
+    _idle.append(raw)
+    total = sum(r.nbytes for r in _idle)
+    while total > REUSE_IDLE_BYTES and _idle:
+        total -= _idle.popleft().nbytes  # the oldest is released to the operating system
+
+
+def new_array(shape, dtype):
+    """An uninitialised array, like ``np.empty``, in memory that earlier results gave back.
+
+    A large ``np.empty`` array is fresh memory: the operating system maps it
+    on first touch, one page fault per page (per 2 MiB huge page where numpy
+    asks for those), and zero-fills every page before the kernel writes it,
+    which is one more pass over the whole array. When the array is freed the
+    memory goes back to the operating system, and the next call pays again.
+    This keeps the memory of dropped results (up to
+    :data:`REUSE_IDLE_BYTES`) and hands it out again for a result of the same
+    size, as the caching allocators of deep-learning frameworks do. Arrays
+    smaller than :data:`REUSE_MIN_BYTES` are plain ``np.empty``.
+
+    The array's ``base`` is a private owner object (``owndata`` is False);
+    the memory returns when the array and every view of it are gone.
+
+    Examples
+    --------
+    >>> a = new_array((1024, 1024), np.float32); address = a.ctypes.data
+    >>> del a
+    >>> new_array((1024, 1024), np.float32).ctypes.data == address  # the same memory again
+    True
+    """
+    dtype = np.dtype(dtype)
+    shape = tuple(int(k) for k in shape)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if nbytes < REUSE_MIN_BYTES:
+        return np.empty(shape, dtype=dtype)
+    size = -(-nbytes // _HUGE_PAGE) * _HUGE_PAGE
+    raw = None
+    for _ in range(len(_idle)):
+        try:
+            candidate = _idle.pop()
+        except IndexError:
+            break
+        if candidate.nbytes == size:
+            raw = candidate
+            break
+        _idle.appendleft(candidate)
+    if raw is None:
+        raw = np.empty(size, dtype=np.uint8)
+    lease = _Lease()
+    lease.__array_interface__ = {
+        "shape": shape, "typestr": dtype.str, "data": (raw.ctypes.data, False), "version": 3,
+    }
+    done = weakref.finalize(lease, _give_back, raw)
+    done.atexit = False
+    return np.asarray(lease)
 
 
 @contextmanager
@@ -135,13 +340,18 @@ def softmax_vjp_rows(p, dp, dz):
     """
     M, C = p.shape
     dot = np.empty(M, dtype=p.dtype)
+    blocks = list(row_blocks(M, C))
+
+    def block(i, _):
+        rows = blocks[i]
+        pb, dpb, dzb = p[rows], dp[rows], dz[rows]
+        # <p, dp>: the only coupling between the classes
+        d = _row_dot(pb, dpb, dot[rows])[:, None]
+        np.subtract(dpb, d, out=dzb)
+        np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
+
     with one_blas_thread(p.size):
-        for rows in row_blocks(M, C):
-            pb, dpb, dzb = p[rows], dp[rows], dz[rows]
-            # <p, dp>: the only coupling between the classes
-            d = _row_dot(pb, dpb, dot[rows])[:, None]
-            np.subtract(dpb, d, out=dzb)
-            np.multiply(dzb, pb, out=dzb)  # dz = p * (dp - <p, dp>)
+        for_each_block(block, len(blocks), p.size)
     return dot
 
 
@@ -310,8 +520,6 @@ def _cross_entropy_rows(z, targets, scale, grad):
     f = np.empty(N, dtype=dtype)  # row factors turning exp(z - shift) into scale * sum(a) * p
     block_rows = blocks[0].stop if blocks else 0
     row_starts = np.arange(block_rows) * C  # where each row of a block starts, flat
-    if grad is None:
-        out = np.empty((block_rows, C), dtype=dtype)  # scratch
     if dense:
         # The pivot is the row maximum m; the loss is
         # sum(a) * log(sum exp(z - m)) + sum a (m - z): two sums of non-negative terms,
@@ -319,48 +527,58 @@ def _cross_entropy_rows(z, targets, scale, grad):
         total = np.empty(N)  # sum_c a[n, c]
         am = np.empty(N)  # sum_c a[n, c] (m[n] - z[n, c])
         m = np.empty(N, dtype=dtype)
-        d64 = np.empty((block_rows, C))
-        a_scaled = np.empty((block_rows, C), dtype=dtype)
         pivot = np.empty(N, dtype=np.int64)
     else:
         total = targets.weight.astype(dtype)
         pivot = targets.label
+
+    def scratch():
+        # each thread's own block-sized scratch arrays
+        return {
+            "out": np.empty((block_rows, C), dtype=dtype) if grad is None else None,
+            "d64": np.empty((block_rows, C)) if dense else None,
+            "a_scaled": np.empty((block_rows, C), dtype=dtype) if dense and grad is not None else None,
+        }
+
+    def block(i, work):
+        rows = blocks[i]
+        zb = z[rows]
+        gb = grad[rows] if grad is not None else work["out"][: len(zb)]
+        if dense:
+            pivot[rows] = np.argmax(zb, axis=1)
+            m[rows] = zb[np.arange(len(zb)), pivot[rows]]
+        np.exp(zb, out=gb)
+        # the pivot's term apart: set it to 0 for the row sums, then put it back
+        # (flat indices into the block: the cheapest gather and scatter numpy has)
+        flat = gb.reshape(-1)  # a view: grad and the scratch are C-contiguous
+        k = pivot[rows] + row_starts[: len(zb)]
+        ek = e_k[rows] = flat.take(k)
+        flat.put(k, 0)
+        if dense:
+            np.add.reduce(gb, axis=1, dtype=np.float64, out=rest[rows])
+        else:
+            np.matmul(gb, ones, out=rest[rows])
+        flat.put(k, ek)
+        np.add(rest[rows], ek, out=s[rows], casting="unsafe")
+        if dense:
+            ab = targets[rows]
+            np.add.reduce(ab, axis=1, dtype=np.float64, out=total[rows])
+            db = work["d64"][: len(zb)]
+            np.subtract(m[rows, None], zb, out=db, dtype=np.float64)  # m - z >= 0, exact in float32
+            np.multiply(db, ab, out=db)
+            np.add.reduce(db, axis=1, out=am[rows])
+        if grad is not None:
+            fb = f[rows]
+            np.multiply(total[rows], dtype.type(scale), out=fb, casting="unsafe")
+            np.divide(fb, s[rows], out=fb)
+            np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
+            if dense:
+                tb = work["a_scaled"][: len(zb)]
+                np.multiply(ab, dtype.type(scale), out=tb)
+                np.subtract(gb, tb, out=gb)  # ... - scale * a
+
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # such rows are redone
-        for rows in blocks:
-            zb = z[rows]
-            gb = grad[rows] if grad is not None else out[: len(zb)]
-            if dense:
-                pivot[rows] = np.argmax(zb, axis=1)
-                m[rows] = zb[np.arange(len(zb)), pivot[rows]]
-            np.exp(zb, out=gb)
-            # the pivot's term apart: set it to 0 for the row sums, then put it back
-            # (flat indices into the block: the cheapest gather and scatter numpy has)
-            flat = gb.reshape(-1)  # a view: grad and the scratch are C-contiguous
-            k = pivot[rows] + row_starts[: len(zb)]
-            ek = e_k[rows] = flat.take(k)
-            flat.put(k, 0)
-            if dense:
-                np.add.reduce(gb, axis=1, dtype=np.float64, out=rest[rows])
-            else:
-                np.matmul(gb, ones, out=rest[rows])
-            flat.put(k, ek)
-            np.add(rest[rows], ek, out=s[rows], casting="unsafe")
-            if dense:
-                ab = targets[rows]
-                np.add.reduce(ab, axis=1, dtype=np.float64, out=total[rows])
-                db = d64[: len(zb)]
-                np.subtract(m[rows, None], zb, out=db, dtype=np.float64)  # m - z >= 0, exact in float32
-                np.multiply(db, ab, out=db)
-                np.add.reduce(db, axis=1, out=am[rows])
-            if grad is not None:
-                fb = f[rows]
-                np.multiply(total[rows], dtype.type(scale), out=fb, casting="unsafe")
-                np.divide(fb, s[rows], out=fb)
-                np.multiply(gb, fb[:, None], out=gb)  # scale * sum(a) * p
-                if dense:
-                    tb = a_scaled[: len(zb)]
-                    np.multiply(ab, dtype.type(scale), out=tb)
-                    np.subtract(gb, tb, out=gb)  # ... - scale * a
+        for_each_block(block, len(blocks), z.size, scratch)
 
         shift = np.zeros(N)
         redo = np.flatnonzero(~unshifted_ok(s, C))

@@ -25,7 +25,7 @@ from ._validate import (
     class_labels,
     class_weights,
 )
-from ._kernels import ClassTargets, cross_entropy_rows
+from ._kernels import ClassTargets, cross_entropy_rows, new_array
 
 
 def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
@@ -268,9 +268,10 @@ def cross_entropy_with_grad(
         As for :func:`cross_entropy`.
     out : ndarray, optional
         Where to write ``dz``: ``z``'s shape and float type (float64 for
-        integer logits), sharing no memory with ``z``. It saves allocating a
-        fresh array, which for a large batch costs about as much as the
-        kernel itself.
+        integer logits), sharing no memory with ``z``. Without it the
+        gradient goes into memory that an earlier, dropped result gave back
+        where there is one, and into fresh memory otherwise, which the
+        operating system must first zero-fill (:ref:`what-it-costs`).
 
     Returns
     -------
@@ -297,7 +298,7 @@ def cross_entropy_with_grad(
     shape = z2.shape[1:] if squeeze else z2.shape
     check_out(out, shape, z2.dtype, (z2,))
     direct = out is not None and out.flags.c_contiguous
-    g = out.reshape(z2.shape) if direct else np.empty(z2.shape, dtype=z2.dtype)
+    g = out.reshape(z2.shape) if direct else new_array(z2.shape, z2.dtype)
     # row by row: p * sum_c a - a, times scale; a masked (-inf) logit gets
     # exactly 0
     per_row = cross_entropy_rows(z2, a, scale, grad=g)

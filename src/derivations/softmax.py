@@ -4,7 +4,7 @@ product.
 
 import numpy as np
 
-from ._kernels import softmax_vjp_rows
+from ._kernels import new_array, softmax_vjp_rows
 from ._validate import as_logits, check_out, check_row_max, class_axis, upstream_like
 
 
@@ -172,9 +172,10 @@ def softmax_backward(p, dp, axis=-1, *, out=None):
         The class axis.
     out : ndarray, optional
         Where to write ``dz``: ``p``'s shape and float type, sharing no
-        memory with ``p`` or ``dp``. It saves allocating a fresh array, which
-        for a large batch costs about as much as the product itself
-        (:ref:`what-it-costs`).
+        memory with ``p`` or ``dp``. Without it the result goes into memory
+        that an earlier, dropped result gave back where there is one, and
+        into fresh memory otherwise, which the operating system must first
+        zero-fill (:ref:`what-it-costs`).
 
     Returns
     -------
@@ -197,7 +198,7 @@ def softmax_backward(p, dp, axis=-1, *, out=None):
     p2 = np.ascontiguousarray(np.moveaxis(p, axis, -1))
     dp2 = np.ascontiguousarray(np.moveaxis(dp, axis, -1))
     direct = out is not None and axis == p.ndim - 1 and out.flags.c_contiguous
-    dz2 = out if direct else np.empty_like(p2)
+    dz2 = out if direct else new_array(p2.shape, p2.dtype)  # memory of a dropped result, if any
     C = p2.shape[-1]
     # bad values are refused just below
     with np.errstate(invalid="ignore", over="ignore"):
