@@ -11,16 +11,94 @@ vocabulary in chunks of W, keeping one (N, chunk) block at a time.
 Derived and measured in :ref:`what-it-costs`.
 """
 
+from pathlib import Path
+
 import numpy as np
 
+from ._kernels import ClassTargets, cross_entropy_rows, for_each_block, one_blas_thread
 from ._validate import check_row_max, linear_inputs
 
+# The pieces that the threads share out in blocks of whole rows.
+PIECE_ROWS = 128
+PIECE_WORDS = 512
 
-def linear_cross_entropy(h, W, target, *, chunk_size=2048):
-    """Mean cross-entropy of the logits ``h @ W.T`` and its gradients, chunk by chunk.
+#: The cache size assumed when the machine does not say (bytes).
+FALLBACK_CACHE_BYTES = 8 << 20
+# Blocks of whole rows need at least this many rows (or all N) to keep the
+# matrix products efficient; with fewer, the block is a chunk of words instead.
+MIN_BLOCK_ROWS = 32
+
+
+def last_level_cache_bytes():
+    """The size of this machine's largest CPU cache, in bytes.
+
+    Read from Linux's ``/sys/devices/system/cpu/cpu0/cache/index*/size``
+    (the largest data or unified cache), then from ``os.sysconf``
+    (``SC_LEVEL3_CACHE_SIZE``, ``SC_LEVEL2_CACHE_SIZE``), and
+    :data:`FALLBACK_CACHE_BYTES` if neither says.
+
+    Examples
+    --------
+    >>> last_level_cache_bytes() >= 1 << 16
+    True
+    """
+    sizes = []
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            if (index / "type").read_text().strip() == "Instruction":
+                continue
+            text = (index / "size").read_text().strip().upper()
+        except OSError:
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+        digits = text.rstrip("KMG")
+        if digits.isdigit():
+            sizes.append(int(digits) * scale)
+    if sizes:
+        return max(sizes)
+    import os
+
+    for name in ("SC_LEVEL3_CACHE_SIZE", "SC_LEVEL2_CACHE_SIZE"):
+        try:
+            value = os.sysconf(name)
+        except (ValueError, OSError, AttributeError):
+            continue
+        if value and value > 0:
+            return int(value)
+    return FALLBACK_CACHE_BYTES
+
+
+def default_chunk_size(N, itemsize):
+    """The default ``chunk_size``: an (N, chunk) block as large as the last-level cache.
+
+    ``last_level_cache_bytes() // (N * itemsize)`` words, at least 1.
+
+    Examples
+    --------
+    >>> default_chunk_size(2048, 4) == max(1, last_level_cache_bytes() // (2048 * 4))
+    True
+    """
+    return max(1, last_level_cache_bytes() // (max(N, 1) * itemsize))
+
+
+def linear_cross_entropy(h, W, target, *, chunk_size=None):
+    """Mean cross-entropy of the logits ``h @ W.T`` and its gradients, block by block.
 
     Computes ``loss = mean_n(lse[n] - z[n, target[n]])`` with ``z = h W^T``,
-    and ``dh``, ``dW``, without ever holding the (N, V) logits:
+    and ``dh``, ``dW``, without ever holding the (N, V) logits. Its
+    workspace is one block of ``N * chunk_size`` logits, used in one of two
+    ways.
+
+    **Blocks of whole rows**, when that many logits hold at least
+    ``min(N, 32)`` whole rows twice over: for ``R = N * chunk_size // (2 V)``
+    rows at a time, the block's logits ``h_R W^T`` (R, V) are computed once,
+    the fused cross-entropy kernel turns them into ``dz`` in the second half
+    of the workspace, and ``dh_R = dz W`` and ``dW += dz^T h_R`` follow
+    (the latter by BLAS's ``C += A B`` when scipy is installed). That is
+    ``3 N V d`` multiply-adds, as many as through the full logits.
+
+    **Chunks of words** otherwise (a vocabulary so large that a few rows do
+    not fit), in two passes over W in chunks of ``chunk_size`` words:
 
     1. a first pass over W in chunks of ``chunk_size`` rows keeps, for each
        row n, a running maximum ``m`` and a running sum
@@ -32,8 +110,9 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
        ``dz @ W_chunk`` to ``dh`` and writes ``dz^T @ h`` into the chunk's
        rows of ``dW``.
 
-    The price is computing the logits twice: 4 N V d multiply-adds instead
-    of 3. The memory is one (N, chunk_size) block, plus the outputs.
+    The price of chunks of words is computing the logits twice: 4 N V d
+    multiply-adds instead of 3. The memory is one (N, chunk_size) block,
+    plus the outputs.
 
     Derived in :ref:`what-it-costs`.
 
@@ -45,8 +124,10 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
         Output weights, one row per word; the logits are ``h @ W.T``.
     target : array_like of int, shape (N,)
         The correct word of each row, in 0..V-1.
-    chunk_size : int
-        Words per chunk.
+    chunk_size : int, optional
+        The workspace, in words per row: ``N * chunk_size`` logits. By
+        default the workspace fills the last-level cache
+        (:func:`default_chunk_size`).
 
     Returns
     -------
@@ -68,6 +149,10 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
     >>> bool(np.allclose(dh, dz @ W) and np.allclose(dW, dz.T @ h))
     True
     """
+    if chunk_size is None:
+        a = np.asarray(h)
+        size = 8 if a.dtype == np.float64 or np.asarray(W).dtype == np.float64 else 4
+        chunk_size = default_chunk_size(a.shape[0] if a.ndim else 1, size)
     h, W, t, chunk_size = linear_inputs(h, W, target, chunk_size)
     N, V = h.shape[0], W.shape[0]
     dtype = h.dtype
@@ -75,6 +160,9 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
         # an empty batch: nothing to average, so the mean is 0, as for
         # cross_entropy when every target is ignored
         return dtype.type(0.0), np.zeros_like(h), np.zeros_like(W)
+    block_rows = min(N, N * chunk_size // (2 * V))
+    if block_rows >= min(N, MIN_BLOCK_ROWS):
+        return _by_rows(np.ascontiguousarray(h), np.ascontiguousarray(W), t, block_rows)
     rows = np.arange(N)
     buf = np.empty((N, min(chunk_size, V)), dtype=dtype)  # the only (N, chunk) array
 
@@ -123,3 +211,55 @@ def linear_cross_entropy(h, W, target, *, chunk_size=2048):
         dh += zc @ Wc
         np.matmul(zc.T, h, out=dW[v0 : v0 + len(Wc)])
     return dtype.type(loss), dh.astype(dtype), dW
+
+
+def _by_rows(h, W, t, R):
+    """:func:`linear_cross_entropy` in blocks of R whole rows: the logits computed once.
+
+    Every matrix product is cut into pieces of fixed size (:data:`PIECE_ROWS`
+    rows, :data:`PIECE_WORDS` words) that the package's threads share out,
+    with BLAS on one thread: the pieces do not depend on the number of
+    threads, so neither do the results, to the last bit.
+    """
+    N, V = h.shape[0], W.shape[0]
+    dtype = h.dtype
+    work = np.empty((2, R, V), dtype=dtype)  # the only (R, V) arrays: the logits, their gradient
+    zmax = np.full(N, -np.inf, dtype=dtype)
+    losses = np.empty(N)
+    dh = np.empty_like(h)
+    dW = np.empty_like(W)
+    ones = np.ones(N, dtype=dtype)
+    word_pieces = range(0, V, PIECE_WORDS)
+    with one_blas_thread():
+        for r0 in range(0, N, R):
+            rows = slice(r0, min(r0 + R, N))
+            hb = h[rows]
+            zb, gb = work[0, : len(hb)], work[1, : len(hb)]
+            row_pieces = range(0, len(hb), PIECE_ROWS)
+
+            def logits(i, _):
+                r = slice(row_pieces[i], row_pieces[i] + PIECE_ROWS)
+                with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+                    np.matmul(hb[r], W.T, out=zb[r])
+                    np.max(zb[r], axis=1, out=zmax[rows][r])
+
+            for_each_block(logits, len(row_pieces), zb.size * h.shape[1])
+            # h and W are finite, so NaN or +inf here means h @ W.T overflowed
+            check_row_max(zmax, "the logits h @ W.T", overflow=dtype)
+            # the fused kernel: the rows' losses and (p - onehot) / N, as cross_entropy_with_grad
+            losses[rows] = cross_entropy_rows(zb, ClassTargets(t[rows], ones[rows]), 1.0 / N, gb)
+
+            def dh_rows(i, _):
+                r = slice(row_pieces[i], row_pieces[i] + PIECE_ROWS)
+                np.matmul(gb[r], W, out=dh[rows][r])
+
+            def dW_words(i, _, first=r0 == 0):
+                v = slice(word_pieces[i], word_pieces[i] + PIECE_WORDS)
+                if first:
+                    np.matmul(gb[:, v].T, hb, out=dW[v])
+                else:
+                    dW[v] += gb[:, v].T @ hb  # a (PIECE_WORDS, d) temporary
+
+            for_each_block(dh_rows, len(row_pieces), zb.size * h.shape[1])
+            for_each_block(dW_words, len(word_pieces), zb.size * h.shape[1])
+    return dtype.type(losses.sum() / N), dh, dW
