@@ -9,7 +9,13 @@ In one run and on the same inputs, for C from 10 to 50,257 classes, N up to
 * the fused cross-entropy with its gradient: readable and fast;
 * ``np.copyto`` of as many bytes as each task must move at the least,
 
-and reports every kernel as a fraction of that copy's bandwidth. A second
+and reports every kernel as a fraction of that copy's bandwidth. Then, at
+N = 512, C = 50,257 in float32: every fast kernel on one thread and on all
+cores, each against a copy on as many threads, with PyTorch and JAX (jitted)
+on the same inputs when they are installed; what a fresh output array costs
+(minor page faults, CPU time); how the cost grows with N*C across the cache;
+and ``linear_cross_entropy`` against the route through the logits and
+PyTorch's chunked loop. A second
 part compiles ``vjp_kernels.c`` (if a C compiler is present) to put numbers
 on the "22x faster" AVX claim discussed in book/12_cost.md.
 
@@ -34,10 +40,15 @@ from pathlib import Path
 
 import numpy as np
 
-from derivations import cross_entropy_with_grad, softmax, softmax_backward
+from derivations import (
+    cross_entropy_grad, cross_entropy_with_grad, get_threads, linear_cross_entropy, set_threads, softmax,
+    softmax_backward,
+)
+from derivations import _kernels
 from derivations._kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
 from derivations.jacobians import jacobian_loops, jacobian_vectorized, jvp_batched
-from derivations.roofline import best_times, copy_kernel, traffic_bytes
+from derivations.roofline import best_times, copy_kernel, peak_memory, scaling_fit, traffic_bytes
+from derivations.vocab import default_chunk_size, last_level_cache_bytes
 
 CLASSES = [10, 100, 1000, 10_000, 50_257]
 ROWS = [1, 64, 512, 4096]
@@ -176,6 +187,281 @@ def run_grid(classes, rows, dtypes, max_bytes, seed):
     return records, skipped
 
 
+# ------------------------------------------------- threads, peers, fresh memory
+
+
+#: The speed targets (shares of the copy roof at N = 512, C = 50,257, float32),
+#: printed as pass/miss; tests/test_bench_targets.py asserts the same numbers.
+TARGETS = {
+    1: {"vjp_fast": 0.50, "vjp_fresh": 0.65, "ce_fast": 0.35, "ce_grad": 0.40},
+    2: {"vjp_fast": 0.75, "ce_fast": 0.50},
+}
+
+
+def peer_kernels(z, labels, p, dp, threads):
+    """PyTorch's and JAX's versions of the two tasks, on the same inputs; and why any is missing."""
+    kernels, notes = {}, {}
+    try:
+        import torch
+    except ImportError:
+        notes["torch"] = "PyTorch is not installed (pip install -r requirements-test.txt)"
+    else:
+        torch.set_num_threads(threads)
+        tp, tdp, tz = torch.from_numpy(p), torch.from_numpy(dp), torch.from_numpy(z)
+        ty = torch.from_numpy(labels)
+        kernels["torch_vjp"] = lambda: torch.ops.aten._softmax_backward_data(tdp, tp, 1, tp.dtype)
+
+        def torch_ce():
+            x = tz.detach().requires_grad_()
+            torch.nn.functional.cross_entropy(x, ty).backward()
+            return x.grad
+
+        kernels["torch_ce"] = torch_ce
+        notes["torch"] = f"PyTorch {torch.__version__}, {threads} thread(s) (torch.set_num_threads)"
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        notes["jax"] = "JAX is not installed (pip install -r requirements-test.txt)"
+    else:
+        jp, jdp, jz, jy = (jax.device_put(a) for a in (p, dp, z, labels))
+        vjp = jax.jit(lambda p, dp: p * (dp - jnp.sum(p * dp, axis=-1, keepdims=True)))
+
+        def loss(z, y):
+            lse = jax.nn.logsumexp(z, axis=-1)
+            return jnp.mean(lse - jnp.take_along_axis(z, y[:, None], axis=-1)[:, 0])
+
+        ce = jax.jit(jax.value_and_grad(loss))
+        kernels["jax_vjp"] = lambda: vjp(jp, jdp).block_until_ready()
+        kernels["jax_ce"] = lambda: jax.block_until_ready(ce(jz, jy))
+        notes["jax"] = f"JAX {jax.__version__}, jitted, XLA's own CPU threads"
+    return kernels, notes
+
+
+def without_reuse(fn):
+    """``fn`` with the package's reuse of dropped results turned off: fresh memory every call."""
+    def run():
+        saved = _kernels.REUSE_MIN_BYTES
+        _kernels.REUSE_MIN_BYTES = 1 << 62
+        try:
+            return fn()
+        finally:
+            _kernels.REUSE_MIN_BYTES = saved
+    return run
+
+
+def run_threads(N, C, thread_counts, seed, repeats):
+    """Every fast kernel and its peers at (N, C) float32, on 1 thread and on all cores, each against a copy on as many."""
+    rng = np.random.default_rng(seed)
+    z = (3 * rng.standard_normal((N, C))).astype(np.float32)
+    labels = rng.integers(0, C, size=N)
+    p = softmax(z)
+    dp = rng.standard_normal((N, C)).astype(np.float32)
+    out = np.empty_like(z)
+    rows, notes = [], {}
+    for T in thread_counts:
+        kernels = {
+            "vjp_fast": lambda: softmax_backward(p, dp, out=out),
+            "vjp_fresh": lambda: softmax_backward(p, dp),
+            "vjp_os": without_reuse(lambda: softmax_backward(p, dp)),
+            "ce_fast": lambda: cross_entropy_with_grad(z, labels, out=out),
+            "ce_fresh": lambda: cross_entropy_with_grad(z, labels),
+            "ce_grad": lambda: cross_entropy_grad(z, labels),
+            "ce_os": without_reuse(lambda: cross_entropy_grad(z, labels)),
+            "ce_exp": lambda: np.exp(z, out=out),
+            "copy_vjp": copy_kernel(traffic_bytes("vjp", N, C, 4)),
+            "copy_cross_entropy": copy_kernel(traffic_bytes("cross_entropy", N, C, 4)),
+        }
+        peers, notes = peer_kernels(z, labels, p, dp, T)
+        kernels.update(peers)
+        best = best_times(kernels, repeats=repeats, threads=T)
+        share = {k: best["copy_" + task(k)] / t for k, t in best.items() if not k.startswith("copy_")}
+        rows.append({"threads": T, "clock": "CPU time" if T == 1 else "wall clock",
+                     "seconds": best, "fraction": share})
+        print(f"  threads={T}: {len(best)} kernels, best of {repeats}", flush=True)
+    return {"N": N, "C": C, "dtype": "float32", "rows": rows, "peers": notes}
+
+
+def page_faults(N, C, repeats=7):
+    """Minor page faults and CPU time of a fresh (N, C) float32 array against memory used again."""
+    import resource
+
+    def faults():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+    rng = np.random.default_rng(0)
+    p = softmax(rng.standard_normal((N, C)).astype(np.float32))
+    dp = rng.standard_normal((N, C)).astype(np.float32)
+    out = np.empty_like(p)
+    out.fill(0)
+    try:
+        from numpy._core import multiarray as _ma
+    except ImportError:  # numpy < 2
+        from numpy.core import multiarray as _ma
+    madvise = getattr(_ma, "_set_madvise_hugepage", None)
+
+    def fresh_fill():
+        np.empty((N, C), np.float32).fill(1)
+
+    def small_pages():
+        was = madvise(False)
+        try:
+            fresh_fill()
+        finally:
+            madvise(was)
+
+    cases = {
+        "np.empty + fill": fresh_fill,
+        "np.empty + fill, 4 KiB pages": small_pages if madvise else None,
+        "fill of an existing array": lambda: out.fill(1),
+        "softmax_backward, out=": lambda: softmax_backward(p, dp, out=out),
+        "softmax_backward, memory used again": lambda: softmax_backward(p, dp),
+        "softmax_backward, fresh memory": without_reuse(lambda: softmax_backward(p, dp)),
+    }
+    result = {}
+    previous = set_threads(1)
+    try:
+        for name, fn in cases.items():
+            if fn is None:
+                continue
+            fn()
+            best, flt = float("inf"), None
+            for _ in range(repeats):
+                f0, t0 = faults(), time.process_time()
+                fn()
+                t, f = time.process_time() - t0, faults() - f0
+                if t < best:
+                    best, flt = t, f
+            result[name] = {"seconds": best, "minor_faults": flt}
+    finally:
+        set_threads(previous)
+    try:
+        thp = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text().strip()
+    except OSError:
+        thp = "unknown"
+    return {"N": N, "C": C, "bytes": N * C * 4, "transparent_hugepage": thp, "cases": result}
+
+
+def run_scaling(C, rows, seed):
+    """Time of the VJP and the fused cross-entropy (out=, one thread) against N*C, with the copy of the same bytes."""
+    rng = np.random.default_rng(seed)
+    points = []
+    for N in rows:
+        z = (3 * rng.standard_normal((N, C))).astype(np.float32)
+        labels = rng.integers(0, C, size=N)
+        p = softmax(z)
+        dp = rng.standard_normal((N, C)).astype(np.float32)
+        out = np.empty_like(z)
+        kernels = {
+            "vjp_fast": lambda: softmax_backward(p, dp, out=out),
+            "ce_fast": lambda: cross_entropy_with_grad(z, labels, out=out),
+            "copy_vjp": copy_kernel(traffic_bytes("vjp", N, C, 4)),
+            "copy_cross_entropy": copy_kernel(traffic_bytes("cross_entropy", N, C, 4)),
+        }
+        repeats = int(np.clip(2e7 / (N * C), 3, 25))
+        best = best_times(kernels, repeats=repeats, threads=1)
+        points.append({"N": N, "C": C, "NC": N * C, "seconds": best,
+                       "working_set": {"vjp_fast": 3 * N * C * 4, "ce_fast": 2 * N * C * 4}})
+    return {"C": C, "cache_bytes": last_level_cache_bytes(), "points": points}
+
+
+def run_linear(N, V, d, seed, repeats=3):
+    """linear_cross_entropy against the route through the logits and PyTorch's chunked loop, all cores, wall clock."""
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((N, d)).astype(np.float32)
+    W = (0.05 * rng.standard_normal((V, d))).astype(np.float32)
+    y = rng.integers(0, V, size=N)
+    chunk = default_chunk_size(N, 4)
+
+    def via_logits():
+        loss, dz = cross_entropy_with_grad(h @ W.T, y)
+        return loss, dz @ W, dz.T @ h
+
+    kernels = {
+        "linear_cross_entropy": lambda: linear_cross_entropy(h, W, y),
+        "through_logits": via_logits,
+    }
+    note = "PyTorch is not installed"
+    try:
+        import torch
+    except ImportError:
+        pass
+    else:
+        torch.set_num_threads(get_threads())
+        th, tW, ty = torch.from_numpy(h), torch.from_numpy(W), torch.from_numpy(y)
+        rows = max(1, N * chunk // V)  # the same number of logits per chunk
+
+        def torch_chunked():
+            hh, WW = th.detach().requires_grad_(), tW.detach().requires_grad_()
+            for r in range(0, N, rows):
+                z = hh[r : r + rows] @ WW.T
+                (torch.nn.functional.cross_entropy(z, ty[r : r + rows], reduction="sum") / N).backward()
+            return hh.grad, WW.grad
+
+        kernels["torch_chunked"] = torch_chunked
+        note = f"PyTorch {torch.__version__}: autograd over chunks of {rows} rows, {get_threads()} threads"
+    best = best_times(kernels, repeats=repeats, threads=None, clock=time.perf_counter)
+    outputs = (N * d + V * d) * 4
+    peaks = {k: peak_memory(kernels[k]) for k in ("linear_cross_entropy", "through_logits")}
+    return {"N": N, "V": V, "d": d, "chunk_size": chunk, "threads": get_threads(), "seconds": best,
+            "peak_bytes": peaks, "workspace_bytes": peaks["linear_cross_entropy"] - outputs,
+            "block_bytes": N * chunk * 4, "torch": note}
+
+
+def print_threads(t):
+    print()
+    print(f"N = {t['N']}, C = {t['C']:,}, float32: share of a copy of the same bytes on as many threads")
+    for note in t["peers"].values():
+        print(f"  peers: {note}")
+    names = [k for k in t["rows"][0]["fraction"]]
+    print(f"{'threads':>8} {'clock':>10} " + " ".join(f"{n:>10}" for n in names))
+    for row in t["rows"]:
+        print(f"{row['threads']:>8} {row['clock']:>10} " + " ".join(f"{row['fraction'][n]:>10.2f}" for n in names))
+    print("vjp_os, ce_os: a new array in fresh memory from the operating system every call (reuse turned off)")
+    print()
+    at = "" if (t["N"], t["C"]) == (512, 50_257) else " (quick grid: not the size the targets are set for)"
+    print(f"Targets (share of the copy roof){at}:")
+    for row in t["rows"]:
+        T = row["threads"]
+        want = TARGETS.get(1 if T == 1 else 2)
+        if want is None or (T > 1 and T != 2 and 2 in [r["threads"] for r in t["rows"]]):
+            continue
+        for k, v in want.items():
+            got = row["fraction"][k]
+            print(f"  {T} thread(s) {k}: {got:.2f} (target {v:.2f}) {'pass' if got >= v else 'MISS'}")
+
+
+def print_faults(f):
+    print()
+    print(f"A new ({f['N']}, {f['C']:,}) float32 array, {f['bytes'] / 1e6:.0f} MB; transparent huge pages: {f['transparent_hugepage']}")
+    for name, c in f["cases"].items():
+        print(f"  {name:40} {c['seconds'] * 1e3:8.2f} ms  {c['minor_faults']:>6} minor page faults")
+
+
+def print_scaling(s):
+    print()
+    print(f"Cost against N*C (C = {s['C']:,}, one thread, out=); last-level cache {s['cache_bytes'] / 2**20:.0f} MiB")
+    for k in ("vjp_fast", "ce_fast"):
+        fit = scaling_fit(s, k)
+        line = f"  {k}: slope {fit['slope']:.2f}"
+        if "ns_in_cache" in fit:
+            line += f"; {fit['ns_in_cache']:.2f} ns per entry at {fit['last_in_cache'] / 2**20:.1f} MiB (in cache)"
+        if "ns_beyond" in fit:
+            line += f"; {fit['ns_beyond']:.2f} ns per entry at {fit['first_beyond'] / 2**20:.1f} MiB (beyond)"
+        print(line)
+
+
+def print_linear(lin):
+    print()
+    print(f"linear_cross_entropy, N = {lin['N']}, V = {lin['V']:,}, d = {lin['d']}, chunk {lin['chunk_size']} "
+          f"({lin['threads']} threads, wall clock): {lin['torch']}")
+    for k, t in lin["seconds"].items():
+        print(f"  {k:22} {t * 1e3:8.0f} ms")
+    print(f"  workspace beyond dh and dW: {lin['workspace_bytes'] / 2**20:.1f} MiB "
+          f"(one block: {lin['block_bytes'] / 2**20:.1f} MiB); through the logits peak "
+          f"{lin['peak_bytes']['through_logits'] / 2**20:.0f} MiB")
+
+
 # ------------------------------------------------------------- the C kernels
 
 
@@ -256,6 +542,9 @@ def machine():
         "python": platform.python_version(),
         "numpy": np.__version__,
         "platform": platform.platform(),
+        "threads": get_threads(),
+        "last_level_cache_bytes": last_level_cache_bytes(),
+        "load_average": list(os.getloadavg()),
     }
 
 
@@ -341,13 +630,26 @@ def main(argv=None):
     records, skipped = run_grid(classes, rows, DTYPES, args.max_gib * 2**30, args.seed)
     print("Timing the C kernels (one row)", flush=True)
     c = run_c_kernels([1000, 10_000] if args.quick else [1000, 10_000, 50_257], args.seed)
+    cores = sorted({1, get_threads()})
+    print(f"Timing the fast kernels and their peers on {' and '.join(map(str, cores))} thread(s)", flush=True)
+    threads = run_threads(*((64, 1000) if args.quick else (512, 50_257)), cores, args.seed, 3 if args.quick else 10)
+    print("Counting the page faults of a new array", flush=True)
+    faults = page_faults(*((64, 10_000) if args.quick else (512, 50_257)), repeats=3 if args.quick else 7)
+    print("Timing the cost against N*C", flush=True)
+    scaling = run_scaling(*((1000, [1, 4, 16, 64]) if args.quick else (50_257, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])), args.seed)
+    print("Timing linear_cross_entropy", flush=True)
+    linear = run_linear(*((256, 4096, 64) if args.quick else (2048, 32_768, 256)), args.seed)
     results = {
         "machine": machine(),
         "seconds_taken": time.time() - started,
-        "clock": "process CPU time, best of k, kernels in turns",
+        "clock": "process CPU time, best of k, kernels in turns (wall clock on several threads)",
         "records": records,
         "skipped": skipped,
         "c_kernels": c,
+        "threads": threads,
+        "page_faults": faults,
+        "scaling": scaling,
+        "linear_cross_entropy": linear,
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -356,6 +658,10 @@ def main(argv=None):
     print(f"\nMachine: {m['cpu']}, {m['cores']} cores; Python {m['python']}, numpy {m['numpy']}")
     print_table(records, skipped)
     print_c_table(c)
+    print_threads(threads)
+    print_faults(faults)
+    print_scaling(scaling)
+    print_linear(linear)
     print(f"\nWrote {out} ({time.time() - started:.0f} s)")
     return 0
 

@@ -23,13 +23,15 @@ import tracemalloc
 
 import numpy as np
 
-from ._kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
-from .losses import cross_entropy_with_grad
+from ._kernels import (
+    cross_entropy_readable, for_each_block, get_threads, one_blas_thread, set_threads, softmax_vjp_readable,
+)
+from .losses import cross_entropy_grad, cross_entropy_with_grad
 from .softmax import softmax, softmax_backward
 
 
-def best_times(kernels, repeats=7, warmup=1, clock=time.process_time, inner=2):
-    """Best time of each kernel, run in turns, by CPU time by default.
+def best_times(kernels, repeats=7, warmup=1, clock=None, inner=2, threads=1):
+    """Best time of each kernel, run in turns, by CPU time on one thread.
 
     Parameters
     ----------
@@ -39,12 +41,18 @@ def best_times(kernels, repeats=7, warmup=1, clock=time.process_time, inner=2):
         Timed rounds; each round runs every kernel once.
     warmup : int
         Untimed rounds first (page faults, caches, lazy imports).
-    clock : callable
-        Returns seconds; ``time.perf_counter`` for wall-clock time.
+    clock : callable, optional
+        Returns seconds. By default the process's CPU time when
+        ``threads == 1`` and the wall clock (``time.perf_counter``)
+        otherwise: CPU time adds up the time of every thread, which is
+        what a parallel kernel saves, not its duration.
     inner : int
         Calls of a kernel in a row within a round, each timed: the first
         may find the caches full of the previous kernel's data, which
         matters for kernels of a few microseconds.
+    threads : int or None
+        The package's thread count while timing (:func:`~derivations.set_threads`);
+        None leaves the current setting.
 
     Returns
     -------
@@ -59,6 +67,17 @@ def best_times(kernels, repeats=7, warmup=1, clock=time.process_time, inner=2):
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
     best = {name: float("inf") for name in kernels}
+    previous = set_threads(threads) if threads is not None else None
+    if clock is None:
+        clock = time.process_time if get_threads() == 1 else time.perf_counter
+    try:
+        return _best_times(kernels, repeats, warmup, clock, inner, best)
+    finally:
+        if threads is not None:
+            set_threads(previous)
+
+
+def _best_times(kernels, repeats, warmup, clock, inner, best):
     with one_blas_thread():
         for _ in range(warmup):
             for fn in kernels.values():
@@ -72,12 +91,19 @@ def best_times(kernels, repeats=7, warmup=1, clock=time.process_time, inner=2):
     return best
 
 
+#: Bytes per piece of a copy shared out to several threads.
+COPY_PIECE = 1 << 22
+
+
 def copy_kernel(nbytes):
     """A callable that copies ``nbytes // 2`` bytes: ``nbytes`` of memory traffic.
 
     A copy reads every byte once and writes it once, so its traffic is
     twice its size. This is the roof: the speed of moving bytes with nothing
-    else to do.
+    else to do. It runs on as many threads as the kernels do when it is
+    called (:func:`~derivations.get_threads`): one ``np.copyto`` on one
+    thread, pieces of :data:`COPY_PIECE` bytes shared out to the threads
+    otherwise, so a kernel is always compared with a copy on as many cores.
 
     Examples
     --------
@@ -87,7 +113,19 @@ def copy_kernel(nbytes):
     n = max(1, int(nbytes) // 2)
     src = np.ones(n, dtype=np.uint8)
     dst = np.zeros(n, dtype=np.uint8)
-    return lambda: np.copyto(dst, src)
+    pieces = -(-n // COPY_PIECE)
+
+    def piece(i, _):
+        part = slice(i * COPY_PIECE, (i + 1) * COPY_PIECE)
+        np.copyto(dst[part], src[part])
+
+    def copy():
+        if get_threads() == 1:
+            np.copyto(dst, src)
+        else:
+            for_each_block(piece, pieces, n)
+
+    return copy
 
 
 def traffic_bytes(kernel, N, C, itemsize):
@@ -109,15 +147,16 @@ def traffic_bytes(kernel, N, C, itemsize):
     raise ValueError(f"unknown kernel {kernel!r}; expected 'vjp' or 'cross_entropy'")
 
 
-def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False):
+def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False, grad=False):
     """The kernels that chapter 12 times against the copy (:data:`ROOF_BARS`), on one set of inputs.
 
     Random logits ``3 * normal`` of shape (N, C), one integer label per row,
     ``p = softmax(z)`` and a random upstream gradient ``dp``. The readable
     kernels allocate as they go; the fast ones write into a preallocated
     output, as the copy does. With ``fresh=True`` the fast ones are also
-    included returning a new array (``*_fresh``), which adds the operating
-    system's cost of providing fresh memory. With ``exp=True``,
+    included returning a new array (``*_fresh``), in memory that the
+    previous call's dropped result gave back; ``grad=True`` adds
+    ``cross_entropy_grad``, which returns a new array too. With ``exp=True``,
     ``cross_entropy_exp`` is ``np.exp(z)`` alone: it moves the bytes of the
     cross-entropy, so it bounds what a kernel built on numpy's ``exp`` can
     reach. Each ``copy_<kind>`` moves the least traffic of kernel ``<kind>``.
@@ -144,8 +183,16 @@ def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False):
     if fresh:
         kernels["vjp_fresh"] = lambda: softmax_backward(p, dp)
         kernels["cross_entropy_fresh"] = lambda: cross_entropy_with_grad(z, labels)
+    if grad:
+        kernels["cross_entropy_grad"] = lambda: cross_entropy_grad(z, labels)
     if exp:
-        kernels["cross_entropy_exp"] = lambda: np.exp(z, out=out)
+        # in the kernels' row blocks, shared out to as many threads as they use
+        blocks = [slice(i, i + 8) for i in range(0, N, 8)]
+
+        def exp_alone():
+            for_each_block(lambda i, _: np.exp(z[blocks[i]], out=out[blocks[i]]), len(blocks), z.size)
+
+        kernels["cross_entropy_exp"] = exp_alone
     return kernels
 
 
@@ -519,3 +566,174 @@ def c_kernel_table(results):
         f"included, {s['numpy_fast'] * 1e6:.0f} µs (compiled by {c['compiler']}).",
     ]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Threads, peers, fresh memory and scaling in the recorded run
+# --------------------------------------------------------------------------
+
+
+def scaling_fit(scaling, kernel):
+    """The log-log slope of time against N*C, and where ``kernel`` leaves the cache.
+
+    ``scaling`` is the ``"scaling"`` part of the bench JSON. The slope is a
+    least-squares fit of log(time) on log(N*C) over every point. The cache
+    point is read off the last-level cache size: ``last_in_cache`` is the
+    largest working set (bytes read and written) at most that size,
+    ``first_beyond`` the smallest above it, with the time per entry (ns) of
+    each.
+
+    Examples
+    --------
+    >>> pts = [{"NC": n, "seconds": {"vjp_fast": n * (1e-9 if 12 * n <= 2**20 else 2e-9)},
+    ...         "working_set": {"vjp_fast": 12 * n}} for n in (2**14, 2**16, 2**18)]
+    >>> fit = scaling_fit({"cache_bytes": 2**20, "points": pts}, "vjp_fast")
+    >>> round(fit["slope"], 2), fit["ns_in_cache"], fit["ns_beyond"]
+    (1.25, 1.0, 2.0)
+    """
+    pts = scaling["points"]
+    nc = np.array([p["NC"] for p in pts], dtype=float)
+    t = np.array([p["seconds"][kernel] for p in pts])
+    ws = np.array([p["working_set"][kernel] for p in pts])
+    slope = float(np.polyfit(np.log(nc), np.log(t), 1)[0])
+    cache = scaling["cache_bytes"]
+    below, above = np.flatnonzero(ws <= cache), np.flatnonzero(ws > cache)
+    fit = {"slope": slope, "cache_bytes": cache}
+    if below.size:
+        i = below[-1]
+        fit.update(last_in_cache=int(ws[i]), ns_in_cache=float(t[i] / nc[i] * 1e9), nc_in_cache=int(nc[i]))
+    if above.size:
+        j = above[0]
+        fit.update(first_beyond=int(ws[j]), ns_beyond=float(t[j] / nc[j] * 1e9), nc_beyond=int(nc[j]))
+    return fit
+
+
+#: The rows of chapter 12's table of threads and peers: (kernel, label).
+PEER_ROWS = [
+    ("vjp_fast", "softmax backward, out="),
+    ("vjp_fresh", "softmax backward, new array"),
+    ("vjp_os", "softmax backward, fresh memory every call"),
+    ("torch_vjp", "PyTorch `_softmax_backward_data`"),
+    ("jax_vjp", "JAX, jitted $p(dp - \\langle p, dp\\rangle)$"),
+    ("ce_fast", "cross-entropy + grad, out="),
+    ("ce_fresh", "cross-entropy + grad, new array"),
+    ("ce_grad", "`cross_entropy_grad`, new array"),
+    ("ce_os", "`cross_entropy_grad`, fresh memory every call"),
+    ("ce_exp", "`np.exp(z)` alone"),
+    ("torch_ce", "PyTorch cross-entropy, forward and backward"),
+    ("jax_ce", "JAX `value_and_grad`, jitted"),
+]
+
+
+def peers_table(results):
+    """Chapter 12's table: each kernel's share of the copy roof on 1 thread and on all cores."""
+    t = results["threads"]
+    cols = t["rows"]
+    head = "| kernel | " + " | ".join(f"{r['threads']} thread{'s' if r['threads'] > 1 else ''}" for r in cols) + " |"
+    lines = [head, "|---|" + "---|" * len(cols)]
+    for k, label in PEER_ROWS:
+        if all(k not in r["fraction"] for r in cols):
+            continue
+        cells = [f"{r['fraction'][k]:.2f}" if k in r["fraction"] else "–" for r in cols]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def peers_paragraph(results):
+    """What the table of threads and peers shows, in words, from the same numbers."""
+    t = results["threads"]
+    one = t["rows"][0]["fraction"]
+    many = t["rows"][-1]
+    T, f = many["threads"], many["fraction"]
+    s1 = t["rows"][0]["seconds"]
+    parts = [
+        f"At $N = {t['N']}$, $C = {t['C']:,}$ in float32, on one thread, the product reached "
+        f"{one['vjp_fast']:.0%} of the copy's bandwidth with `out=` and {one['vjp_fresh']:.0%} returning "
+        f"a new array; with fresh memory from the operating system on every call it reached "
+        f"{one['vjp_os']:.0%}. `cross_entropy_grad` reached {one['ce_grad']:.0%} "
+        f"({one['ce_os']:.0%} with fresh memory every call), and `np.exp` alone {one['ce_exp']:.0%}."
+    ]
+    if T > 1:
+        parts.append(
+            f" On {T} threads, against a copy on {T} threads, the product reached {f['vjp_fast']:.0%} "
+            f"and the fused cross-entropy {f['ce_fast']:.0%}; the {T}-thread copy moved "
+            f"{s1['copy_vjp'] / many['seconds']['copy_vjp']:.2f} times as fast as the one-thread copy."
+        )
+    peers = [(k, n) for k, n in (("torch", "PyTorch"), ("jax", "JAX")) if f"{k}_vjp" in one]
+    for k, name in peers:
+        parts.append(
+            f" {name} reached {one[k + '_vjp']:.0%} for the product and {one[k + '_ce']:.0%} for "
+            f"cross-entropy forward and backward on one thread"
+            + (f", {f[k + '_vjp']:.0%} and {f[k + '_ce']:.0%} on {T}." if T > 1 else ".")
+        )
+    missing = [note for key, note in t["peers"].items() if "not installed" in note]
+    if missing:
+        parts.append(" " + "; ".join(missing) + ".")
+    return "".join(parts).replace("$C = 50,257$", "$C = 50{,}257$")
+
+
+def faults_paragraph(results):
+    """What a fresh output array cost in the recorded run: page faults and time, in words."""
+    f = results["page_faults"]
+    c = f["cases"]
+    fresh, reuse = c["np.empty + fill"], c["fill of an existing array"]
+    text = (
+        f"Filling a new ({f['N']}, {f['C']:,}) float32 array of {f['bytes'] / 1e6:.0f} MB took "
+        f"{fresh['seconds'] * 1e3:.1f} ms of CPU time and {fresh['minor_faults']:,} minor page faults; "
+        f"filling an existing one took {reuse['seconds'] * 1e3:.1f} ms and {reuse['minor_faults']:,} faults."
+    )
+    small = c.get("np.empty + fill, 4 KiB pages")
+    if small:
+        text += (
+            f" Without huge pages (numpy asks the kernel for 2 MiB pages with `madvise`; this machine's "
+            f"setting is `{f['transparent_hugepage']}`) the same took {small['seconds'] * 1e3:.1f} ms and "
+            f"{small['minor_faults']:,} faults, one per 4 KiB page."
+        )
+    text += (
+        f" `softmax_backward` took {c['softmax_backward, fresh memory']['seconds'] * 1e3:.1f} ms with fresh "
+        f"memory ({c['softmax_backward, fresh memory']['minor_faults']:,} faults), "
+        f"{c['softmax_backward, memory used again']['seconds'] * 1e3:.1f} ms in memory used again "
+        f"({c['softmax_backward, memory used again']['minor_faults']:,}), and "
+        f"{c['softmax_backward, out=']['seconds'] * 1e3:.1f} ms with `out=`."
+    )
+    return text
+
+
+def linear_paragraph(results):
+    """linear_cross_entropy's recorded times and workspace, in words."""
+    lin = results["linear_cross_entropy"]
+    s = lin["seconds"]
+    text = (
+        f"At $N = {lin['N']}$, $V = {lin['V']:,}$, $d = {lin['d']}$ in float32 on {lin['threads']} "
+        f"threads, `linear_cross_entropy` (its default block of {lin['block_bytes'] / 2**20:.0f} MiB) took "
+        f"{s['linear_cross_entropy'] * 1e3:.0f} ms and the route through the logits "
+        f"{s['through_logits'] * 1e3:.0f} ms"
+    )
+    if "torch_chunked" in s:
+        text += f"; PyTorch's autograd over chunks of rows took {s['torch_chunked'] * 1e3:.0f} ms"
+    text += (
+        f". Its workspace beyond `dh` and `dW` peaked at {lin['workspace_bytes'] / 2**20:.1f} MiB, "
+        f"against {lin['peak_bytes']['through_logits'] / 2**20:.0f} MiB for the route through the logits."
+    )
+    return text.replace("$V = 32,768$", "$V = 32{,}768$")
+
+
+def scaling_alt(results):
+    """Alt text for the figure of time against N*C, from the recorded numbers."""
+    s = results["scaling"]
+    nc = [p["NC"] for p in s["points"]]
+    parts = [
+        f"A log-log plot of seconds against N·C, from {nc[0]:,} to {nc[-1]:,} entries "
+        f"(C = {s['C']:,}, one thread), for the softmax backward pass and the fused cross-entropy."
+    ]
+    for k, name in (("vjp_fast", "The backward pass"), ("ce_fast", "The cross-entropy")):
+        fit = scaling_fit(s, k)
+        text = f" {name} rises with a fitted slope of {fit['slope']:.2f}"
+        if "ns_in_cache" in fit and "ns_beyond" in fit:
+            text += (
+                f"; it takes {fit['ns_in_cache']:.2f} ns per entry at a working set of "
+                f"{fit['last_in_cache'] / 2**20:.1f} MiB, inside the {s['cache_bytes'] / 2**20:.0f} MiB "
+                f"last-level cache, and {fit['ns_beyond']:.2f} ns at {fit['first_beyond'] / 2**20:.1f} MiB, beyond it"
+            )
+        parts.append(text + ".")
+    return "".join(parts)
