@@ -53,12 +53,17 @@ async (context) => {
 """
 
 # Hidden cells are <details>; sphinx-togglebutton's dropdowns (hints,
-# solutions) open by their button. Both, so that their content is measured.
+# solutions) open by their button. Both, so that their content is measured;
+# then wait out the 0.3 s fade-in that sphinx-togglebutton plays, since axe
+# would measure the contrast of text still half transparent.
 OPEN_EVERYTHING = """
 async () => {
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
   document.querySelectorAll("button.toggle-button[aria-expanded='false']").forEach((b) => b.click());
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  // (an endless animation, a spinner say, never finishes: not waited for)
+  const finite = document.getAnimations().filter((a) => a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map((a) => a.finished.catch(() => null)));
 }
 """
 
