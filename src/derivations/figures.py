@@ -34,7 +34,7 @@ Two ways to show a matplotlib figure on the site:
   :func:`show_figure`.
 
 The rendered images carry what the browser tests measure
-(``tests/browser/test_figures.py``): ``data-font`` is the smallest text of
+(``tests/browser/test_figures_rendered.py``): ``data-font`` is the smallest text of
 the image as a fraction of its width (so its size on screen is that
 fraction times the displayed width), and ``data-palette`` lists the colours
 that tell the figure's categories apart (legend entries and ``categories=``),

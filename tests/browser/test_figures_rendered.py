@@ -26,7 +26,7 @@ from PIL import Image
 from test_site import CHAPTERS, _theme, _visit
 
 MIN_TEXT_PX = 9.0
-MIN_DELTA_E = 12.0  # a little below the palette's 15 (test_figures.py): anti-aliased edges blur the samples
+MIN_DELTA_E = 12.0  # a little below the palette's 15 (tests/test_figures.py): anti-aliased edges blur the samples
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # Chapter 12 belongs to a change of its own that moves its figures to show_figure.
