@@ -46,9 +46,17 @@ except ImportError:  # optional: without it the kernels are as correct, but see 
     ThreadpoolController = None
 
 # Entries of one operand per block: 2**18 floats is five rows of 50k classes,
-# 1 MiB in float32, so a block's operands stay in the 2 MiB L2 cache, or at
-# worst in L3, between passes; larger blocks were no faster.
+# 1 MiB in float32. The cross-entropy's passes work on one operand at a
+# time, which stays in a core's 2 MiB L2 cache between them; at 512 x 50,257
+# on two threads it reached 0.53 of the copy roof with these blocks and 0.49
+# with blocks half as large.
 BLOCK_ELEMENTS = 1 << 18
+# The softmax VJP's blocks are half as large: its last passes read two
+# operands and write a third (1.5 MiB in all), which then still fit in L2. On
+# one thread it reached 0.67 of the copy roof with them and 0.62 with
+# BLOCK_ELEMENTS; smaller ones gained nothing on one thread and lost on two,
+# where each block's Python overhead holds the GIL.
+VJP_BLOCK_ELEMENTS = 1 << 17
 
 # Below this many entries a kernel does not bother to pin BLAS to one thread.
 _THREADS_MATTER = 1 << 15
@@ -290,11 +298,27 @@ def one_blas_thread(size=None):
         yield
 
 
+# From this row length on, a row's dot product is one BLAS call of its own
+# (see _row_dot): the call costs about a microsecond, a row of 8192 floats
+# several.
+LONG_ROW = 8192
+
+
 def _row_dot(a, b, out):
     """``out[n] = sum_c a[n, c] b[n, c]``, without forming ``a * b``."""
-    if a.shape[1] <= 64:
+    C = a.shape[1]
+    if C <= 64:
         # short rows: one einsum beats a BLAS call per row, and sums few terms
         return np.einsum("ij,ij->i", a, b, out=out)
+    if C >= LONG_ROW:
+        # long rows: BLAS's dot per row. A batched matmul goes through
+        # OpenBLAS's matrix product, whose shared buffers make threads wait for
+        # each other: on two threads it ran at 0.37 of the copy roof, the
+        # loop at 0.59 (512 x 50,257, float32). A row's result is the same
+        # either way it is called, whatever the block or the thread.
+        for n in range(a.shape[0]):
+            out[n] = np.dot(a[n], b[n])
+        return out
     # (B, 1, C) @ (B, C, 1): one BLAS dot product per row, accumulated in
     # several partial sums, about as accurate as numpy's pairwise sum
     np.matmul(a[:, None, :], b[:, :, None], out=out[:, None, None])
@@ -340,7 +364,7 @@ def softmax_vjp_rows(p, dp, dz):
     """
     M, C = p.shape
     dot = np.empty(M, dtype=p.dtype)
-    blocks = list(row_blocks(M, C))
+    blocks = list(row_blocks(M, C, VJP_BLOCK_ELEMENTS))
 
     def block(i, _):
         rows = blocks[i]
