@@ -154,8 +154,6 @@ CHAPTERS_WITH_FIGURES = sorted(p for p in BOOK.glob("*.md") if _figure_cells(p))
 
 @pytest.mark.parametrize("path", CHAPTERS_WITH_FIGURES, ids=lambda p: p.stem)
 def test_every_chapter_figure_goes_through_show_figure(path):
-    if path.stem == "12_cost":
-        pytest.xfail("chapter 12 moves to show_figure in its own change")
     for cell in _figure_cells(path):
         name = re.search(r"name: (\S+)", cell).group(1)
         assert "show_figure(" in cell, f"{name} is not drawn by derivations.figures.show_figure"

@@ -29,9 +29,6 @@ Two ways to show a matplotlib figure on the site:
   ``style.muted``, ``style.faint`` and ``style.panel`` are the theme's
   colours for text, secondary text, faded marks and boxes;
   ``style.text_on(rgba)`` is the ink readable on a heatmap cell.
-* :class:`FigureWithAlt` (older): one PNG of an already drawn figure,
-  light theme only. Kept for chapters that have not moved to
-  :func:`show_figure`.
 
 The rendered images carry what the browser tests measure
 (``tests/browser/test_figures_rendered.py``): ``data-font`` is the smallest text of
@@ -476,46 +473,3 @@ def in_theme(colour, theme):
     if colour.lower() in light:
         return PALETTES[theme][light.index(colour.lower())]
     return colour
-
-
-class FigureWithAlt:
-    """A matplotlib figure shown as an image whose alt text is ``alt``.
-
-    The figure is rendered to PNG once and closed. Notebooks that show HTML
-    get an ``<img>`` with the alt text; others get the PNG. Light theme and
-    one layout only: new figures use :func:`show_figure`.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    alt : str
-        What the figure shows, with its numbers (written from the data).
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots(figsize=(1, 1))
-    >>> shown = FigureWithAlt(fig, 'A line from 0 to "1"')
-    >>> shown._repr_html_()[:32], 'alt="A line from 0 to &quot;1&quot;"' in shown._repr_html_()
-    ('<img src="data:image/png;base64,', True)
-    """
-
-    def __init__(self, fig, alt):
-        import matplotlib.pyplot as plt  # only where figures are drawn: the package does not need matplotlib
-
-        if not isinstance(alt, str) or not alt.strip():
-            raise ValueError("a figure needs alt text that says what it shows")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
-        plt.close(fig)
-        self.png, self.alt = buffer.getvalue(), alt
-
-    def _repr_png_(self):
-        return self.png
-
-    def _repr_html_(self):
-        data = base64.b64encode(self.png).decode("ascii")
-        alt = html.escape(self.alt, quote=True)
-        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width: 100%; height: auto">'

@@ -639,6 +639,56 @@ def peers_table(results):
     return "\n".join(lines)
 
 
+#: The speed targets of :ref:`what-it-costs`, as shares of a copy on as many
+#: threads at N = 512, C = 50,257, float32 (``make bench`` prints them as
+#: pass/miss; ``tests/test_bench_targets.py`` asserts them).
+SPEED_TARGETS = {
+    1: {"vjp_fast": 0.50, "vjp_fresh": 0.65, "ce_fast": 0.35, "ce_grad": 0.40},
+    2: {"vjp_fast": 0.75, "ce_fast": 0.50},
+}
+_TARGET_NAMES = {
+    "vjp_fast": "the product with `out=`", "vjp_fresh": "the product returning a new array",
+    "ce_fast": "the fused cross-entropy with `out=`", "ce_grad": "`cross_entropy_grad`",
+}
+
+
+def _share(got, target):
+    """``got`` as a percentage, with a decimal when whole percents would round it onto ``target``."""
+    if f"{got:.0%}" == f"{target:.0%}" and got != target:
+        # rounded down, so that a share just below its target never reads as the target
+        return f"{np.floor(got * 1000) / 10:.1f}%"
+    return f"{got:.0%}"
+
+
+def targets_paragraph(results):
+    """Which of :data:`SPEED_TARGETS` the recorded run met, and which it missed, in words.
+
+    Examples
+    --------
+    >>> run = {"threads": {"rows": [
+    ...     {"threads": 1, "fraction": {"vjp_fast": 0.7, "vjp_fresh": 0.7, "ce_fast": 0.5, "ce_grad": 0.5}},
+    ...     {"threads": 2, "fraction": {"vjp_fast": 0.6, "ce_fast": 0.5}}]}}
+    >>> print(targets_paragraph(run))
+    In the recorded run every target on one thread was met. On two threads the fused cross-entropy with `out=` met its 50% (50%); the product with `out=` missed its 75%, at 60%.
+    """
+    rows = {r["threads"]: r["fraction"] for r in results["threads"]["rows"]}
+    parts = []
+    for T, label in ((1, "one thread"), (2, "two threads")):
+        if T not in rows:
+            continue
+        met = [(k, v) for k, v in SPEED_TARGETS[T].items() if rows[T][k] >= v]
+        missed = [(k, v) for k, v in SPEED_TARGETS[T].items() if rows[T][k] < v]
+        if not missed:
+            parts.append(f"every target on {label} was met")
+            continue
+        bits = [f"{_TARGET_NAMES[k]} met its {v:.0%} ({_share(rows[T][k], v)})" for k, v in met]
+        bits += [f"{_TARGET_NAMES[k]} missed its {v:.0%}, at {_share(rows[T][k], v)}" for k, v in missed]
+        parts.append(f"On {label} " + "; ".join(bits))
+    first, *rest = parts
+    out = "In the recorded run " + first + "." if first.startswith("every") else first + "."
+    return " ".join([out] + [p[0].upper() + p[1:] + "." for p in rest])
+
+
 def peers_paragraph(results):
     """What the table of threads and peers shows, in words, from the same numbers."""
     t = results["threads"]
