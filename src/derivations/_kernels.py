@@ -226,6 +226,17 @@ def _give_back(raw):
         total -= _idle.popleft().nbytes  # the oldest is released to the operating system
 
 
+def release_idle():
+    """Hand the memory of every dropped result back to the operating system.
+
+    Examples
+    --------
+    >>> release_idle(); len(_idle)
+    0
+    """
+    _idle.clear()
+
+
 def new_array(shape, dtype):
     """An uninitialised array, like ``np.empty``, in memory that earlier results gave back.
 

@@ -24,7 +24,8 @@ import tracemalloc
 import numpy as np
 
 from ._kernels import (
-    cross_entropy_readable, for_each_block, get_threads, one_blas_thread, set_threads, softmax_vjp_readable,
+    cross_entropy_readable, for_each_block, get_threads, one_blas_thread, release_idle, set_threads,
+    softmax_vjp_readable,
 )
 from .losses import cross_entropy_grad, cross_entropy_with_grad
 from .softmax import softmax, softmax_backward
@@ -221,13 +222,17 @@ def peak_memory(fn):
 
     numpy reports its array buffers to tracemalloc, so this counts every
     array a kernel makes, temporaries and its result included, beyond what
-    was allocated before. It is deterministic, unlike a time.
+    was allocated before. It is deterministic, unlike a time. The memory of
+    dropped results that the package keeps to hand out again
+    (:func:`~derivations._kernels.new_array`) is released first: a result
+    that reused it would otherwise not count.
 
     Examples
     --------
     >>> peak_memory(lambda: np.ones(1_000_000)) >= 8_000_000
     True
     """
+    release_idle()
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()

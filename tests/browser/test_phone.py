@@ -196,3 +196,39 @@ def test_tex_to_text_reads_formulas(page, site_url):
                                    String.raw`\\(\\operatorname{softmax}(z)^\\top \\mathbf 1\\)`]
                                   .map(window.derivationsTexToText)""")
     assert read == ["C", "(∂ L)/(∂ z_j) = p_j - t_j", "softmax(z)^ᵀ 1"]
+
+
+# Every pair of texts in an explorer's drawing whose boxes overlap by more than
+# a sliver, in CSS px: labels that run into each other cannot be read.
+SVG_TEXT_OVERLAPS = """
+(root) => {
+  const boxes = [...document.querySelector(root).querySelectorAll("svg text")]
+    .filter((t) => t.textContent.trim() && t.getClientRects().length)
+    .map((t) => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }));
+  const clashes = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].r, b = boxes[j].r;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1.5 && h > 1.5) clashes.push(`"${boxes[i].text}" and "${boxes[j].text}" (${w.toFixed(1)} x ${h.toFixed(1)} px)`);
+    }
+  }
+  return { count: boxes.length, clashes };
+}
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("key", ["toy_network", "jacobian", "logits", "descent"])
+def test_explorer_labels_do_not_run_into_each_other(page, site_url, built_site, key, width):
+    from test_explorers import _open_explorer, drive_toy
+
+    page.set_viewport_size({"width": width, "height": 900})
+    root, where = _open_explorer(page, site_url, built_site, key)
+    if key == "toy_network":
+        drive_toy(page, root)  # values of other lengths after a change
+    result = page.evaluate(SVG_TEXT_OVERLAPS, root)
+    if key == "toy_network":
+        assert result["count"] > 20, "the toy network's drawing has lost its labels"
+    assert not result["clashes"], f"{key} explorer on {where} at {width} px: " + "; ".join(result["clashes"])
