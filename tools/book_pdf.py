@@ -221,6 +221,8 @@ CODE_WIDTH = 1.3
 MIN_COLUMN = 14
 #: A code name this long (in characters) is wider than tabulary makes a column.
 LONG_CODE = 16
+#: Tabulary's narrowest share of the line (``\\tymin``, three digits), in characters.
+TABULARY_MIN = 3
 
 
 def _math_width(tex: str) -> float:
@@ -249,6 +251,44 @@ def _ancestors(node: nodes.Node, stop: nodes.Node):
     while node is not None and node is not stop:
         yield node
         node = node.parent
+
+
+def number_words(entry: nodes.Element) -> list[float]:
+    """The widths (in characters) of the words without letters (10,000, 4.6×) in the text of
+    a table cell: TeX hyphenates a word of letters to fit a column, never a number."""
+    return [len(w) for node in entry.findall(nodes.Text)
+            if not any(isinstance(a, (nodes.math, nodes.literal)) for a in _ancestors(node, entry))
+            for w in str(node).split() if not re.search(r"[^\W\d_]", w)]
+
+
+def tabulary_squeezes(table: list[list[list[float]]], plain: list[list[list[float]]] | None = None) -> bool:
+    """Whether tabulary would set a column of ``table`` (as for
+    :func:`column_widths`) narrower than the longest of the words ``plain``
+    gives for it (by default, any word).
+
+    Tabulary shares the line out in proportion to each column's widest
+    cell set on one line (a column narrower than three digits keeps its
+    natural width), so a column of short numbers beside long headings
+    gets less than one number is wide. :class:`TableWidths` counts only
+    numbers (:func:`number_words`): words of letters hyphenate, and the
+    widths of maths are too rough a guess.
+
+    >>> header = [[0.9], [5.0, 10.0, 4.0, 6.0], [4.0, 6.0, 4.0, 5.0, 10.0], [4.0, 6.0, 4.0, 5.0, 6.0]]
+    >>> tabulary_squeezes([header] + [[[6.0], [4.0], [6.0], [7.0]]] * 3)
+    True
+    >>> tabulary_squeezes([[[6.0], [10.0, 5.0]], [[5.0], [3.0]]])
+    False
+    """
+    ncols = max(len(row) for row in table)
+    column = [[row[j] if j < len(row) else [] for row in table] for j in range(ncols)]
+    natural = [max(sum(cell) + max(len(cell) - 1, 0) for cell in cells) + CELL_PADDING for cells in column]
+    plain = table if plain is None else plain
+    words = [[row[j] if j < len(row) else [] for row in plain] for j in range(ncols)]
+    longest = [max((max(cell, default=0.0) for cell in cells), default=0.0) + CELL_PADDING for cells in words]
+    if sum(natural) <= LINE_CHARS:
+        return False
+    share = [max(LINE_CHARS * n / sum(natural), min(n, TABULARY_MIN)) for n in natural]
+    return any(s < w for s, w in zip(share, longest))
 
 
 def column_widths(table: list[list[list[float]]]) -> list[int]:
@@ -280,7 +320,8 @@ class TableWidths(SphinxPostTransform):
 
     Without widths, Sphinx sets a table of more than 30 rows in columns
     that never wrap (``l``), and tabulary squeezes columns narrower than
-    the code names in them: both run off the page. Those tables get
+    the code names, or the numbers, in them (:func:`tabulary_squeezes`):
+    both run off the page. Those tables get
     ragged-right columns as wide as :func:`column_widths` says, and may
     break across pages (longtable); tabulary lays out the others well.
     """
@@ -300,13 +341,78 @@ class TableWidths(SphinxPostTransform):
             if not rows or any(e.get("morecols") or e.get("morerows") for row in rows for e in row):
                 continue
             code = [len(w) for row in rows for e in row for lit in e.findall(nodes.literal) for w in lit.astext().split()]
-            if len(rows) <= 30 and max(code, default=0) < LONG_CODE:
+            words = [[cell_words(entry) for entry in row] for row in rows]
+            plain = [[number_words(entry) for entry in row] for row in rows]
+            if len(rows) <= 30 and max(code, default=0) < LONG_CODE and not tabulary_squeezes(words, plain):
                 continue
-            widths = column_widths([[cell_words(entry) for entry in row] for row in rows])
+            widths = column_widths(words)
             total = sum(widths)
             spec = "".join(rf">{{\raggedright\arraybackslash}}\X{{{w}}}{{{total}}}" for w in widths)
             table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
             table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"] + ["longtable"]
+
+
+# -- front and back matter ---------------------------------------------------------
+
+#: Where the back matter starts: its chapters and sections go unnumbered (also
+#: in the contents and the running footers), and its part has no page of its
+#: own, only a line in the contents. The report class has no \backmatter;
+#: fncychap's \if@mainmatter sets the chapter heads as for \chapter*.
+BACKMATTER = r"""
+\cleardoublepage
+\makeatletter\@mainmatterfalse\makeatother
+\setcounter{secnumdepth}{-2}
+\renewcommand{\part}[2][]{\phantomsection\addcontentsline{toc}{part}{#2}}
+"""
+
+
+def backmatter_captions(app: Sphinx) -> list[str]:
+    """The captions of the toc's parts after its last numbered one (``_toc.yml``)."""
+    site_map = getattr(app.config, "external_site_map", None)
+    if site_map is None:
+        return []
+    captions: list[str] = []
+    for subtree in site_map.root.subtrees:
+        if subtree.numbered:
+            captions = []
+        elif subtree.caption:
+            captions.append(subtree.caption)
+    return captions
+
+
+class FrontAndBackMatter(SphinxPostTransform):
+    """The running footers of the introduction, and the back matter.
+
+    The root document (the introduction) follows the table of contents
+    without a chapter of its own, so its pages would carry the footer
+    "CONTENTS": it gets its own title as the mark. The parts of the toc
+    that are not numbered (Back matter) become :data:`BACKMATTER`, where
+    sphinx-jupyterbook-latex makes parts of them like any other, and LaTeX
+    would number their chapters on from the last numbered one.
+    References to those chapters print their titles, as elsewhere.
+    """
+
+    default_priority = 800  # after sphinx-jupyterbook-latex makes parts of the toc's captions (700)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        root = self.config.root_doc
+        if self.app.project.path2doc(self.document.get("source", "")) != root:
+            return
+        from sphinx.util.nodes import clean_astext
+        from sphinx.util.texescape import escape
+
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if section is not None and root in self.env.titles:
+            title = escape(clean_astext(self.env.titles[root]), self.config.latex_engine)
+            at = 1 if section.children and isinstance(section[0], nodes.title) else 0
+            section.insert(at, nodes.raw("", rf"\markboth{{{title}}}{{{title}}}", format="latex"))
+        captions = set(backmatter_captions(self.app))
+        for start in list(self.document.findall(addnodes.start_of_file)):
+            if start.get("docname") in captions and start.get("docname") not in self.env.all_docs:
+                wrapper = start.parent
+                wrapper.parent.insert(wrapper.parent.index(wrapper), nodes.raw("", BACKMATTER, format="latex"))
+                break
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -316,6 +422,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # the whole book's doctree, after Sphinx has numbered it, before the LaTeX writer starts
     app.connect("doctree-resolved", latex_numbers)
     app.add_post_transform(TableWidths)
+    app.add_post_transform(FrontAndBackMatter)
     app.add_post_transform(ExerciseNumrefs)
     app.add_post_transform(ExplorersAsLinks)
     app.add_post_transform(SiteLinksInside)
