@@ -3,7 +3,8 @@
 ``built_pdf`` builds the whole book once per session the way ``make pdf``
 does (Jupyter Book's LaTeX builder, xelatex, ``-W -n --keep-going``), with
 every notebook re-executed, into ``_build/test-pdf`` so that it never
-disturbs ``_build/latex``. ``make test`` installs TeX first (``make tex``).
+disturbs ``_build/latex`` (``DERIVATIONS_PDF_BUILD`` names another folder
+for it). ``make test`` installs TeX first (``make tex``).
 The checks read the PDF with poppler's tools (pdfinfo, pdffonts, pdftotext,
 pdfimages) and the LaTeX log.
 """
@@ -25,7 +26,7 @@ import pytest
 from tests.conftest import ROOT, forced_config
 from tools import book_pdf, book_toc
 
-PDF_BUILD = ROOT / "_build" / "test-pdf"
+PDF_BUILD = Path(os.environ.get("DERIVATIONS_PDF_BUILD") or ROOT / "_build" / "test-pdf").resolve()
 LATEX_DIR = PDF_BUILD / "_build" / "latex"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Pages of the PDF when these tests were written (255), give or take a quarter.
@@ -171,8 +172,96 @@ def test_no_raw_markup(pdf_text):
 
 
 def test_nothing_runs_off_the_page(latex_log):
-    """No line or table wider than the text by more than a few points."""
-    overfull = [(float(width), where) for width, where in
-                re.findall(r"^Overfull \\hbox \(([\d.]+)pt too wide\) (.*)$", latex_log, re.M)]
-    wide = [f"{width:.0f}pt {where}" for width, where in overfull if width > 12]
+    """No line or table cell wider than its column by more than a few points
+    (a number in a squeezed table column was 5.8 pt too wide)."""
+    overfull = re.findall(r"^Overfull \\hbox \(([\d.]+)pt too wide\) (.*)\n(.*)$", latex_log, re.M)
+    wide = [f"{float(width):.1f}pt {where}: {text}" for width, where, text in overfull if float(width) > 3]
     assert not wide, "\n".join(wide)
+
+
+def test_no_box_runs_into_the_footer(latex_log):
+    """A page holds no more than its text height: a solution box that breaks
+    across pages once ran 23 and 31 pt into the footer, which LaTeX reports
+    as an overfull page (\\vbox); a few points are the usual slack of a page."""
+    high = [f"{float(height):.1f}pt at line {line}" for height, line in
+            re.findall(r"^Overfull \\vbox \(([\d.]+)pt too high\) detected at line (\d+)", latex_log, re.M)
+            if float(height) > 5]
+    assert not high, "pages taller than the text: " + ", ".join(high)
+
+
+def test_solution_boxes_clear_of_the_footer(built_pdf):
+    """No text of a page's body lies as low as its footer line (pdftotext's boxes)."""
+    xml = run("pdftotext", "-bbox", str(built_pdf), "-")
+    word = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
+    low = []
+    for number, page in enumerate(xml.split("<page ")[1:], 1):
+        words = [(float(top), float(bottom), text) for top, bottom, text in word.findall(page)]
+        if not words:
+            continue
+        footer = max(top for top, _, _ in words)
+        body = [(bottom, text) for top, bottom, text in words if top < footer - 2]
+        # the footer's text starts 6 pt below its rule; the body's lowest line ends 14 pt or more above it
+        if body and max(body)[0] > footer - 10:
+            low.append(f"page {number}: {max(body)[1]!r}")
+    assert not low, "body text down at the footer: " + ", ".join(low)
+
+
+def backmatter_docnames() -> list[str]:
+    """The chapters of the toc's parts after its last numbered part (the back matter)."""
+    import yaml
+
+    names: list[str] = []
+    for part in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]:
+        if part.get("numbered"):
+            names = []
+        else:
+            names += [re.sub(r"\.(md|ipynb)$", "", chapter["file"]) for chapter in part["chapters"]]
+    return names
+
+
+def test_back_matter_is_unnumbered(pdf_text):
+    """Notation, the summary and the references print as back matter: no
+    chapter numbers (in the contents, the headings, the footers) after the
+    last numbered chapter, and no part page of their own; references to them
+    print their titles."""
+    back = backmatter_docnames()
+    assert back, "_toc.yml has no unnumbered parts at its end"
+    toc = (LATEX_DIR / "book.toc").read_text(encoding="utf-8", errors="replace")
+    chapters = re.findall(r"\\contentsline \{chapter\}\{(.*)\}\{\d+\}\{chapter", toc)
+    numbered = [c for c in chapters if c.startswith("\\numberline")]
+    titles = [squeezed(chapter_title(name)) for name in back]
+    for title in titles:
+        entries = [c for c in chapters if squeezed(re.sub(r"\\[a-zA-Z]+ ?|[{}]", "", c)).endswith(title)]
+        assert entries, f"{title!r} is not a chapter in the contents"
+        assert not any(c.startswith("\\numberline") for c in entries), f"{title!r} is numbered: {entries}"
+    last = len(numbered)
+    assert last >= 10, f"only {last} numbered chapters in the contents"
+    text = squeezed(pdf_text)
+    assert f"chapter {last + 1}" not in text, f"the PDF has a chapter {last + 1}"
+    parts = re.findall(r"\\contentsline \{part\}\{(.*)\}\{\d+\}\{", toc)
+    assert parts and not re.match(r"[IVXLC]+\\hspace", parts[-1]), f"the back matter is a numbered part: {parts[-1]}"
+    assert not re.search(r"\bpart [ivx]+ back matter\b", text), "the back matter has a part page of its own"
+    # references to them print their titles (hyperref), never a number LaTeX no longer gives them
+    tex = (LATEX_DIR / "book.tex").read_text(encoding="utf-8")
+    labels = "|".join(re.escape(name) for name in back)
+    assert re.search(rf"\\hyperref\[\\detokenize\{{(?:{labels}):", tex), "no reference to the back matter to check"
+    numbers = re.findall(rf"\\(?:ref|pageref|autoref|nameref)\{{\\detokenize\{{(?:{labels}):[^}}]*\}}", tex)
+    assert not numbers, f"references to the back matter by number: {numbers[:5]}"
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return run("pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-").split("\f")
+
+
+def test_introduction_footer_reads_its_title(built_pdf):
+    """The introduction follows the contents with no chapter heading of its
+    own; its pages' footers read its title, not CONTENTS."""
+    pages = page_texts(built_pdf)
+    footers = [[line for line in page.splitlines() if line.strip()][-1:] for page in pages]
+    footers = [squeezed(f[0]) if f else "" for f in footers]
+    # the introduction's pages are the first ones numbered 1 and 2 (arabic)
+    first = next(i for i, f in enumerate(footers) if re.search(r"(^| )1$", f))
+    title = squeezed(chapter_title(book_toc.toc_docnames(ROOT)[0]))
+    for footer in footers[first:first + 2]:
+        assert "contents" not in footer, f"the introduction's footer reads {footer!r}"
+        assert title in footer, f"the introduction's footer reads {footer!r}, not its title {title!r}"

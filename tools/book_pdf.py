@@ -16,6 +16,11 @@ installation has none: sphinx-jupyterbook-latex's document class loads it
 (for ``\mathbbm``, which the book never uses), and Debian ships it only in
 texlive-fonts-extra, 1.4 GB installed.
 
+It gives tables column widths where tabulary would squeeze a column
+narrower than the code names or numbers in it; sets the back matter (the
+toc's unnumbered parts at its end) without chapter numbers; and makes the
+introduction's running footers read its title.
+
 The explorers' transform runs before myst-nb picks one output of each mime bundle for the builder
 (``SelectMimeType``, priority 4), while the bundle still says which outputs
 are widgets.
@@ -221,7 +226,7 @@ CODE_WIDTH = 1.3
 MIN_COLUMN = 14
 #: A code name this long (in characters) is wider than tabulary makes a column.
 LONG_CODE = 16
-#: Tabulary's narrowest share of the line (``\\tymin``, three digits), in characters.
+#: Tabulary's narrowest share of the line (``\tymin``, three digits), in characters.
 TABULARY_MIN = 3
 
 
