@@ -29,15 +29,6 @@ MIN_TEXT_PX = 9.0
 MIN_DELTA_E = 12.0  # a little below the palette's 15 (tests/test_figures.py): anti-aliased edges blur the samples
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# Chapter 12 belongs to a change of its own that moves its figures to show_figure.
-NOT_YET = {"book/12_cost.html"}
-
-
-def _known_gaps(path):
-    if path in NOT_YET:
-        pytest.xfail(f"{path}: its figures are not yet drawn by show_figure")
-
-
 FIGURE_IMAGES = r"""
 () => Array.from(document.querySelectorAll('article.bd-article figure img')).map(img => {
   const r = img.getBoundingClientRect();
@@ -131,7 +122,6 @@ def test_figure_text_is_readable(page, site_url, path, width):
     shown = _figures(page)
     if not shown:
         pytest.skip(f"{path} has no figures")
-    _known_gaps(path)
     problems = [f"{f['figure']}: not drawn by show_figure" for f in shown if not f["helper"]]
     problems += [f"{f['figure']}: smallest text {f['textPx']:.1f} px (at {f['width']:.0f} px wide)"
                  for f in shown if f["helper"] and f["textPx"] < MIN_TEXT_PX]
@@ -149,7 +139,6 @@ def test_dark_theme_shows_dark_figures_without_light_panels(page, site_url, path
     shown = _figures(page)
     if not shown:
         pytest.skip(f"{path} has no figures")
-    _known_gaps(path)
     problems = [f"{f['figure']}: shows the {f['theme']} rendering" for f in shown if f["theme"] != "dark"]
     for f in shown:
         img = next(i for i in page.locator(f"figure#{f['figure']} img").all() if i.is_visible())
@@ -179,7 +168,6 @@ def test_figure_categories_survive_colour_blindness(page, site_url, path, mode):
     shown = _figures(page)
     if not shown:
         pytest.skip(f"{path} has no figures")
-    _known_gaps(path)
     problems, checked = [], 0
     for f in shown:
         result = page.evaluate(CVD_SAMPLES, f["figure"])
