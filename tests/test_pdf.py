@@ -189,6 +189,11 @@ def test_no_box_runs_into_the_footer(latex_log):
     assert not high, "pages taller than the text: " + ", ".join(high)
 
 
+def test_running_head_has_room(latex_log):
+    """fancyhdr warns when the running head is taller than the space set aside for it."""
+    assert "\\headheight is too small" not in latex_log
+
+
 def test_solution_boxes_clear_of_the_footer(built_pdf):
     """No text of a page's body lies as low as its footer line (pdftotext's boxes)."""
     xml = run("pdftotext", "-bbox", str(built_pdf), "-")
