@@ -212,12 +212,18 @@ def test_chapter_12_speed_targets_match_the_speed_test():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     text = prose("12_cost.md")
-    vjp, ce = bench.TARGETS["vjp_fast"], bench.TARGETS["cross_entropy_fast"]
+    one, two = bench.ONE_THREAD_TARGETS, bench.TWO_THREAD_TARGETS
+    vjp, ce = one["vjp_fast"], one["cross_entropy_fast"]
     assert f"fast product to at least {vjp:.0%} of the copy" in text
     assert f"cross-entropy to at least {ce:.0%}" in text
     assert f"to {bench.EXP_SHARE:.0%} of what `np.exp` reaches in the same run" in text
     # the exp-share target applies exactly where min(ce, share * exp) < ce
     assert f"cannot reach {ce / bench.EXP_SHARE:.0%}" in text
+    flat = " ".join(text.split())
+    assert f"product to {one['vjp_fresh']:.0%} and `cross_entropy_grad` to {one['cross_entropy_grad']:.0%}" in flat
+    assert (f"the targets are {two['vjp_fast']:.0%} for the product and {two['cross_entropy_fast']:.0%} "
+            "for the fused cross-entropy") in flat
+    assert f"at least {bench.MIN_SPEEDUP:g} times as fast as one" in flat
 
 
 def test_chapter_12_roof_figure_and_paragraph_agree_on_the_site(built_site):
