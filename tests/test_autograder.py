@@ -557,3 +557,27 @@ def test_every_chapter_exercise_matches_the_checks(name):
         assert ex.function == EXERCISES[ex.id].function
         assert EXERCISES[ex.id].chapter == f"book/{name}"
         assert ex.solution and ex.prose
+
+
+def test_a_kernel_that_dies_before_it_starts_is_graded_again(monkeypatch, tmp_path):
+    # the notebook never ran, so the 0 would be the machine's, not the student's
+    died = grade.Graded(tmp_path / "a.ipynb", log=f"RuntimeError: {grade.KERNEL_START_FAILURE}\n")
+    scored = grade.Graded(tmp_path / "a.ipynb", results={"tests": [{"name": "ex", "score": 3}]})
+    runs = iter([died, scored])
+    calls = []
+
+    def once(*args, **kwargs):
+        calls.append(args)
+        return next(runs)
+
+    monkeypatch.setattr(grade, "_grade_once", once)
+    assert grade.grade_one(tmp_path / "x.zip", tmp_path / "a.ipynb") is scored
+    assert len(calls) == 2
+
+
+def test_a_notebook_whose_own_code_fails_is_graded_once(monkeypatch, tmp_path):
+    failed = grade.Graded(tmp_path / "a.ipynb", log="NameError: name 'softmax' is not defined\n")
+    calls = []
+    monkeypatch.setattr(grade, "_grade_once", lambda *a, **k: calls.append(a) or failed)
+    assert grade.grade_one(tmp_path / "x.zip", tmp_path / "a.ipynb") is failed
+    assert len(calls) == 1

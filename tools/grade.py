@@ -132,6 +132,24 @@ def grade_one(
     """
     zip_path, submission = Path(zip_path), Path(submission)
     start = time.perf_counter()
+    for _ in range(1 + KERNEL_START_RETRIES):
+        graded = _grade_once(zip_path, submission, timeout=timeout, python=python, keep=keep)
+        # a kernel that died before it started ran none of the student's code:
+        # that is the machine's failure, not the notebook's, so grade it again
+        if KERNEL_START_FAILURE not in (graded.failure() or ""):
+            break
+    graded.seconds = time.perf_counter() - start
+    return graded
+
+
+#: What Jupyter says when a kernel dies before it answers; the notebook never ran.
+KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
+#: How many more times a notebook is graded when its kernel died that way.
+KERNEL_START_RETRIES = 2
+
+
+def _grade_once(zip_path: Path, submission: Path, *, timeout: float, python: str, keep: Path | None) -> Graded:
+    """One run of the zip's grader on one notebook (see :func:`grade_one`)."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         folder = Path(tmp) / "autograder"
         for part in ("source", "submission", "results"):
@@ -171,7 +189,6 @@ def grade_one(
                     json.dumps(graded.verdicts, indent=2, ensure_ascii=False), encoding="utf-8"
                 )
             (keep / "grader.log").write_text(graded.log, encoding="utf-8")
-    graded.seconds = time.perf_counter() - start
     return graded
 
 
