@@ -4,7 +4,7 @@ In one run and on the same inputs, for C from 10 to 50,257 classes, N up to
 4096 rows, float32 and float64, this times
 
 * the softmax Jacobian by loops, by ``diag(p) - p p^T`` and batched by
-  einsum, each multiplied by the upstream gradient (``derivations.jacobians``);
+  einsum, each multiplied by the upstream gradient (``derivations.teaching.jacobians``);
 * the vector-Jacobian product ``p * (dp - <p, dp>)``: readable and fast;
 * the fused cross-entropy with its gradient: readable and fast;
 * ``np.copyto`` of as many bytes as each task must move at the least,
@@ -19,7 +19,7 @@ PyTorch's chunked loop. A second
 part compiles ``vjp_kernels.c`` (if a C compiler is present) to put numbers
 on the "22x faster" AVX claim discussed in book/12_cost.md.
 
-Timings are best-of-k CPU times taken in turns (``derivations.roofline``);
+Timings are best-of-k CPU times taken in turns (``derivations.teaching.roofline``);
 only ratios measured in this one run mean anything. Cases that would not
 fit in the memory budget or take too long are skipped and listed.
 
@@ -44,10 +44,10 @@ from derivations import (
     cross_entropy_grad, cross_entropy_with_grad, get_threads, linear_cross_entropy, set_threads, softmax,
     softmax_backward,
 )
-from derivations import _kernels
-from derivations._kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
-from derivations.jacobians import jacobian_loops, jacobian_vectorized, jvp_batched
-from derivations.roofline import SPEED_TARGETS, best_times, copy_kernel, peak_memory, scaling_fit, traffic_bytes
+from derivations import kernels
+from derivations.kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
+from derivations.teaching.jacobians import jacobian_loops, jacobian_vectorized, jvp_batched
+from derivations.teaching.roofline import SPEED_TARGETS, best_times, copy_kernel, peak_memory, scaling_fit, traffic_bytes
 from derivations.vocab import default_chunk_size, last_level_cache_bytes
 
 CLASSES = [10, 100, 1000, 10_000, 50_257]
@@ -238,12 +238,12 @@ def peer_kernels(z, labels, p, dp, threads):
 def without_reuse(fn):
     """``fn`` with the package's reuse of dropped results turned off: fresh memory every call."""
     def run():
-        saved = _kernels.REUSE_MIN_BYTES
-        _kernels.REUSE_MIN_BYTES = 1 << 62
+        saved = kernels.REUSE_MIN_BYTES
+        kernels.REUSE_MIN_BYTES = 1 << 62
         try:
             return fn()
         finally:
-            _kernels.REUSE_MIN_BYTES = saved
+            kernels.REUSE_MIN_BYTES = saved
     return run
 
 

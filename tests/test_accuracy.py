@@ -1,8 +1,8 @@
 """How many digits of the loss are right: against 50-digit mpmath.
 
 The reference of every case is computed here, in mpmath from the exact float
-inputs (``derivations.accuracy.reference``), never from the code under
-test. The cases are those of ``derivations.accuracy``, whose recorded peers'
+inputs (``derivations.teaching.accuracy.reference``), never from the code under
+test. The cases are those of ``derivations.teaching.accuracy``, whose recorded peers'
 errors (``data/accuracy_peers.json``, written by ``tools/golden_accuracy.py``)
 chapter 8 shows beside ours (:ref:`loss-accuracy`).
 
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from derivations import cross_entropy, cross_entropy_grad
-from derivations.accuracy import CASES, case_inputs, errors, fingerprint, recorded, reference
+from derivations.teaching.accuracy import CASES, case_inputs, errors, fingerprint, recorded, reference
 
 BY_NAME = {(c["dtype"], c["name"]): c for c in CASES}
 

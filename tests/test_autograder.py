@@ -26,8 +26,8 @@ import numpy as np
 import pytest
 import yaml
 
-from derivations import mistakes
-from derivations.checks import EXERCISES, check
+from derivations.coursework import catalogue
+from derivations.coursework import EXERCISES, check
 from tools import assignments, grade, student
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ from derivations import (
     softmax,
     log_softmax,
 )
-from derivations.checks import check
+from derivations.coursework import check
 ```
 
 ```{exercise-start}
@@ -113,7 +113,7 @@ def test_parse_a_synthetic_exercise():
 def test_setup_keeps_the_imports_but_not_matplotlib():
     code = assignments.setup_code(SYNTHETIC)
     assert "from derivations import (\n    softmax,\n    log_softmax,\n)" in code
-    assert "from derivations.checks import check" in code
+    assert "from derivations.coursework import check" in code
     assert "matplotlib" not in code
     compile(code, "setup", "exec")
 
@@ -481,7 +481,7 @@ def test_the_gradebook_has_a_row_per_student_and_exercise_and_totals(gradebook):
         ("frank", "softmax_backward", "0", p, "time limit"),
         ("frank", "total", "0", p, ""),
     ]
-    assert "diagonal-only-jacobian" in mistakes.MISTAKES
+    assert "diagonal-only-jacobian" in catalogue.MISTAKES
 
 
 def fresh_message(code, exercise, function, seed):
@@ -490,7 +490,7 @@ def fresh_message(code, exercise, function, seed):
     (This process imported it when the tests started; the package may have
     been edited since.)
     """
-    code += f"from derivations.checks import check\nprint(check({exercise!r}, {function}, seed={seed}).message, end='')\n"
+    code += f"from derivations.coursework import check\nprint(check({exercise!r}, {function}, seed={seed}).message, end='')\n"
     env = {k: v for k, v in os.environ.items() if k != "DERIVATIONS_BOOK_URL"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
@@ -516,7 +516,7 @@ def test_the_feedback_is_the_checks_message_on_a_hidden_seed(gradebook, assigned
     assert output == fresh_message(DIAGONAL_ONLY, "softmax_backward", "my_softmax_backward", first)
     assert f"seed={first}" in output
     assert "[diagonal-only-jacobian]" in output
-    assert mistakes.MISTAKES["diagonal-only-jacobian"].url() in output  # an absolute link
+    assert catalogue.MISTAKES["diagonal-only-jacobian"].url() in output  # an absolute link
     for wrapper in ("Traceback", "AssertionError", "Error at line", "Test case failed", "{ref}"):
         assert wrapper not in output
     assert "not implemented yet" in feedback_of(gradebook, "carol")["output"]

@@ -39,7 +39,7 @@ def test_chapter_12_quotes_the_recorded_run():
     # every percentage of the paragraph is a share of the recorded JSON, read here directly
     import re
 
-    from derivations.roofline import RECORDED_BENCH, bench_paragraph, c_kernel_table
+    from derivations.teaching.roofline import RECORDED_BENCH, bench_paragraph, c_kernel_table
 
     data = json.loads((ROOT / "src" / "derivations" / RECORDED_BENCH).read_text())
     text = bench_paragraph(data)

@@ -2,7 +2,7 @@
 
 At N = 512 rows and C = 50,257 classes in float32, as shares of the
 bandwidth of ``np.copyto`` moving the same number of bytes on as many
-threads (``derivations.roofline.copy_kernel``):
+threads (``derivations.teaching.roofline.copy_kernel``):
 
 * one thread: ``softmax_backward`` with ``out=`` at least 50% and returning
   a new array at least 65%; ``cross_entropy_with_grad`` with ``out=`` at
@@ -18,7 +18,7 @@ whose ``exp`` is slower than its memory it cannot beat ``np.exp`` alone:
 there each cross-entropy target is instead ``EXP_SHARE`` of what ``np.exp``
 reaches over the same logits, on as many threads, in the same run. The same
 targets are printed as pass/miss by ``make bench``
-(``derivations.roofline.SPEED_TARGETS``).
+(``derivations.teaching.roofline.SPEED_TARGETS``).
 
 These are ratios of timings taken in the same process, in turns, so a
 change of machine or a busy neighbour moves both; no absolute time is
@@ -33,8 +33,8 @@ import time
 import numpy as np
 import pytest
 
-from derivations._kernels import available_cores
-from derivations.roofline import best_times, fractions, roof_kernels
+from derivations.kernels import available_cores
+from derivations.teaching.roofline import best_times, fractions, roof_kernels
 
 # one thread, writing into an existing array (out=), and returning a new one
 ONE_THREAD_TARGETS = {"vjp_fast": 0.50, "cross_entropy_fast": 0.35,

@@ -26,8 +26,8 @@ from derivations import (
     softmax,
 )
 from derivations.binary import exact_binary_cross_entropy, naive_binary_cross_entropy
-from derivations.checks import check
-from derivations.exercises import EXERCISES, MODULES
+from derivations.coursework import check
+from derivations.coursework.exercises import EXERCISES, MODULES
 from derivations.symbolic import DERIVATIONS
 
 

@@ -59,7 +59,7 @@ def test_strict_build_with_forced_execution_succeeded(built_site):
 
 
 def test_no_page_shows_a_traceback(built_site):
-    """Error demonstrations print the type and message (derivations.demos), never a traceback."""
+    """Error demonstrations print the type and message (derivations.teaching.demos), never a traceback."""
     unexpected = []
     for name in toc_docnames():
         for output in _soup(built_site, name).select("div.output.traceback, div.output.error"):

@@ -25,10 +25,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from derivations import cross_entropy_grad, relative_error, softmax, softmax_backward
-from derivations.jacobians import elementwise_delta, jvp_batched
-from derivations.mistakes import MISTAKES, wrong_implementations
-from derivations.nodes import mse_loss_grad
-from derivations.roofline import (
+from derivations.teaching.jacobians import elementwise_delta, jvp_batched
+from derivations.coursework.catalogue import MISTAKES, wrong_implementations
+from derivations.teaching.nodes import mse_loss_grad
+from derivations.teaching.roofline import (
     ROOF_BARS,
     best_times,
     exp_ceiling,

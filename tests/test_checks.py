@@ -14,9 +14,11 @@ import learner_code
 import numpy as np
 import pytest
 
-from derivations import _site, mistakes
-from derivations.checks import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
-from derivations.exercises import MODULES
+from derivations import chapters
+
+from derivations.coursework import catalogue
+from derivations.coursework import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
+from derivations.coursework.exercises import MODULES
 from test_binary import bce_exercise_by_hand, bce_exercise_float32
 
 SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
@@ -471,7 +473,7 @@ def test_correct_label_implementations_pass(exercise, fn):
 def _every_wrong_implementation():
     for ex in EXERCISES.values():
         for form in list(ex.targets) or [None]:
-            for w in mistakes.wrong_implementations(ex.id, targets=form):
+            for w in catalogue.wrong_implementations(ex.id, targets=form):
                 yield form, w
 
 
@@ -483,7 +485,7 @@ def test_every_catalogued_mistake_fails_and_is_named(form, wrong):
         result = check(wrong.exercise, wrong.fn, seed=seed, targets=form)
         assert not result.passed
         assert result.mistake == wrong.mistake, result.message
-        m = mistakes.MISTAKES[wrong.mistake]
+        m = catalogue.MISTAKES[wrong.mistake]
         assert f"[{wrong.mistake}]" in result.message
         assert m.text in result.message
         assert f"Read why: {m.where}, {m.url()}" in result.message
@@ -492,8 +494,8 @@ def test_every_catalogued_mistake_fails_and_is_named(form, wrong):
 
 
 def test_every_mistake_has_a_wrong_implementation_and_every_exercise_a_mistake():
-    assert {w.mistake for w in mistakes.WRONG} == set(mistakes.MISTAKES)
-    assert {w.exercise for w in mistakes.WRONG} == set(EXERCISES)
+    assert {w.mistake for w in catalogue.WRONG} == set(catalogue.MISTAKES)
+    assert {w.exercise for w in catalogue.WRONG} == set(EXERCISES)
 
 
 # ---------------------------------------------------------------------------
@@ -634,7 +636,7 @@ def test_wrong_but_unknown_mistake_gets_no_diagnosis():
     result = check("softmax", lambda z: softmax_vectorised(z) * 0.5, seed=1)
     assert not result.passed and result.mistake is None
     assert "No catalogued mistake matches" in result.message
-    assert _site.chapter_url("book/01_puzzle.md") in result.message
+    assert chapters.chapter_url("book/01_puzzle.md") in result.message
 
 
 def test_two_mistakes_at_once_are_partly_diagnosed():
@@ -650,7 +652,7 @@ def test_two_mistakes_at_once_are_partly_diagnosed():
 
 
 def test_steps_in_the_input_dtype_fail_only_on_float32_and_integer_x():
-    w = mistakes.wrong_implementations("central_difference", "float32-steps")[0]
+    w = catalogue.wrong_implementations("central_difference", "float32-steps")[0]
     result = check("central_difference", w.fn, seed=5)
     assert "On float32 x" in result.message
     assert "It also fails on 1 more of the 5 cases: integer x" in result.message
@@ -728,7 +730,7 @@ def test_displays():
     assert repr(good) == good.message
     assert "✓" in good._repr_html_() and "#2e7d32" in good._repr_html_()
     html = bad._repr_html_()
-    url = _site.chapter_url("book/10_beyond_one_hot.md", "soft-targets")
+    url = chapters.chapter_url("book/10_beyond_one_hot.md", "soft-targets")
     assert "✗" in html
     assert f'href="{url}"' in html
     assert re.search(r"<code[^>]*>soft-targets</code>", html)
@@ -751,7 +753,7 @@ def test_display_escapes_html():
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("m", list(mistakes.MISTAKES.values()), ids=lambda m: m.id)
+@pytest.mark.parametrize("m", list(catalogue.MISTAKES.values()), ids=lambda m: m.id)
 def test_explanations_fit_a_table_cell(m):
     # chapter 13 renders the catalogue as a Markdown table: a bare "|" ends the cell
     # (write |z| as \lvert z \rvert), and a line break ends the row
@@ -760,7 +762,7 @@ def test_explanations_fit_a_table_cell(m):
 
 
 
-@pytest.mark.parametrize("m", list(mistakes.MISTAKES.values()), ids=lambda m: m.id)
+@pytest.mark.parametrize("m", list(catalogue.MISTAKES.values()), ids=lambda m: m.id)
 def test_each_mistake_is_explained_where_it_says(m):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", m.id)
     assert m.title and m.explanation.endswith(".")
@@ -769,28 +771,28 @@ def test_each_mistake_is_explained_where_it_says(m):
     if not chapter.is_file():
         pytest.skip(f"{m.chapter} is not written yet")
     assert f"({m.label})=" in chapter.read_text(encoding="utf-8"), f"no ({m.label})= in {m.chapter}"
-    assert mistakes.section_title(m.chapter, m.label), f"no heading after ({m.label})="
+    assert catalogue.section_title(m.chapter, m.label), f"no heading after ({m.label})="
     assert m.where.startswith('"') and m.where.endswith(f", chapter {int(chapter.name[:2])}")
 
 
 def test_links_are_absolute_by_default(monkeypatch):
-    monkeypatch.delenv(_site.URL_VARIABLE, raising=False)
-    m = mistakes.MISTAKES["no-max-shift"]
-    assert m.url() == _site.PUBLISHED_URL + "book/08_stability.html#overflow"
+    monkeypatch.delenv(chapters.URL_VARIABLE, raising=False)
+    m = catalogue.MISTAKES["no-max-shift"]
+    assert m.url() == chapters.PUBLISHED_URL + "book/08_stability.html#overflow"
     result = check("softmax", wrong_softmax_unshifted, seed=2)
-    assert f"Read why: {m.where}, {_site.PUBLISHED_URL}book/08_stability.html#overflow" in result.message
-    table = mistakes.catalogue_markdown()
+    assert f"Read why: {m.where}, {chapters.PUBLISHED_URL}book/08_stability.html#overflow" in result.message
+    table = catalogue.catalogue_markdown()
     assert "{ref}" not in table
-    assert f"]({_site.PUBLISHED_URL}book/08_stability.html#overflow)" in table
+    assert f"]({chapters.PUBLISHED_URL}book/08_stability.html#overflow)" in table
 
 
 def test_links_follow_the_book_url_variable(monkeypatch):
-    monkeypatch.setenv(_site.URL_VARIABLE, "http://localhost:8000")
-    assert mistakes.MISTAKES["no-max-shift"].url() == "http://localhost:8000/book/08_stability.html#overflow"
-    assert "{ref}" not in mistakes.catalogue_markdown()
-    monkeypatch.setenv(_site.URL_VARIABLE, "../")  # inside the book build
-    assert mistakes.MISTAKES["no-max-shift"].url() == "../book/08_stability.html#overflow"
-    assert "{ref}`overflow`" in mistakes.catalogue_markdown()
+    monkeypatch.setenv(chapters.URL_VARIABLE, "http://localhost:8000")
+    assert catalogue.MISTAKES["no-max-shift"].url() == "http://localhost:8000/book/08_stability.html#overflow"
+    assert "{ref}" not in catalogue.catalogue_markdown()
+    monkeypatch.setenv(chapters.URL_VARIABLE, "../")  # inside the book build
+    assert catalogue.MISTAKES["no-max-shift"].url() == "../book/08_stability.html#overflow"
+    assert "{ref}`overflow`" in catalogue.catalogue_markdown()
 
 
 def wrong_softmax_unshifted(z):
@@ -800,7 +802,7 @@ def wrong_softmax_unshifted(z):
 
 def test_mistake_links_land_on_their_sections(built_site):
     """Every section link of the catalogue names a page of the built book with an element of that id."""
-    for m in mistakes.MISTAKES.values():
+    for m in catalogue.MISTAKES.values():
         target = built_site / (m.chapter[: -len(".md")] + ".html")
         if not target.is_file():
             pytest.fail(f"{m.id}: {m.chapter} is not a page of the built book")

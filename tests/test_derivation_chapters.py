@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from derivations import numerical_gradient, softmax_jacobian
-from derivations.network import (
+from derivations.teaching.network import (
     diagonal_only_logit_grad,
     diagonal_only_weight_grad,
     layer_weight_grad,

@@ -1,4 +1,4 @@
-"""The step-by-step backward pass of derivations.elementary (chapter 16).
+"""The step-by-step backward pass of derivations.teaching.elementary (chapter 16).
 
 Every gradient is held against an oracle that shares no code with it:
 central finite differences in float64 of a loss written here from scratch
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations.elementary import (
+from derivations.teaching.elementary import (
     STEPS,
     backprop_steps,
     backward_steps,

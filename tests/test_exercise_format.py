@@ -424,7 +424,7 @@ The gradient at the logits is the probabilities minus the target, over the batch
 try:
     my_softmax
 except NameError:
-    from derivations.exercises.softmax import softmax_rows as my_softmax
+    from derivations.coursework.exercises.softmax import softmax_rows as my_softmax
 
 
 def my_grad(z, t):
@@ -502,7 +502,7 @@ BROKEN = {
         "does not say so with a {ref}",
     ),
     "reuse without a fallback": (
-        lambda t: _swap(t, "try:\n    my_softmax\nexcept NameError:\n    from derivations.exercises.softmax import softmax_rows as my_softmax\n", ""),
+        lambda t: _swap(t, "try:\n    my_softmax\nexcept NameError:\n    from derivations.coursework.exercises.softmax import softmax_rows as my_softmax\n", ""),
         "no fallback",
     ),
     "no solution": (

@@ -1,7 +1,7 @@
 """The fast kernels equal the readable formulas they replace.
 
 ``softmax_backward`` and the cross-entropy functions run row-blocked,
-in-place kernels (``derivations._kernels``). Here each is compared with the
+in-place kernels (``derivations.kernels``). Here each is compared with the
 plain formula, written out again in this file so that it does not come from
 the code under test: float64 to 1e-12 and float32 to 1e-6, relative to the
 largest entry, on many shapes, on both sides of every block boundary, with
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import derivations._kernels as kernels
+import derivations.kernels as kernels
 from derivations import (
     cross_entropy,
     cross_entropy_grad,
@@ -448,7 +448,7 @@ def test_ce_does_not_modify_its_inputs(small_blocks):
 
 def test_loss_alone_allocates_one_block_not_the_whole_array():
     # cross_entropy needs no (N, C) array: its peak memory is a block or two
-    from derivations.roofline import peak_memory
+    from derivations.teaching.roofline import peak_memory
 
     rng = np.random.default_rng(13)
     z = rng.normal(size=(1024, 4096)).astype(np.float32)  # 16 MiB
@@ -484,7 +484,7 @@ def test_linear_cross_entropy_workspace_is_one_block():
     # N * chunk_size logits (and a (512, d) piece of dW per thread, and vectors of N)
     from derivations import get_threads, linear_cross_entropy
     from derivations import vocab
-    from derivations.roofline import peak_memory
+    from derivations.teaching.roofline import peak_memory
 
     rng = np.random.default_rng(15)
     N, V, d, chunk = 1024, 8192, 64, 512

@@ -1,4 +1,4 @@
-"""derivations.figures: the palette, the rc style, the four renderings, and the chapters' use of them."""
+"""derivations.teaching.figures: the palette, the rc style, the four renderings, and the chapters' use of them."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from derivations import figures  # noqa: E402
-from derivations.figures import PALETTES, Style, render, show_figure  # noqa: E402
+from derivations.teaching import figures  # noqa: E402
+from derivations.teaching.figures import PALETTES, Style, render, show_figure  # noqa: E402
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
@@ -156,7 +156,7 @@ CHAPTERS_WITH_FIGURES = sorted(p for p in BOOK.glob("*.md") if _figure_cells(p))
 def test_every_chapter_figure_goes_through_show_figure(path):
     for cell in _figure_cells(path):
         name = re.search(r"name: (\S+)", cell).group(1)
-        assert "show_figure(" in cell, f"{name} is not drawn by derivations.figures.show_figure"
+        assert "show_figure(" in cell, f"{name} is not drawn by derivations.teaching.figures.show_figure"
         assert "plt.show()" not in cell and ":    alt:" not in cell, name
         assert not re.search(r'"tab:\w+"|cmap="(RdBu_r|Blues|gray_r)"', cell), (
             f"{name} names colours of one theme; take them from the style")

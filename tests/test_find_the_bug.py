@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from derivations import mistakes
-from derivations.checks import EXERCISES, check
-from derivations.exercises import MODULES
+from derivations.coursework import catalogue
+from derivations.coursework import EXERCISES, check
+from derivations.coursework.exercises import MODULES
 from derivations.gradcheck import numerical_gradient
 from tools import student
 
@@ -121,7 +121,7 @@ def test_the_page_shows_the_registered_buggy_function(exercise):
     assert starting == shown.replace(f"def {name}(", f"def {ex.function}(", 1)
     assert "NotImplementedError" not in starting
     # it is registered as a wrong implementation, first among its exercise's, under its mistake
-    first = next(w for w in mistakes.WRONG if w.exercise == exercise)
+    first = next(w for w in catalogue.WRONG if w.exercise == exercise)
     assert first.fn is ex.starts_from and first.mistake == mistake
 
 
@@ -131,7 +131,7 @@ def test_the_unchanged_copy_fails_and_is_named(exercise):
     ex = EXERCISES[exercise]
     _, starting, _, _ = chapter_cells(exercise)
     fn = define(starting, ex.function)
-    m = mistakes.MISTAKES[mistake]
+    m = catalogue.MISTAKES[mistake]
     for seed in SEEDS:
         result = check(exercise, fn, seed=seed)
         assert not result.passed and result.mistake == mistake, result.message

@@ -139,7 +139,7 @@ def message_in_venv(hosted, seed):
     """What the grading environment's own check says about the wrong function on ``seed``."""
     venv_python = hosted["grader"] / "source" / "venv" / "bin" / "python"
     code = DIAGONAL_ONLY + (
-        "from derivations.checks import check\n"
+        "from derivations.coursework import check\n"
         f"print(check('softmax_backward', my_softmax_backward, seed={seed}).message, end='')\n"
     )
     run = subprocess.run([str(venv_python), "-c", code], capture_output=True, text=True, env=hosted["env"])

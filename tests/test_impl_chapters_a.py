@@ -22,8 +22,8 @@ from derivations import (
     softmax,
     softmax_backward,
 )
-from derivations.jacobians import elementwise_delta
-from derivations.nodes import (
+from derivations.teaching.jacobians import elementwise_delta
+from derivations.teaching.nodes import (
     fixed_softmax_node_backward,
     mse_loss,
     mse_loss_grad,

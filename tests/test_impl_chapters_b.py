@@ -24,8 +24,8 @@ from derivations import (
     softmax_backward,
 )
 from derivations.gradcheck import forward_difference, numerical_jacobian
-from derivations.mistakes import wrong_implementations
-from derivations.training import (
+from derivations.coursework.catalogue import wrong_implementations
+from derivations.teaching.training import (
     accuracy,
     fit_softmax_regression_lbfgs,
     gradient_descent,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from derivations import numerical_gradient, relative_error, softmax, softmax_backward
-from derivations.jacobians import (
+from derivations.teaching.jacobians import (
     elementwise_delta,
     jacobian_batched,
     jacobian_loops,

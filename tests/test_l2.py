@@ -11,7 +11,7 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from derivations.gradcheck import numerical_gradient, relative_error
-from derivations.training import (
+from derivations.teaching.training import (
     gradient_descent,
     load_digits_split,
     pack,

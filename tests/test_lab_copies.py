@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from derivations import _site
-from derivations.checks import EXERCISES
+from derivations import chapters
+from derivations.coursework import EXERCISES
 from tools import lab, student
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def index():
 @pytest.fixture(scope="module")
 def copies(tmp_path_factory, monkeypatch_module):
     out = tmp_path_factory.mktemp("lab")
-    monkeypatch_module.delenv(_site.URL_VARIABLE, raising=False)
+    monkeypatch_module.delenv(chapters.URL_VARIABLE, raising=False)
     lab.write_copies(out, ROOT)
     return {p.stem: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
 
@@ -135,7 +135,7 @@ def test_student_copies_have_no_solution_text(tmp_path):
 def test_links_carry_the_text_sphinx_gives_them(copies):
     """Section titles for {ref}, numbered names for {numref}, hand-checked against the chapters."""
     text = "\n".join(c.source for c in copies["07_fused_vs_separate"].cells if c.cell_type == "markdown")
-    base = _site.PUBLISHED_URL + "book/07_fused_vs_separate.html"
+    base = chapters.PUBLISHED_URL + "book/07_fused_vs_separate.html"
     # chapter 7's third figure, by counting its :mystnb: figures in order
     assert f"[Fig. 7.3]({base}#fig-batch-mean)" in text
     assert f"[Exercise 7.4]({base}#ex-fused-vs-separate-4)" in text
@@ -143,7 +143,7 @@ def test_links_carry_the_text_sphinx_gives_them(copies):
     puzzle = (ROOT / "book" / "01_puzzle.md").read_text(encoding="utf-8")
     heading = puzzle.split("(puzzle-wrong-step)=\n", 1)[1].splitlines()[0].lstrip("# ").strip()
     all_md = "\n".join(c.source for nb in copies.values() for c in nb.cells if c.cell_type == "markdown")
-    assert f"[{heading}]({_site.PUBLISHED_URL}book/01_puzzle.html#puzzle-wrong-step)" in all_md
+    assert f"[{heading}]({chapters.PUBLISHED_URL}book/01_puzzle.html#puzzle-wrong-step)" in all_md
 
 
 def test_numbering_matches_the_built_site(built_site, index):
@@ -167,10 +167,10 @@ def test_numbering_matches_the_built_site(built_site, index):
 
 
 def test_links_follow_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(_site.URL_VARIABLE, "http://127.0.0.1:8000")
+    monkeypatch.setenv(chapters.URL_VARIABLE, "http://127.0.0.1:8000")
     lab.write_copies(tmp_path, ROOT, chapters=["01_puzzle.md"])
     text = (tmp_path / "01_puzzle.ipynb").read_text(encoding="utf-8")
-    assert "http://127.0.0.1:8000/book/" in text and _site.PUBLISHED_URL not in text
+    assert "http://127.0.0.1:8000/book/" in text and chapters.PUBLISHED_URL not in text
 
 
 def test_an_edited_copy_is_never_overwritten(tmp_path):
@@ -223,7 +223,7 @@ def test_making_copies_leaves_book_untouched(tmp_path):
 @pytest.fixture(scope="module")
 def student_copies(tmp_path_factory, monkeypatch_module):
     out = tmp_path_factory.mktemp("lab-student")
-    monkeypatch_module.delenv(_site.URL_VARIABLE, raising=False)
+    monkeypatch_module.delenv(chapters.URL_VARIABLE, raising=False)
     lab.write_copies(out, ROOT, student_copy=True)
     return out
 

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import learner_code
-from derivations.checks import EXERCISES, check
-from derivations.exercises import MODULES
+from derivations.coursework import EXERCISES, check
+from derivations.coursework.exercises import MODULES
 from derivations.gradcheck import numerical_gradient
 
 CORPUS = learner_code.load()

@@ -1,4 +1,4 @@
-"""The softmax layer of the derivation chapters (derivations.network).
+"""The softmax layer of the derivation chapters (derivations.teaching.network).
 
 Expected gradients come from central finite differences of a loss written
 out here in plain numpy, or from hand calculations; never from the functions
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import numerical_gradient
-from derivations.network import (
+from derivations.teaching.network import (
     diagonal_only_logit_grad,
     diagonal_only_weight_grad,
     layer_loss,

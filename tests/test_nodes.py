@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import check_gradient, numerical_gradient, relative_error, softmax, softmax_backward
-from derivations.jacobians import jvp_batched
-from derivations.nodes import (
+from derivations.teaching.jacobians import jvp_batched
+from derivations.teaching.nodes import (
     buggy_softmax_node_backward,
     fixed_softmax_node_backward,
     mse_loss,

@@ -2,7 +2,7 @@
 
 Every message names the argument, the value given and what was expected;
 none of these may turn into a silent NaN, a wrong answer or numpy's own
-internal error message. The checks live in ``derivations._validate``.
+internal error message. The checks live in ``derivations.validation``.
 """
 
 import math

@@ -17,7 +17,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from derivations.checks import NOT_IMPLEMENTED
+from derivations.coursework import NOT_IMPLEMENTED
 from tools import assignments, student
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ kernelspec: {{display_name: Python 3, language: python, name: python3}}
 ```{{code-cell}} ipython3
 :tags: [remove-cell]
 import numpy as np
-from derivations.checks import check
+from derivations.coursework import check
 ```
 
 Some prose before the exercises.

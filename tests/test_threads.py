@@ -14,7 +14,7 @@ and ``linear_cross_entropy`` in both of its modes.
 import numpy as np
 import pytest
 
-import derivations._kernels as kernels
+import derivations.kernels as kernels
 from derivations import (
     cross_entropy,
     cross_entropy_with_grad,

@@ -16,7 +16,7 @@ import pytest
 import sympy as sp
 
 from derivations import numerical_gradient
-from derivations.graph_figure import (
+from derivations.teaching.graph_figure import (
     PATH_COLOURS,
     SHARED_COLOUR,
     draw_toy_network,

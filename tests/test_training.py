@@ -1,4 +1,4 @@
-"""Tests for derivations.training: data, models, gradients and optimisers.
+"""Tests for derivations.teaching.training: data, models, gradients and optimisers.
 
 Expected values come from hand calculations, central finite differences in
 float64, numpy's eigen-decomposition, or properties that must hold.
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations.gradcheck import numerical_gradient, relative_error
-from derivations.training import (
+from derivations.teaching.training import (
     accuracy,
     evaluate,
     fit_softmax_regression_lbfgs,

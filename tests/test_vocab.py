@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from derivations import linear_cross_entropy, numerical_gradient, relative_error
-from derivations.roofline import peak_memory
+from derivations.teaching.roofline import peak_memory
 
 
 def reference(h, W, t):

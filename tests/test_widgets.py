@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivations import numerical_gradient, relative_error
-from derivations.training import toy_blobs
+from derivations.teaching.training import toy_blobs
 from derivations.widgets import DescentExplorer, JacobianExplorer, LogitsExplorer, ToyNetworkExplorer
 
 

@@ -13,7 +13,7 @@ A question is one exercise: its prose, then a solution cell that otter
 turns into the chapter's stub for students, then the chapter's own
 ``check("<id>", my_fn)`` cell, which gives the learner fresh random inputs
 on every run. The graded test is hidden, so the student notebook does not
-carry it: it calls ``derivations.checks.check`` on seeds drawn when the
+carry it: it calls ``derivations.coursework.engine.check`` on seeds drawn when the
 assignment is built (``autograder/hidden_seeds.json`` records them) and
 fails with the check's message, which names the mistake it diagnosed.
 The exercises are found by parsing the chapter: an ``{exercise-start}``
@@ -82,7 +82,7 @@ class Exercise:
     """One implementation exercise of a chapter."""
 
     label: str
-    id: str  # the derivations.checks exercise id
+    id: str  # the derivations.coursework.engine exercise id
     function: str
     prose: str
     stub: str
@@ -181,7 +181,7 @@ def setup_code(text: str) -> str:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.append(ast.get_source_segment(source, node))
     imports = [i for i in imports if "matplotlib" not in i]
-    needed = ["import numpy as np", "from derivations.checks import check"]
+    needed = ["import numpy as np", "from derivations.coursework import check"]
     return "\n".join(dict.fromkeys(needed + imports))
 
 
@@ -362,7 +362,7 @@ if ! "$PY" -m venv venv; then
     "$PY" -m venv venv
 fi
 venv/bin/python -m pip install --disable-pip-version-check --no-input -r requirements.txt
-venv/bin/python -c "import derivations.checks, otter; print('grading environment ready:', otter.__version__)"
+venv/bin/python -c "import derivations.coursework.engine, otter; print('grading environment ready:', otter.__version__)"
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -381,7 +381,7 @@ RUN_OTTER_PY = '''"""Grade one submission with otter, then give each question th
 
 AUTOGRADER_DIR holds source/ (the autograder zip, unpacked), submission/ (the
 notebook) and results/. Each hidden test writes its verdict, the result of
-derivations.checks.check, to results/feedback/<exercise>.json; once otter has
+derivations.coursework.engine.check, to results/feedback/<exercise>.json; once otter has
 written results/results.json, each question's output there becomes that
 verdict's plain-text message (the mistake named, a link to the section that
 explains it) instead of otter's traceback. ``make grade`` runs this file too.
@@ -445,11 +445,11 @@ def grading_test(ex: Exercise, seeds: list[int]) -> str:
     )
     return f'''# HIDDEN
 def test_{ex.id}(env):
-    """{ex.function} on the assignment's hidden seeds, judged by derivations.checks.check."""
+    """{ex.function} on the assignment's hidden seeds, judged by derivations.coursework.engine.check."""
     import json
     import os
 
-    from derivations.checks import check
+    from derivations.coursework import check
 
     fn = env.get({ex.function!r})
     if callable(fn):
@@ -669,7 +669,7 @@ def assign(
     }
     make_self_contained(zip_path, requirements, manifest)
     record = {
-        "about": "The seeds the hidden tests of this autograder pass to derivations.checks.check; "
+        "about": "The seeds the hidden tests of this autograder pass to derivations.coursework.engine.check; "
         "learners never see them before grading. Drawn anew by every build of the assignment.",
         "assignment": name,
         "autograder": zip_path.name,
@@ -703,7 +703,7 @@ def seeds_in(folder: Path, seeds: dict[str, list[int]]) -> list[str]:
 def main(argv=None) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    from derivations.checks import EXERCISES
+    from derivations.coursework import EXERCISES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", help="chapter file names (default: every chapter in the toc)")

@@ -129,11 +129,11 @@ def write_notebook(source: Path, dest: Path, root: Path) -> None:
     since a downloaded notebook is read away from this one.
     """
     import nbformat
-    from derivations import _site
+    from derivations import chapters
 
     index = lab.label_index(root)
     chapter = source.resolve().relative_to(root.resolve()).as_posix()
-    nb = lab.notebook(source.read_text(encoding="utf-8"), chapter, index, root, base=_site.PUBLISHED_URL)
+    nb = lab.notebook(source.read_text(encoding="utf-8"), chapter, index, root, base=chapters.PUBLISHED_URL)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 
@@ -258,7 +258,7 @@ def name_controls_by_their_text(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # The kernels that execute the chapters inherit this: links that the
     # package prints (verdicts, the mistake table) stay inside the site being
-    # built, and displayed Markdown may use {ref} roles (derivations._site).
+    # built, and displayed Markdown may use {ref} roles (derivations.chapters).
     os.environ["DERIVATIONS_BOOK_URL"] = "../"
     app.connect("builder-inited", vendor_front_end)
     app.connect("env-updated", check_notebook_names)

@@ -33,7 +33,7 @@ from pathlib import Path
 import mpmath
 import numpy as np
 
-from derivations.accuracy import CASES, DIGITS, RECORDED, case_inputs, errors, fingerprint, ours, reference
+from derivations.teaching.accuracy import CASES, DIGITS, RECORDED, case_inputs, errors, fingerprint, ours, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "src" / "derivations" / RECORDED

@@ -286,7 +286,7 @@ def autograder_for(stem: str, text: str, out: Path, wheel_dir: Path) -> Path:
         return assignments.autograder_zip(folder)
     except FileNotFoundError:
         pass
-    from derivations.checks import EXERCISES
+    from derivations.coursework import EXERCISES
 
     print(f"{stem}: no autograder yet, building it (as make assignments does)", flush=True)
     coursework = assignments.load_coursework(assignments.COURSEWORK, known=EXERCISES)

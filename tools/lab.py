@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "lab"
 MANIFEST = ".copies.json"
 
-from derivations import _site
+from derivations import chapters
 
 # Tags whose cells the page hides; in Lab their source starts collapsed.
 _HIDE_SOURCE = {"remove-cell", "hide-cell", "remove-input", "hide-input"}
@@ -76,7 +76,7 @@ class Target:
     anchor: str | None = None
 
     def url(self, base: str | None = None) -> str:
-        return _site.chapter_url(self.chapter, self.anchor, base)
+        return chapters.chapter_url(self.chapter, self.anchor, base)
 
 
 _LABEL_LINE = re.compile(r"^\((?P<label>[\w:.-]+)\)=\s*$")
@@ -248,7 +248,7 @@ def convert(
 
     ``chapter`` is the file relative to the root (``book/07_fused_vs_separate.md``).
     With ``keep_solutions=False`` every solution is left out (student copies).
-    ``base`` is the site that links point at (default: ``_site.book_url()``).
+    ``base`` is the site that links point at (default: ``chapters.book_url()``).
     """
     if not keep_solutions:
         text = student.strip_solutions(text)
@@ -467,7 +467,7 @@ def main(argv=None) -> int:
     if report.kept:
         print(f"  kept {len(report.kept)} copies you have edited: " + ", ".join(p.name for p in report.kept))
         print("  for a fresh copy, run `make lab FRESH=1` (your edited one is kept under a new name)")
-    print(f"  links point at {_site.book_url()} (set DERIVATIONS_BOOK_URL to change)")
+    print(f"  links point at {chapters.book_url()} (set DERIVATIONS_BOOK_URL to change)")
     return 0
 
 

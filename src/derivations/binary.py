@@ -8,7 +8,7 @@ probability.
 
 import numpy as np
 
-from ._validate import (
+from derivations.validation import (
     as_array,
     as_float_like,
     as_logits,

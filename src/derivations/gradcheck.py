@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import (
+from derivations.validation import (
     as_array,
     as_callable,
     as_positive_number,

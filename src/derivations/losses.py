@@ -14,7 +14,7 @@ derivation is in :ref:`kronecker-delta` and :ref:`beyond-one-hot`.
 
 import numpy as np
 
-from ._validate import (
+from derivations.validation import (
     as_array,
     as_logits,
     cast,
@@ -25,7 +25,7 @@ from ._validate import (
     class_labels,
     class_weights,
 )
-from ._kernels import ClassTargets, cross_entropy_rows, new_array
+from derivations.kernels import ClassTargets, cross_entropy_rows, new_array
 
 
 def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):

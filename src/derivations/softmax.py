@@ -4,8 +4,8 @@ product.
 
 import numpy as np
 
-from ._kernels import new_array, softmax_vjp_rows
-from ._validate import as_logits, check_out, check_row_max, class_axis, upstream_like
+from derivations.kernels import new_array, softmax_vjp_rows
+from derivations.validation import as_logits, check_out, check_row_max, class_axis, upstream_like
 
 
 def _shifted(z, axis):

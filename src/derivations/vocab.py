@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._kernels import ClassTargets, cross_entropy_rows, for_each_block, one_blas_thread
-from ._validate import check_row_max, linear_inputs
+from derivations.kernels import ClassTargets, cross_entropy_rows, for_each_block, one_blas_thread
+from derivations.validation import check_row_max, linear_inputs
 
 # The pieces that the threads share out in blocks of whole rows. A default
 # block at N = 2048, V = 32,768 holds 128 rows: pieces of 128 rows left the

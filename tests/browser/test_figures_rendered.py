@@ -1,6 +1,6 @@
 """Every figure of the book, as a reader sees it: on a phone, on a desktop, in the dark, colour-blind.
 
-Figures are drawn by ``derivations.figures.show_figure``, whose images carry
+Figures are drawn by ``derivations.teaching.figures.show_figure``, whose images carry
 their smallest text as a fraction of the image width (``data-font-wide``,
 ``data-font-narrow``) and the colours that tell their categories apart
 (``data-palette``). In chromium, with the site served locally:

@@ -1,7 +1,7 @@
 """Learners' implementations of the book's exercises, right and wrong.
 
 Plain modules, not tests: ``tests/test_learner_code.py`` runs every
-function here through ``derivations.checks.check``. They are written the
+function here through ``derivations.coursework.engine.check``. They are written the
 way homework answers are written (loops, fancy indexing, ``np.eye``
 one-hots, float32 casts, both scalings of the L2 penalty) and share no
 code with the package or with each other's helpers. Each wrong one

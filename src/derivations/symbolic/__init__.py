@@ -622,11 +622,11 @@ def register(derivation: Derivation) -> Derivation:
 
 
 # Each submodule builds one derivation and registers it on import.
-from . import quotient_rule  # noqa: E402,F401
-from . import kronecker_delta  # noqa: E402,F401
-from . import diagonal_only  # noqa: E402,F401
-from . import toy_network  # noqa: E402,F401
-from . import matrix_frobenius  # noqa: E402,F401
-from . import sigmoid_bce  # noqa: E402,F401
-from . import max_shift  # noqa: E402,F401
-from . import why_cross_entropy  # noqa: E402,F401
+from derivations.symbolic import quotient_rule  # noqa: E402,F401
+from derivations.symbolic import kronecker_delta  # noqa: E402,F401
+from derivations.symbolic import diagonal_only  # noqa: E402,F401
+from derivations.symbolic import toy_network  # noqa: E402,F401
+from derivations.symbolic import matrix_frobenius  # noqa: E402,F401
+from derivations.symbolic import sigmoid_bce  # noqa: E402,F401
+from derivations.symbolic import max_shift  # noqa: E402,F401
+from derivations.symbolic import why_cross_entropy  # noqa: E402,F401

@@ -15,7 +15,7 @@ over), units of the layer below d.
 
 import sympy as sp
 
-from . import C, D, Derivation, Step, index, register
+from derivations.symbolic import C, D, Derivation, Step, index, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)

@@ -11,7 +11,7 @@ classes except the last, which specialises to targets that sum to 1.
 
 import sympy as sp
 
-from . import C, D, Derivation, Step, index, register
+from derivations.symbolic import C, D, Derivation, Step, index, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)

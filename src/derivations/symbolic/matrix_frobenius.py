@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import sympy as sp
 
-from . import C, Derivation, Step, index, register
-from . import D as D_any
+from derivations.symbolic import C, Derivation, Step, index, register
+from derivations.symbolic import D as D_any
 
 D = 3  # inputs of the explicit-matrix steps
 

@@ -9,7 +9,7 @@ for a symbolic number of classes.
 
 import sympy as sp
 
-from . import C, Derivation, Step, index, register
+from derivations.symbolic import C, Derivation, Step, index, register
 
 z = sp.IndexedBase("z", real=True)
 zs = sp.IndexedBase("zs", real=True)

@@ -10,7 +10,7 @@ chain rule's sum over the outputs k into the same two cases, k = j and k != j.
 
 import sympy as sp
 
-from . import C, Derivation, Step, index, register
+from derivations.symbolic import C, Derivation, Step, index, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)

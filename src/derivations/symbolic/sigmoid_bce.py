@@ -19,7 +19,7 @@ logit. The three derivations registered here are
 
 import sympy as sp
 
-from . import C, Derivation, Step, index, register
+from derivations.symbolic import C, Derivation, Step, index, register
 
 z, t = sp.symbols("z t", real=True)
 z1, z2 = sp.symbols("z_1 z_2", real=True)

@@ -27,7 +27,7 @@ The steps, in the order the chapter shows them:
 
 import sympy as sp
 
-from . import C, Derivation, Step, index, register
+from derivations.symbolic import C, Derivation, Step, index, register
 
 z = sp.IndexedBase("z", real=True)
 o = sp.IndexedBase("o", positive=True)

@@ -5,9 +5,9 @@ kernel) and stays interactive on the static site, where its ES module does
 the arithmetic in the browser.
 """
 
-from .descent import DescentExplorer
-from .jacobian import JacobianExplorer
-from .logits import LogitsExplorer
-from .toy_network import ToyNetworkExplorer
+from derivations.widgets.descent import DescentExplorer
+from derivations.widgets.jacobian import JacobianExplorer
+from derivations.widgets.logits import LogitsExplorer
+from derivations.widgets.toy_network import ToyNetworkExplorer
 
 __all__ = ["LogitsExplorer", "JacobianExplorer", "ToyNetworkExplorer", "DescentExplorer"]

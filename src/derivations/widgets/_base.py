@@ -12,7 +12,7 @@ from importlib import resources
 import anywidget
 import traitlets
 
-from .._validate import (  # noqa: F401 - the explorers' modules import these from here
+from derivations.validation import (  # noqa: F401 - the explorers' modules import these from here
     InvalidTrait,
     InvalidTraitType,
     as_class_count,
@@ -54,7 +54,7 @@ class Explorer(anywidget.AnyWidget):
     """Base class: the shared style sheet; subclasses set ``_esm``.
 
     Every check of a synced trait raises a ``traitlets.TraitError`` (the
-    :class:`~derivations._validate.InvalidTrait` family), so a change that
+    :class:`~derivations.validation.InvalidTrait` family), so a change that
     is refused, in part or in whole, leaves the explorer as it was.
     """
 
@@ -109,7 +109,7 @@ _WIDGET_KEYS = {"layout", "tabbable", "tooltip"}
 
 
 class Vector(traitlets.TraitType):
-    """A synced list of floats, checked by :func:`~derivations._validate.as_vector`.
+    """A synced list of floats, checked by :func:`~derivations.validation.as_vector`.
 
     Accepts any 1-D array-like (a numpy array too) and stores a list, which
     is what the widget protocol sends to the browser as JSON.
@@ -128,7 +128,7 @@ class Vector(traitlets.TraitType):
 
 class Matrix(traitlets.TraitType):
     """A synced nested list of floats of a fixed shape, checked by
-    :func:`~derivations._validate.as_matrix`."""
+    :func:`~derivations.validation.as_matrix`."""
 
     info_text = "a two-dimensional array of real numbers"
 
@@ -141,7 +141,7 @@ class Matrix(traitlets.TraitType):
 
 
 class Scalar(traitlets.TraitType):
-    """A synced float in a range, checked by :func:`~derivations._validate.as_scalar`."""
+    """A synced float in a range, checked by :func:`~derivations.validation.as_scalar`."""
 
     info_text = "a real number"
 

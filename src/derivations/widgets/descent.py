@@ -3,9 +3,9 @@
 import numpy as np
 import traitlets
 
-from ..losses import cross_entropy, cross_entropy_grad
-from ..training import toy_blobs
-from ._base import (
+from derivations.losses import cross_entropy, cross_entropy_grad
+from derivations.teaching.training import toy_blobs
+from derivations.widgets._base import (
     Count, Explorer, Fixed, InvalidTrait, Scalar, as_lists, as_loss_history, as_matrix, as_vector, bundle_esm,
     frozen, shown,
 )
@@ -38,7 +38,7 @@ class Parameters(traitlets.TraitType):
 
 class LossHistory(traitlets.TraitType):
     """The loss after each step: finite floats >= 0, and None where the loss
-    overflowed (see :func:`~derivations._validate.as_loss_history`)."""
+    overflowed (see :func:`~derivations.validation.as_loss_history`)."""
 
     info_text = "a list of losses"
 
@@ -63,7 +63,7 @@ class DescentExplorer(Explorer):
     The page draws the decision regions (the argmax class at every point of
     the plane) and the loss curve, and redraws them after every step; its
     buttons step once, run (up to 200 steps, one per frame) or pause, and
-    reset the parameters to zero. The data are ``derivations.training.toy_blobs()``
+    reset the parameters to zero. The data are ``derivations.teaching.training.toy_blobs()``
     unless given, and travel to the page as synced traits. Trained for real
     in :ref:`training`; the static picture is in :ref:`descent-explorer`.
 

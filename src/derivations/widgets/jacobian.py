@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ..softmax import softmax, softmax_jacobian
-from ._base import Explorer, Vector, as_class_count, bundle_esm, resized
-from .logits import C_MAX, C_MIN, Z_LIMIT
+from derivations.softmax import softmax, softmax_jacobian
+from derivations.widgets._base import Explorer, Vector, as_class_count, bundle_esm, resized
+from derivations.widgets.logits import C_MAX, C_MIN, Z_LIMIT
 
 
 class JacobianExplorer(Explorer):

@@ -3,9 +3,9 @@
 import numpy as np
 import traitlets
 
-from ..losses import cross_entropy, cross_entropy_grad
-from ..softmax import softmax
-from ._base import (
+from derivations.losses import cross_entropy, cross_entropy_grad
+from derivations.softmax import softmax
+from derivations.widgets._base import (
     Explorer, Index, InvalidTrait, Scalar, Vector, as_class_count, as_index, as_vector, bundle_esm, resized, shown,
 )
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ..losses import cross_entropy, cross_entropy_grad
-from ..softmax import softmax, softmax_jacobian
-from ._base import Explorer, Matrix, Vector, bundle_esm
+from derivations.losses import cross_entropy, cross_entropy_grad
+from derivations.softmax import softmax, softmax_jacobian
+from derivations.widgets._base import Explorer, Matrix, Vector, bundle_esm
 
 HW_LIMIT = 5.0  # the h and w fields accept -HW_LIMIT .. HW_LIMIT
 

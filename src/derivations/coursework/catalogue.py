@@ -1,0 +1,548 @@
+"""The catalogue of mistakes that :func:`derivations.coursework.engine.check` diagnoses.
+
+Each :class:`Mistake` has an id, a one-sentence explanation and the section
+of the book that explains it. The exercises (:mod:`derivations.coursework.exercises`)
+register *reference wrong implementations* under these ids: small functions
+that make exactly one mistake in one exercise. The checker runs them next
+to a learner's function on the same inputs, and a learner whose outputs
+agree with a wrong implementation is told which mistake it is.
+
+The catalogue is documented in :ref:`mistakes`, which renders its table
+from this module.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from derivations import chapters
+
+_PLAIN = [
+    (r"\mathrm{diag}", "diag"), (r"\mathrm{onehot}", "onehot"), (r"\varepsilon", "eps"),
+    (r"\partial ", "d"), (r"\times", "x"), (r"\infty", "inf"), (r"\tanh", "tanh"), (r"\log", "log"),
+    (r"\max", "max"), (r"\sum", "sum"), (r"\delta", "delta"), (r"\tau", "tau"), (r"\lambda", "lambda"),
+    (r"\frac12", "1/2"), (r"\,", " "), (r"\lvert ", "|"), (r" \rvert", "|"),
+]
+
+
+def plain(text):
+    r"""MyST text with ``$...$`` maths as plain text: no dollars, braces or backslashes.
+
+    A braced exponent keeps its grouping as parentheses.
+
+    Examples
+    --------
+    >>> plain(r"$\tau p - t$ with $\tau = \sum_c t_c$, and `np.eye`")
+    'tau p - t with tau = sum_c t_c, and np.eye'
+    >>> plain(r"$e^{z_j - m}$ and $2\varepsilon$")
+    'e^(z_j - m) and 2eps'
+    """
+    for tex, word in _PLAIN:
+        text = text.replace(tex, word)
+    text = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", text)
+    return text.replace("$", "").replace("{", "").replace("}", "").replace("`", "")
+
+
+#: The book's chapters, next to the package in a source checkout.
+BOOK_DIR = Path(__file__).resolve().parents[3] / "book"
+
+
+@lru_cache(maxsize=None)
+def section_title(chapter, label):
+    """The heading that follows ``(label)=`` in a chapter file, as plain text; None if not found.
+
+    Examples
+    --------
+    >>> section_title("book/08_stability.md", "overflow")
+    'Overflow and the max shift'
+    """
+    path = BOOK_DIR.parent / chapter
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for i, line in enumerate(lines):
+        if line.strip() == f"({label})=":
+            for heading in lines[i + 1 : i + 4]:
+                if heading.startswith("#"):
+                    return plain(heading.lstrip("#").strip())
+            return None
+    return None
+
+
+@lru_cache(maxsize=None)
+def chapter_title(chapter):
+    """The chapter's title (its first ``#`` heading) as plain text; None if not found.
+
+    Examples
+    --------
+    >>> chapter_title("book/08_stability.md")
+    'Numerical stability'
+    """
+    try:
+        lines = (BOOK_DIR.parent / chapter).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((plain(line[2:].strip()) for line in lines if line.startswith("# ")), None)
+
+
+def chapter_number(chapter):
+    """The chapter's number, from its file name (``book/08_stability.md`` is 8)."""
+    match = re.match(r"(\d+)_", Path(chapter).name)
+    return int(match[1]) if match else None
+
+
+def where(chapter, label=None):
+    """Plain words for a chapter or one of its sections: '"Overflow and the max shift", chapter 8'."""
+    number = chapter_number(chapter)
+    name = f"chapter {number}" if number is not None else chapter
+    title = section_title(chapter, label) if label else chapter_title(chapter)
+    return f"\"{title}\", {name}" if title else name
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known mistake: what goes wrong and where the book explains it.
+
+    Attributes
+    ----------
+    id : str
+        Short kebab-case name, e.g. ``"sign-flip"``.
+    title : str
+        A few words for tables and headings.
+    explanation : str
+        One sentence: what goes wrong and what is right instead, in MyST
+        Markdown (``$...$`` maths, backtick code). :attr:`text` is the same
+        in plain text.
+    label : str
+        The MyST label of the section that explains it.
+    chapter : str
+        The chapter file that holds the section, relative to the book root.
+
+    Examples
+    --------
+    >>> from derivations.coursework.catalogue import MISTAKES
+    >>> MISTAKES["batch-size-eye"].url()
+    '...book/07_fused_vs_separate.html#separate-node-bug'
+    >>> MISTAKES["batch-size-eye"].where
+    '"The separate softmax node", chapter 7'
+    """
+
+    id: str
+    title: str
+    explanation: str
+    label: str
+    chapter: str
+
+    @property
+    def text(self):
+        """The explanation as plain text, for messages outside the book."""
+        return plain(self.explanation)
+
+    @property
+    def where(self):
+        """The explaining section in words, for plain-text messages."""
+        return where(self.chapter, self.label)
+
+    def url(self):
+        """Absolute link to the explaining section (see :func:`derivations.chapters.chapter_url`)."""
+        return chapters.chapter_url(self.chapter, self.label)
+
+
+_CATALOGUE = [
+    Mistake(
+        "diagonal-only-jacobian",
+        "Diagonal-only Jacobian",
+        r"Only the $i = j$ terms $p_i(1 - p_i)$ of the softmax Jacobian were kept; the off-diagonal "
+        r"terms $-p_i p_j$, through which every logit moves every probability, were dropped.",
+        "puzzle-wrong-step",
+        "book/01_puzzle.md",
+    ),
+    Mistake(
+        "missing-delta-term",
+        "Jacobian without its diagonal",
+        r"The softmax Jacobian is $\mathrm{diag}(p) - p p^T$: the Kronecker delta adds $p_i$ on the "
+        r"diagonal, and $-p p^T$ alone leaves it out.",
+        "quotient-rule",
+        "book/02_quotient_rule.md",
+    ),
+    Mistake(
+        "sign-flip",
+        "Gradient with the wrong sign",
+        r"The gradient of the cross-entropy with respect to the logits is $\tau p - t$ (with "
+        r"$\tau = \sum_c t_c$), not $t - p$; with the sign flipped, gradient descent climbs the loss.",
+        "gradient-sign",
+        "book/03_kronecker_delta.md",
+    ),
+    Mistake(
+        "missing-minus",
+        "Loss without its minus sign",
+        r"Cross-entropy is $-\sum_c t_c \log p_c$, a positive number; without the minus the loss is "
+        r"negative and minimising it makes the predictions worse.",
+        "kronecker-delta",
+        "book/03_kronecker_delta.md",
+    ),
+    Mistake(
+        "transposed-weight-grad",
+        "Weight gradient transposed",
+        r"$\partial E / \partial W$ has the shape of $W$, entry $[i, j]$ belonging to $w_{ij}$; building "
+        r"it as $X^T dz$ when $W$ is stored as $(C, D)$, or the other way round, gives its transpose.",
+        "weight-gradient-shape",
+        "book/05_matrix_form.md",
+    ),
+    Mistake(
+        "wrong-axis",
+        "Normalised over the batch",
+        r"Softmax normalises each example over its classes (the last axis, one row per example), "
+        r"not each class over the batch (axis 0).",
+        "batch-axis",
+        "book/06_backward_any_loss.md",
+    ),
+    Mistake(
+        "missing-keepdims",
+        "Row sums without keepdims",
+        r"A row sum or maximum taken without `keepdims=True` has shape $(N,)$, and combining it with an "
+        r"$(N, C)$ array lines it up with the class axis: an error unless $N = C$, wrong numbers when $N = C$.",
+        "batch-keepdims",
+        "book/06_backward_any_loss.md",
+    ),
+    Mistake(
+        "batch-size-eye",
+        "Identity of the batch size",
+        r"The identity in $p(\delta - p)$ must be $C \times C$, one row per class; `np.eye` of the batch "
+        r"size $N$ only broadcasts against $(N, C)$ when $N = C$, and then gives the wrong numbers.",
+        "separate-node-bug",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
+        "elementwise-jacobian",
+        "Jacobian applied elementwise",
+        r"Each example's Jacobian $p_i(\delta_{ij} - p_j)$ is a $C \times C$ matrix, applied to that "
+        r"example's row of $dp$ by a matrix product, $dz_i = p_i (dp_i - \sum_j p_j dp_j)$; multiplied "
+        r"elementwise with the $(N, C)$ gradient it gives the wrong shape, or wrong numbers when $N = C$.",
+        "separate-node-bug",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
+        "missing-batch-mean",
+        "No division by N",
+        r"The loss is the mean over the $N$ examples, so every gradient of it carries a factor $1/N$; "
+        r"without it the result is $N$ times too large.",
+        "batch-mean",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
+        "double-batch-mean",
+        "Divided by N twice",
+        r"The $1/N$ of the mean is already inside $dz$; averaging $dz$ over the batch again (for the "
+        r"bias gradient, say) makes the result $N$ times too small.",
+        "batch-mean",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
+        "divide-by-p",
+        "Chained through -t/p",
+        r"Sending $\partial L / \partial p = -t/p$ through the softmax Jacobian divides by probabilities "
+        r"that underflow to 0 on large logits and gives NaN; the fused form $\tau p - t$ never divides.",
+        "fused-vs-separate",
+        "book/07_fused_vs_separate.md",
+    ),
+    Mistake(
+        "no-max-shift",
+        "Overflow in exp",
+        r"$e^z$ overflows to inf for logits above about 709 (88 in float32), and inf / inf is NaN; "
+        r"subtracting each row's maximum first leaves the result unchanged and cannot overflow.",
+        "overflow",
+        "book/08_stability.md",
+    ),
+    Mistake(
+        "log-of-softmax",
+        "Log of softmax underflows",
+        r"`np.log(softmax(z))` is $-\infty$ wherever a probability underflows to 0; log-softmax computed "
+        r"as $z - m - \log \sum_j e^{z_j - m}$ with $m = \max_j z_j$ stays finite.",
+        "log-of-softmax",
+        "book/08_stability.md",
+    ),
+    Mistake(
+        "forward-difference",
+        "Forward instead of central difference",
+        r"$(f(x + \varepsilon) - f(x)) / \varepsilon$ has an error proportional to $\varepsilon$; the "
+        r"central difference $(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon$ has an error "
+        r"proportional to $\varepsilon^2$.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "half-step-divisor",
+        "Divided by eps instead of 2 eps",
+        r"The two evaluations at $x + \varepsilon$ and $x - \varepsilon$ are $2\varepsilon$ apart, so "
+        r"dividing their difference by $\varepsilon$ gives twice the derivative.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "no-restore",
+        "Perturbation not undone",
+        r"Each entry must be put back to its original value after its two evaluations; otherwise every "
+        r"later entry is differentiated at a shifted point.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "float32-steps",
+        "Perturbed in the input's dtype",
+        r"Perturbing a copy of $x$ in its own dtype rounds $x + \varepsilon$ (float32 keeps about 7 digits, "
+        r"an integer type none), so the step is not $\varepsilon$; copy $x$ to float64 first.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "assumes-one-hot",
+        "Assumes one-hot targets",
+        r"$p - t$ is the gradient only when each target row sums to 1; in general it is $\tau p - t$ "
+        r"with $\tau = \sum_c t_c$, and a loss must use every target weight, not just the largest.",
+        "soft-targets",
+        "book/10_beyond_one_hot.md",
+    ),
+    Mistake(
+        "smoothing-wrong-mass",
+        "Label smoothing with the wrong mass",
+        r"Smoothed targets are $(1 - \varepsilon)\,\mathrm{onehot} + \varepsilon / C$: every class gets "
+        r"$\varepsilon / C$, the true class gets $1 - \varepsilon$ on top, and each row sums to 1.",
+        "label-smoothing",
+        "book/10_beyond_one_hot.md",
+    ),
+    Mistake(
+        "wrong-activation-derivative",
+        "Wrong tanh derivative",
+        r"With $h = \tanh(u)$ the hidden layer's local derivative is $1 - h^2$; leaving it out, or using "
+        r"$1 - h$ or $1 - u^2$, gives the wrong first-layer gradients.",
+        "training",
+        "book/11_training.md",
+    ),
+    Mistake(
+        "chunk-no-rescale",
+        "Running sum not rescaled",
+        r"When a new block raises the running maximum from $m$ to $m'$, the running sum, taken relative "
+        r"to $m$, must be multiplied by $e^{m - m'}$ before the block's terms are added.",
+        "what-it-costs",
+        "book/12_cost.md",
+    ),
+    Mistake(
+        "chunk-drops-remainder",
+        "Last block dropped",
+        r"When $C$ is not a multiple of the block width, the last, narrower block must still be scanned.",
+        "what-it-costs",
+        "book/12_cost.md",
+    ),
+    Mistake(
+        "batch-max-shift",
+        "Max shift over the whole batch",
+        r"`z - np.max(z)` subtracts one maximum for the whole batch; a row whose own maximum lies more "
+        r"than about 745 below it underflows to all zeros and gives 0 / 0 = NaN, so subtract each row's "
+        r"maximum, `np.max(z, axis=1, keepdims=True)`.",
+        "batch-max-shift",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "epsilon-in-log",
+        "An epsilon inside the log",
+        r"`np.log(p + 1e-7)` hides the $-\infty$ of an underflowed probability behind a wrong finite "
+        r"number (about 16 where the loss is 800) and shifts every small $\log p$; log-softmax, "
+        r"$z - m - \log \sum_j e^{z_j - m}$, is exact and finite without any epsilon.",
+        "epsilon-in-log",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "sum-over-everything",
+        "One sum over the whole batch",
+        r"`np.sum(e)` without `axis=1` adds the exponentials of every example together, so each row is "
+        r"divided by the whole batch's total and no row sums to 1; normalise each row by its own sum.",
+        "sum-over-everything",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "divided-by-classes",
+        "Averaged over the classes",
+        r"The loss is the mean over the $N$ examples; dividing by the number of classes $C$ instead (or "
+        r"taking `np.mean` of the whole $(N, C)$ array, which divides by $N C$) scales the loss and its "
+        r"gradient by the wrong factor.",
+        "divided-by-classes",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "classes-from-labels",
+        "Class count from the labels",
+        r"`np.max(y) + 1` is the number of classes only when the top class occurs in the batch; take $C$ "
+        r"from the shape of the scores or weights, which every class has whether or not it is in the batch.",
+        "classes-from-labels",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "inconsistent-regularisation",
+        "Penalty and its gradient disagree",
+        r"The gradient of $\lambda \sum W^2$ is $2 \lambda W$, and that of $\frac12 \lambda \sum W^2$ is "
+        r"$\lambda W$; pairing one convention's loss with the other's gradient (or leaving the penalty "
+        r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
+        "inconsistent-regularisation",
+        "book/13_mistakes.md",
+    ),
+    Mistake(
+        "reciprocal-sign",
+        "Reciprocal's derivative without its minus",
+        r"The derivative of $r = 1/s$ is $-1/s^2$, so $ds = -dr/s^2$; without the minus the gradient "
+        r"through the softmax denominator points the wrong way.",
+        "backprop-local-derivatives",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "one-path-into-e",
+        "One path into e",
+        r"$e$ feeds both $p = e\,r$ and $s = \sum_c e_c$, so its gradient adds two contributions, "
+        r"$de = dp\,r + ds$; keeping only the first drops the way every class moves the denominator.",
+        "two-paths-into-e",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "broadcast-not-summed",
+        "Broadcast gradient not summed",
+        r"An $(N, 1)$ array that the forward pass broadcasts across the classes (such as $m$ or $r$) gets "
+        r"the upstream gradient summed over that axis, `.sum(1, keepdims=True)`; left unsummed it has "
+        r"shape $(N, C)$ and the wrong numbers.",
+        "broadcast-sum",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "pick-whole-columns",
+        "Indexing backward by whole columns",
+        r"The backward of `logp[np.arange(N), y]` puts `dpicked[n]` at entry $(n, y_n)$ only; "
+        r"`dlogp[:, y]` fills every row at every label of the batch.",
+        "backprop-indexing",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "log-of-sigmoid",
+        "The logarithm of a rounded sigmoid",
+        r"`np.log(1 - sigmoid(z))` is $\log 0 = -\infty$ once `1 - sigmoid(z)` rounds to 0 (from $z = 37$ in "
+        r"float64, 17 in float32), and a target of 1 then gives `0 * -inf`, which is NaN; write the loss "
+        r"from the logit, `np.logaddexp(0, z) - t * z`.",
+        "bce-log-of-sigmoid",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softplus-overflow",
+        "log(1 + exp(z)) as it stands",
+        r"`np.log(1 + np.exp(z))` overflows to $\infty$ for $z$ above about 709 although the loss is only "
+        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-\lvert z \rvert})$ with `np.log1p`, never "
+        r"forms a large exponential.",
+        "bce-stable-form",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softmax-for-multilabel",
+        "Softmax across independent labels",
+        r"In a multi-label problem each label is its own yes/no with its own sigmoid; a softmax across the "
+        r"labels makes them compete for one unit of probability, so two labels cannot both be likely, and "
+        r"its gradient $p - t$ is not `sigmoid(z) - t`.",
+        "bce-multi-label",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "double-sigmoid-derivative",
+        "The sigmoid's derivative applied twice",
+        r"The gradient of binary cross-entropy at the logit, `sigmoid(z) - t`, already contains the "
+        r"sigmoid's derivative $p(1 - p)$, which cancelled against the $1 / p$ of the logarithm; "
+        r"multiplying by it again shrinks the gradient to almost 0 exactly where the prediction is "
+        r"confidently wrong.",
+        "bce-gradient",
+        "book/15_sigmoid_bce.md",
+    ),
+]
+
+#: Every catalogued mistake, by id, in the order the book presents them.
+MISTAKES = {m.id: m for m in _CATALOGUE}
+
+
+def __getattr__(name):
+    """The registered wrong implementations, by function name, and their list ``WRONG``.
+
+    They live with their exercises (:mod:`derivations.coursework.exercises`); this
+    keeps ``from derivations.coursework.catalogue import ce_grad_p_minus_t`` working.
+    """
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from derivations.coursework.exercises import WRONG
+
+    if name == "WRONG":
+        return WRONG
+    for w in WRONG:
+        if w.name == name:
+            return w.fn
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def wrong_implementations(exercise=None, mistake=None, targets=None):
+    """The reference wrong implementations, optionally for one exercise or mistake.
+
+    Parameters
+    ----------
+    exercise : str, optional
+        An exercise id such as ``"cross_entropy_grad"``.
+    mistake : str, optional
+        A mistake id such as ``"sign-flip"``.
+    targets : {"probabilities", "labels"}, optional
+        With an exercise: the implementations that take its targets in this
+        form (by default its first form). Without one, the implementations
+        registered for this form.
+
+    Returns
+    -------
+    list of WrongImplementation
+
+    Examples
+    --------
+    >>> [w.mistake for w in wrong_implementations("softmax")]
+    ['no-max-shift', 'wrong-axis', 'missing-keepdims', 'batch-max-shift', 'sum-over-everything']
+    >>> import numpy as np
+    >>> w = wrong_implementations("softmax", "no-max-shift")[0]
+    >>> with np.errstate(over="ignore", invalid="ignore"):  # the overflow is the point
+    ...     w.fn(np.array([[1000.0, 0.0]]))
+    array([[nan,  0.]])
+    """
+    from derivations.coursework.exercises import EXERCISES, WRONG, wrong_for
+
+    if mistake is not None and mistake not in MISTAKES:
+        raise ValueError(f"unknown mistake {mistake!r}; known: {', '.join(MISTAKES)}")
+    if exercise is not None:
+        if exercise not in EXERCISES:
+            raise ValueError(f"unknown exercise {exercise!r}; the exercises are: {', '.join(EXERCISES)}")
+        found = wrong_for(exercise, targets)
+    else:
+        found = [w for w in WRONG if targets is None or w.targets in (None, targets)]
+    return [w for w in found if mistake is None or w.mistake == mistake]
+
+
+def catalogue_markdown():
+    """The catalogue as a Markdown table: one row per mistake, linked to its section.
+
+    Which exercises diagnose each mistake is listed in :ref:`instructors`.
+
+    In a cell that the book build executes (:func:`derivations.chapters.in_book_build`)
+    the links are MyST ``{ref}`` roles, which the build resolves; anywhere
+    else (JupyterLab, a terminal) they are plain Markdown links to the
+    published book, since nothing there would resolve a role.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("DERIVATIONS_BOOK_URL", None) and None
+    >>> print(catalogue_markdown().splitlines()[2])
+    | `diagonal-only-jacobian` | **Diagonal-only Jacobian.** ... | ["The step that drops the other outputs", chapter 1](https://.../book/01_puzzle.html#puzzle-wrong-step) |
+    """
+    in_book = chapters.in_book_build()
+    rows = ["| mistake | what goes wrong | explained in |", "|---|---|---|"]
+    for m in MISTAKES.values():
+        link = f"{{ref}}`{m.label}`" if in_book else f"[{m.where}]({m.url()})"
+        rows.append(f"| `{m.id}` | **{m.title}.** {m.explanation} | {link} |")
+    return "\n".join(rows)

@@ -1,0 +1,828 @@
+"""Self-checks for the book's implementation exercises: the engine.
+
+``check(exercise, fn)`` runs a learner's function on fresh random inputs
+and on edge cases, compares it with a float64 reference, and returns a
+:class:`CheckResult` that a notebook displays as a clear verdict. When the
+function is wrong, the result names the known mistake it makes (see
+:mod:`derivations.coursework.catalogue` and :ref:`mistakes`) by running the reference
+wrong implementations on the same inputs, and links to the section that
+explains it.
+
+What each exercise checks (its cases, its reference, its wrong
+implementations) lives in its own module of :mod:`derivations.coursework.exercises`;
+this module only runs functions, judges what they return and words the
+verdict.
+"""
+
+import contextlib
+import ctypes
+import io
+import math
+import os
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from derivations.coursework import catalogue as _catalogue
+from derivations.coursework.exercises import EXERCISES, TARGET_FORMS, Case, Exercise, wrong_for
+
+__all__ = ["check", "fingerprints", "diagnose", "compare_with", "CheckResult", "EXERCISES", "NOT_IMPLEMENTED",
+           "TARGET_FORMS", "Case", "Exercise"]
+
+NOT_IMPLEMENTED = "not implemented yet: replace the `raise NotImplementedError` in the stub"
+
+_URL = re.compile(r"(https?://\S+|\.\./\S+)")
+_READ_WHY = re.compile(r"^Read why: (?P<where>.+), (?P<url>\S+)$")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of :func:`check`: did the function pass, and if not, why.
+
+    Attributes
+    ----------
+    passed : bool
+    mistake : str or None
+        The id of the catalogued mistake the function makes (a key of
+        :data:`derivations.coursework.catalogue.MISTAKES`), or None when it passed or
+        no known mistake explains the failure.
+    message : str
+        What happened, in plain text (its first line starts with ✓ or ✗),
+        with an absolute link to the explaining section.
+    exercise : str
+        The exercise id.
+    seed : int or None
+        The seed of the random inputs; ``check(exercise, fn, seed=seed)``
+        repeats them.
+    timed_out : bool
+        Whether a case ran past the time limit (the check then stops).
+    not_implemented : bool
+        Whether the function is still the stub that raises NotImplementedError.
+    targets : str or None
+        The target form the function was given, for exercises with targets.
+    """
+
+    passed: bool
+    mistake: str | None
+    message: str
+    exercise: str = ""
+    seed: int | None = None
+    timed_out: bool = False
+    not_implemented: bool = False
+    targets: str | None = None
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return self.message
+
+    def _repr_markdown_(self):
+        head, *rest = self.message.split("\n")
+        lines = [f"**{head}**", ""]
+        for line in rest:
+            link = _READ_WHY.match(line)
+            if link:
+                lines += ["", f"[Read why: {link['where']}]({link['url']})", ""]
+            else:
+                lines.append(_URL.sub(lambda m: f"[{m[1]}]({m[1]})", line) + "  ")
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        # Fixed colours rather than the page's: notebook front ends and the book's
+        # dark mode put HTML output on backgrounds of their own choosing.
+        mark, tint = ("#2e7d32", "#edf7ed") if self.passed else ("#c62828", "#fdecea")
+        head, *rest = self.message.split("\n")
+        body = ""
+        for line in rest:
+            link = _READ_WHY.match(line)
+            if link:
+                line_html = f"Read why: {_anchor(link['url'], link['where'])}"
+                if self.mistake is not None:
+                    line_html += f" (label {_code(escape(_catalogue.MISTAKES[self.mistake].label))})"
+            else:  # the line is escaped already, and so is any URL in it
+                line_html = _URL.sub(lambda m: f'<a style="color:#0b57d0" href="{m[1]}">{m[1]}</a>',
+                                     _code_spans(escape(line)))
+            style = "margin-top:0.3em"
+            if line.startswith("    "):  # printed output, kept as printed
+                style = "margin-left:1.2em;font-family:monospace;white-space:pre-wrap"
+                line_html = line_html[4:]
+            body += f'<div style="{style}">{line_html}</div>'
+        first, _, rest_of_head = _code_spans(escape(head)).partition(" ")
+        return (
+            f'<div class="derivations-check" style="border-left:0.3em solid {mark};background:{tint};'
+            f'color:#1f1f1f;padding:0.4em 0.8em;margin:0.4em 0">'
+            f'<strong><span style="color:{mark}">{first}</span> {rest_of_head}</strong>{body}</div>'
+        )
+
+
+def _anchor(url, text):
+    return f'<a style="color:#0b57d0" href="{escape(url, quote=True)}">{escape(text, quote=False)}</a>'
+
+
+def _code(text):
+    return f'<code style="color:inherit;background:rgba(0,0,0,0.07);padding:0 0.2em">{text}</code>'
+
+
+def _code_spans(text):
+    """Backtick spans of an escaped message as <code> elements."""
+    return re.sub(r"`([^`]+)`", lambda m: _code(m[1]), text)
+
+
+# ---------------------------------------------------------------------------
+# Running the learner's function: a time limit, its printed output captured,
+# and nothing it raises (SystemExit included) ends the check.
+# ---------------------------------------------------------------------------
+
+#: Seconds one case may take before the check gives up on the function.
+DEFAULT_TIMEOUT = 5.0
+
+#: The environment variable that overrides :data:`DEFAULT_TIMEOUT`.
+TIMEOUT_VARIABLE = "DERIVATIONS_CHECK_TIMEOUT"
+
+#: How many lines of the function's printed output a verdict shows.
+SHOWN_OUTPUT_LINES = 5
+
+
+class _Abandoned(BaseException):
+    """Raised inside a function that ran past its time limit, to stop it.
+
+    A BaseException, so that a learner's ``except Exception`` cannot swallow it.
+    """
+
+
+def _timeout_seconds(timeout):
+    """The per-case time limit in seconds, or None for no limit."""
+    source = "timeout"
+    if timeout is None:
+        raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+        if not raw:
+            return DEFAULT_TIMEOUT
+        source = f"the environment variable {TIMEOUT_VARIABLE}"
+        try:
+            timeout = float(raw)
+        except ValueError:
+            raise ValueError(f"{source} is {raw!r}; expected a number of seconds, such as 5") from None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"{source} must be a number of seconds, got {type(timeout).__name__}")
+    if not timeout > 0:
+        raise ValueError(f"{source} must be a positive number of seconds, got {timeout!r}")
+    return None if math.isinf(timeout) else float(timeout)
+
+
+class _Capture(io.TextIOBase):
+    """A stand-in for stdout and stderr that keeps the first lines written."""
+
+    def __init__(self, keep=SHOWN_OUTPUT_LINES, width=160):
+        self.keep, self.width = keep, width
+        self.lines, self.partial, self.count = [], "", 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        *done, self.partial = (self.partial + text).split("\n")
+        for line in done:
+            self.count += 1
+            if len(self.lines) < self.keep:
+                self.lines.append(line)
+        if len(self.partial) > 10 * self.width:  # a very long line without a newline
+            self.partial = self.partial[: 10 * self.width]
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def finish(self):
+        """The kept lines, the unterminated last one included, and the line count."""
+        lines, count = list(self.lines), self.count
+        if self.partial:
+            count += 1
+            if len(lines) < self.keep:
+                lines.append(self.partial)
+        cut = [line if len(line) <= self.width else line[: self.width - 3] + "..." for line in lines]
+        return cut, count
+
+
+def _stop(thread):
+    """Ask a runaway thread to stop by raising _Abandoned in it (CPython only).
+
+    A pure-Python loop stops at once; a thread inside a long C call (a sleep,
+    a huge matrix product) stops when the call returns. It is a daemon
+    thread, so it never keeps the process alive.
+    """
+    try:
+        set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except AttributeError:  # not CPython
+        return
+    if thread.ident is not None and set_async(ctypes.c_ulong(thread.ident), ctypes.py_object(_Abandoned)) > 1:
+        set_async(ctypes.c_ulong(thread.ident), None)
+
+
+@dataclass
+class _Call:
+    """What one call of the learner's function did."""
+
+    value: object = None
+    error: BaseException | None = None
+    timed_out: bool = False
+
+
+def _call(fn, args, timeout, capture):
+    """``fn(*args)`` in a worker thread, at most ``timeout`` seconds, output to ``capture``.
+
+    The check's own thread only waits, so a function that loops forever
+    costs ``timeout`` seconds, and Ctrl-C (KeyboardInterrupt in this
+    thread) still interrupts the check.
+    """
+    result = _Call()
+
+    def work():
+        with np.errstate(all="ignore"):  # numpy's error state is per thread
+            try:
+                result.value = fn(*args)
+            except BaseException as exc:  # SystemExit too: a failed case, not the end
+                result.error = exc
+
+    worker = threading.Thread(target=work, name="derivations-check", daemon=True)
+    with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+        worker.start()
+        try:
+            worker.join(timeout)
+        except BaseException:  # KeyboardInterrupt: stop the function, then stop the check
+            _stop(worker)
+            raise
+    if worker.is_alive():
+        _stop(worker)
+        return _Call(timed_out=True)
+    if isinstance(result.error, KeyboardInterrupt):
+        raise result.error
+    return result
+
+
+
+# ---------------------------------------------------------------------------
+# Judging what a function returned.
+# ---------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """The function returned something that is not the arrays asked for."""
+
+
+@dataclass
+class _Outcome:
+    arrays: list | None = None
+    error: BaseException | None = None
+    invalid: str | None = None
+    timed_out: bool = False
+
+
+def _fresh(args):
+    """Copies of the array arguments, so no call can see another's in-place edits."""
+    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _describe(obj):
+    if isinstance(obj, np.ndarray):
+        return f"an array of shape {obj.shape}"
+    return f"a {type(obj).__name__}"
+
+
+def _coerce(out, ex):
+    n = len(ex.outputs)
+    if out is None:
+        raise _Invalid("returned None (is a `return` statement missing?)")
+    if n > 1:
+        if not isinstance(out, (tuple, list)) or len(out) != n:
+            raise _Invalid(f"should return {n} arrays ({', '.join(ex.outputs)}); it returned {_describe(out)}")
+        parts = list(out)
+    else:
+        parts = [out]
+    arrays = []
+    for name, part in zip(ex.outputs, parts):
+        if part is None:
+            raise _Invalid(f"returned None for {name}")
+        try:
+            raw = np.asarray(part)
+        except Exception as exc:  # ragged nested lists and the like
+            raise _Invalid(f"{name} is not an array of numbers ({exc})") from None
+        if raw.dtype.kind not in "iuf":
+            raise _Invalid(f"{name} is not an array of real numbers (it has dtype {raw.dtype})")
+        if ex.require_float64 and raw.dtype != np.float64:
+            raise _Invalid(f"{name} has dtype {raw.dtype}; the exercise asks for a float64 array")
+        arrays.append(raw.astype(np.float64))
+    return arrays
+
+
+def _judge_output(out, ex):
+    try:
+        return _Outcome(arrays=_coerce(out, ex))
+    except _Invalid as bad:
+        return _Outcome(invalid=str(bad))
+
+
+def _run(fn, args, ex):
+    """Run one of the package's own functions (a wrong implementation) on a case."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            out = fn(*_fresh(args))
+        except Exception as exc:
+            return _Outcome(error=exc)
+    return _judge_output(out, ex)
+
+
+def _run_learner(fn, args, ex, timeout, capture):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call = _call(fn, _fresh(args), timeout, capture)
+    if call.timed_out:
+        return _Outcome(timed_out=True)
+    if call.error is not None:
+        return _Outcome(error=call.error)
+    return _judge_output(call.value, ex)
+
+
+def _shape_like(a, e):
+    """A single number may come back as shape (), (1,) or (1, 1)."""
+    if a.shape != e.shape and a.size == 1 and e.size == 1:
+        return a.reshape(e.shape)
+    return a
+
+
+def _close(a, e, rtol, atol):
+    """Entrywise |a - e| <= rtol |e| + atol max(max|e|, 1).
+
+    The second term measures an entry's error against the array's size, or
+    against 1 when everything is small: an entry such as p (1 - p) near
+    p = 1 is a difference of numbers near 1, and float32 knows those only
+    to about 1e-7 absolutely.
+    """
+    e_finite = e[np.isfinite(e)]
+    scale = max(float(np.max(np.abs(e_finite), initial=0.0)), 1.0)
+    with np.errstate(invalid="ignore"):
+        return np.abs(a - e) <= rtol * np.abs(e) + atol * scale
+
+
+def _array_problem(name, a, e, ex, rtol):
+    """What is wrong with one returned array, in words; None if it is right."""
+    a = _shape_like(a, e)
+    if a.shape != e.shape:
+        return f"{name} has shape {a.shape}; expected {e.shape}"
+    bad = ~np.isfinite(a)
+    if bad.any():
+        kinds = " and ".join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
+        return f"{name} contains {kinds} at {int(bad.sum())} of {a.size} entries"
+    ok = _close(a, e, rtol, ex.atol)
+    if ok.all():
+        return None
+    if a.ndim == 0:
+        return f"{name} is {float(a):.6g}; expected {float(e):.6g}"
+    i = np.unravel_index(int(np.argmax(np.abs(a - e) * ~ok)), a.shape)
+    return (
+        f"{name} differs from the expected values in {int((~ok).sum())} of {a.size} entries; "
+        f"the worst is at index {tuple(int(v) for v in i)}: got {a[i]:.6g}, expected {e[i]:.6g}"
+    )
+
+
+def _error_words(err):
+    if isinstance(err, SystemExit):
+        return f"it called sys.exit() (SystemExit: {err})"
+    return f"it raised {type(err).__name__}: {err}"
+
+
+def _problems(outcome, expected, ex, case):
+    """What is wrong with one outcome: ``(summary or None, [per-array problem or None])``."""
+    if outcome.error is not None:
+        return _error_words(outcome.error), []
+    if outcome.invalid is not None:
+        return f"it {outcome.invalid}", []
+    rtol = max(ex.rtol, case.rtol or 0.0)
+    parts = [_array_problem(n, a, e, ex, rtol) for n, a, e in zip(ex.outputs, outcome.arrays, expected)]
+    found = [p for p in parts if p is not None]
+    return ("; ".join(found) if found else None), parts
+
+
+def _agrees(a, b, ex, case):
+    """Does array ``a`` (the learner's) agree with ``b`` (a wrong variant's)?
+
+    The shapes must match, NaN or inf must stand in exactly the same
+    entries (either kind: implementations of the same overflow differ in
+    which they give), and the finite entries must be close.
+    """
+    a = _shape_like(a, b)
+    if a.shape != b.shape:
+        return False
+    fin = np.isfinite(b)
+    if not np.array_equal(fin, np.isfinite(a)):
+        return False
+    if not fin.any():
+        return True
+    rtol = max(ex.agree_rtol, case.rtol or 0.0)
+    return bool(_close(a[fin], b[fin], rtol, ex.agree_atol).all())
+
+
+def _conventions_chosen(ex, form, cases, outcomes):
+    """The convention and expected outputs to judge by: for an exercise with
+    conventions, the one whose first output the function matches on the most
+    cases (the first on a tie)."""
+    if not ex.conventions:
+        reference = _reference(ex, form, None)
+        return None, [reference(*_fresh(case.args)) for case in cases]
+    best, best_expected, best_count = None, None, -1
+    for convention in ex.conventions:
+        reference = _reference(ex, form, convention)
+        expected = [reference(*_fresh(case.args)) for case in cases]
+        count = 0
+        for case, outcome, e in zip(cases, outcomes, expected):
+            if outcome.arrays is not None:
+                a = _shape_like(outcome.arrays[0], e[0])
+                rtol = max(ex.rtol, case.rtol or 0.0)
+                count += bool(a.shape == e[0].shape and np.isfinite(a).all() and _close(a, e[0], rtol, ex.atol).all())
+        if count > best_count:
+            best, best_expected, best_count = convention, expected, count
+    return best, best_expected
+
+
+# ---------------------------------------------------------------------------
+# Diagnosis.
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """How one wrong implementation compares with the learner's function over a check's cases.
+
+    Attributes
+    ----------
+    full : bool
+        It reproduces the learner's outcome on every case: the same exception
+        type where the learner's raises, the same NaN and inf entries and
+        the same finite numbers elsewhere.
+    numbers : int
+        Arrays the learner got wrong where this implementation is finite,
+        also wrong, and agrees: the strongest clue.
+    non_finite : int
+        Arrays the learner got wrong where both give NaN or inf in the same
+        entries and agree on the finite ones.
+    raises : int
+        Cases where the learner's function raised and this one raised the
+        same exception type.
+    explains_non_finite : bool
+        Wherever the learner's function returned NaN or inf, this one did too.
+    """
+
+    full: bool = True
+    numbers: int = 0
+    non_finite: int = 0
+    raises: int = 0
+    explains_non_finite: bool = True
+
+
+def _same_arithmetic_failure(a, b):
+    """Did the learner's code raise where the variant's numpy gives inf or NaN?
+
+    Pure Python reports an overflow or a 0 / 0 by raising (``math.exp(1000)``
+    raises OverflowError, ``0.0 / 0.0`` ZeroDivisionError) where numpy
+    returns inf and NaN: the same failure, so the same mistake (a loop
+    over ``math.exp`` without the max shift, for one).
+    """
+    return (
+        isinstance(a.error, ArithmeticError)
+        and b.arrays is not None
+        and any(not np.isfinite(y).all() for y in b.arrays)
+    )
+
+
+def compare_with(mine, theirs, ex, cases, parts, expected):
+    """Compare the learner's outcomes ``mine`` with a wrong implementation's ``theirs``.
+
+    Returns a :class:`Comparison`. Only failures of the learner that the
+    wrong implementation shares count as clues: a shared right answer
+    says nothing.
+    """
+    c = Comparison()
+    for case, a, b, my_parts, exp in zip(cases, mine, theirs, parts, expected):
+        if _same_arithmetic_failure(a, b):
+            c.non_finite += 1
+            continue
+        if a.error is not None or b.error is not None:
+            same = a.error is not None and b.error is not None and type(a.error) is type(b.error)
+            c.full = c.full and same
+            c.raises += same
+            continue
+        if a.arrays is None or b.arrays is None:
+            c.full = False
+            continue
+        rtol = max(ex.rtol, case.rtol or 0.0)
+        for k, (x, y) in enumerate(zip(a.arrays, b.arrays)):
+            same = _agrees(x, y, ex, case)
+            c.full = c.full and same
+            if not np.isfinite(x).all() and not same:
+                c.explains_non_finite = False
+            if not same or my_parts[k] is None:
+                continue
+            if _array_problem(ex.outputs[k], y, exp[k], ex, rtol) is None:
+                continue  # it is right here (within the check's tolerance): no clue
+            if np.isfinite(y).all():
+                c.numbers += 1
+            else:
+                c.non_finite += 1
+    return c
+
+
+def diagnose(ex, cases, outcomes, parts, expected, variants):
+    """Which catalogued mistake explains the failures?
+
+    A wrong implementation that reproduces the learner's function on every
+    case (the same exception type where it raises, NaN or inf in the same
+    entries, the same numbers elsewhere) is the diagnosis, provided it
+    fails somewhere too. Failing that, the one with the strongest partial
+    evidence wins, for the learner may make two mistakes at once: each
+    wrong array it reproduces with finite numbers counts, and so does each
+    reproduced NaN or inf, but only from an implementation that gives NaN
+    or inf wherever the learner's function does (a NaN that has another
+    cause is no clue). A partial match needs at least two such clues, and
+    agreeing on an exception alone is too weak a clue for it.
+
+    Returns ``(mistake_id, full)``, or None when nothing matches.
+    """
+    best, best_score = None, (1, 0)  # one coincidence is not enough for a partial match
+    for wrong in variants:
+        theirs = [_run(wrong.fn, case.args, ex) for case in cases]
+        c = compare_with(outcomes, theirs, ex, cases, parts, expected)
+        if c.full and c.numbers + c.non_finite + c.raises > 0:
+            return wrong.mistake, True
+        score = (c.numbers + (c.non_finite if c.explains_non_finite else 0), c.numbers)
+        if score > best_score:
+            best, best_score = wrong.mistake, score
+    return (best, False) if best is not None else None
+
+
+def fingerprints(exercise, *, seed=0, targets=None):
+    """How each catalogued wrong implementation fares on each case of a check.
+
+    A mistake can only be named if its pattern over the cases differs from
+    every other mistake's; this shows the patterns (see :ref:`mistakes`).
+
+    Parameters
+    ----------
+    exercise : str
+        An exercise id.
+    seed : int
+        Seed of the random inputs.
+    targets : {"probabilities", "labels"}, optional
+        The target form, for an exercise that takes targets.
+
+    Returns
+    -------
+    cases : list of str
+        The cases' descriptions.
+    rows : list of (WrongImplementation, list of str)
+        For each wrong implementation, one code per case: ``"right"`` (it
+        agrees with the reference there), ``"wrong"`` (other numbers or
+        another shape), ``"non-finite"`` (NaN or inf) or ``"raises"``.
+
+    Examples
+    --------
+    >>> cases, rows = fingerprints("cross_entropy_grad")
+    >>> codes = {w.name: c for w, c in rows}
+    >>> cases[0], codes["ce_grad_p_minus_t"][0]         # p - t is right for one-hot targets
+    ('one-hot targets, N=..., C=...', 'right')
+    >>> codes["ce_grad_p_minus_t"][1]                   # and wrong for soft ones
+    'wrong'
+    """
+    ex = _get(exercise)
+    form = _target_form(ex, targets)
+    cases = _cases(ex, np.random.default_rng(seed), form)
+    expected = [_reference(ex, form, conv=None)(*_fresh(case.args)) for case in cases]
+    rows = []
+    for wrong in wrong_for(ex.id, form):
+        codes = []
+        for case, e in zip(cases, expected):
+            outcome = _run(wrong.fn, case.args, ex)
+            summary, _ = _problems(outcome, e, ex, case)
+            if outcome.error is not None:
+                codes.append("raises")
+            elif summary is None:
+                codes.append("right")
+            elif outcome.arrays is not None and any(
+                a.shape == _shape_like(a, b).shape and not np.isfinite(a).all()
+                for a, b in zip(outcome.arrays, e)
+            ):
+                codes.append("non-finite")
+            else:
+                codes.append("wrong")
+        rows.append((wrong, codes))
+    return [case.name for case in cases], rows
+
+
+# ---------------------------------------------------------------------------
+# The check.
+# ---------------------------------------------------------------------------
+
+
+def _get(exercise):
+    if exercise not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise!r}; the exercises are: {', '.join(EXERCISES)}")
+    return EXERCISES[exercise]
+
+
+def _target_form(ex, targets):
+    """The target form to check in; a ValueError for one the exercise does not take."""
+    if targets is None:
+        return ex.default_targets
+    if targets not in TARGET_FORMS:
+        raise ValueError(f"targets={targets!r}; the allowed values are {', '.join(map(repr, TARGET_FORMS))}")
+    if not ex.targets:
+        raise ValueError(f"the exercise {ex.id!r} takes no targets; leave out targets=")
+    if targets not in ex.targets:
+        forms = " or ".join(repr(f) for f in ex.targets)
+        raise ValueError(f"the exercise {ex.id!r} takes its targets only as {forms}, not {targets!r}")
+    return targets
+
+
+def _cases(ex, rng, form):
+    return ex.cases(rng, form) if ex.targets else ex.cases(rng)
+
+
+def _in_form(ex, form, reference):
+    """``reference`` taking a case's arguments in the target form ``form``."""
+    if form is None or form == ex.default_targets:
+        return reference
+    return lambda *args: reference(*ex.to_first_form(args))
+
+
+def _reference(ex, form, conv):
+    return _in_form(ex, form, ex.reference if conv is None else conv.reference)
+
+
+def _printed(capture):
+    lines, count = capture.finish()
+    if not count:
+        return []
+    head = f"It printed {count} line{'s' if count != 1 else ''}"
+    head += ":" if count <= len(lines) else f"; the first {len(lines)}:"
+    return [head] + [f"    {line}" for line in lines]
+
+
+def _call_text(ex, name, form, **extra):
+    args = [repr(ex.id), name]
+    if form is not None and form != ex.default_targets:
+        args.append(f"targets={form!r}")
+    args += [f"{k}={v}" for k, v in extra.items()]
+    return f"check({', '.join(args)})"
+
+
+def check(exercise, fn, *, seed=None, targets=None, timeout=None):
+    """Check a learner's implementation of one of the book's exercises.
+
+    ``fn`` is run on fresh random inputs (new ones on every call) and on
+    edge cases (large logits, rows whose maxima lie far apart, soft targets
+    whose rows do not sum to 1, N = 1, C = 1, C = 2, N != C, float32 ...).
+    Its results are compared with a float64 reference, with a tolerance
+    that admits float32 arithmetic inside ``fn``; results may be lists or
+    arrays. When it fails, the catalogue's wrong implementations are run on
+    the same inputs to name the mistake (see :ref:`mistakes`).
+
+    Each case runs with a time limit, and whatever ``fn`` prints is captured
+    and shown, briefly, in the verdict. An exception from ``fn``, even
+    ``SystemExit``, fails the case; it never ends the check. Ctrl-C
+    (KeyboardInterrupt) still interrupts it.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise id, one of ``EXERCISES`` (for example
+        ``"cross_entropy_grad"``).
+    fn : callable
+        The learner's function, with the exercise's signature.
+    seed : int, optional
+        Repeat the inputs of an earlier check; by default they are new.
+    targets : {"probabilities", "labels"}, optional
+        For an exercise that takes targets, the form ``fn`` takes them in:
+        ``"probabilities"``, rows of non-negative weights of shape (N, C)
+        that need not sum to 1, or ``"labels"``, integer class labels of
+        shape (N,). By default the exercise's own form, which its chapter
+        states (probabilities, except for ``softmax_loss``).
+    timeout : float, optional
+        Seconds each case may take; by default the environment variable
+        ``DERIVATIONS_CHECK_TIMEOUT``, or 5.
+
+    Returns
+    -------
+    CheckResult
+        Displays as a verdict in a notebook; ``.passed``, ``.mistake``,
+        ``.message``, ``.timed_out`` and ``.not_implemented`` hold the details.
+
+    Raises
+    ------
+    ValueError
+        For an unknown exercise, a target form it does not take, or a time
+        limit that is not a positive number of seconds.
+    TypeError
+        When ``fn`` is not callable.
+
+    Examples
+    --------
+    >>> check("softmax", lambda z: softmax(z)).passed
+    True
+    >>> r = check("cross_entropy_grad", lambda z, t: (softmax(z) - t) / len(z))
+    >>> r.passed, r.mistake
+    (False, 'assumes-one-hot')
+    >>> def labels_grad(z, y):
+    ...     g = softmax(z)
+    ...     g[np.arange(len(y)), y] -= 1
+    ...     return g / len(y)
+    >>> check("cross_entropy_grad", labels_grad, targets="labels").passed
+    True
+    >>> print(check("softmax", lambda z: None).message.splitlines()[1])
+    On random logits, N=..., C=...: it returned None (is a `return` statement missing?).
+    """
+    ex = _get(exercise)
+    if not callable(fn):
+        raise TypeError(f"check needs the function itself (e.g. {ex.function}), got {type(fn).__name__}")
+    form = _target_form(ex, targets)
+    limit = _timeout_seconds(timeout)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
+    cases = _cases(ex, np.random.default_rng(seed), form)
+    name = getattr(fn, "__name__", ex.function)
+    if not name.isidentifier():  # a lambda
+        name = ex.function
+    capture = _Capture()
+    repeat = f"The inputs are random; {_call_text(ex, name, form, seed=seed)} repeats these ones."
+
+    def result(passed, mistake, lines, **flags):
+        return CheckResult(passed, mistake, "\n".join(lines), ex.id, seed, targets=form, **flags)
+
+    outcomes = []
+    for case in cases:
+        outcome = _run_learner(fn, case.args, ex, limit, capture)
+        if isinstance(outcome.error, NotImplementedError):
+            return result(False, None, [f"✗ {name} is {NOT_IMPLEMENTED}."] + _printed(capture), not_implemented=True)
+        if outcome.timed_out:
+            lines = [
+                f"✗ {name} hit the time limit: it ran for more than {limit:g} s on {case.name}.",
+                "Is there a loop that never ends? To allow more time, use "
+                f"{_call_text(ex, name, form, timeout='...')} or set {TIMEOUT_VARIABLE}.",
+            ]
+            return result(False, None, lines + _printed(capture) + [repeat], timed_out=True)
+        outcomes.append(outcome)
+
+    convention, expected = _conventions_chosen(ex, form, cases, outcomes)
+    judged = [_problems(o, e, ex, case) for o, e, case in zip(outcomes, expected, cases)]
+    problems = [summary for summary, _ in judged]
+    failing = [i for i, p in enumerate(problems) if p is not None]
+    context = []
+    if form is not None:
+        context.append(f"Targets: {ex.targets[form]}.")
+    if convention is not None:
+        context.append(f"Judged by the convention its loss follows: {convention.text}.")
+
+    if not failing:
+        names = "; ".join(case.name for case in cases)
+        found = "Bug found and fixed: " if ex.starts_from is not None else ""
+        lines = [f"✓ {found}{name} passed all {len(cases)} cases on fresh random inputs."]
+        lines += [ex.passed_message] if ex.passed_message else []
+        lines.append(f"Cases: {names}.")
+        return result(True, None, lines + context + _printed(capture))
+
+    first = failing[0]
+    lines = [f"✗ {name} is not right yet.", f"On {cases[first].name}: {problems[first]}."]
+    if len(failing) > 1:
+        others = "; ".join(cases[i].name for i in failing[1:])
+        lines.append(f"It also fails on {len(failing) - 1} more of the {len(cases)} cases: {others}.")
+    else:
+        lines.append(f"It passes the other {len(cases) - 1} cases.")
+    variants = wrong_for(ex.id, form)
+    diagnosis = diagnose(ex, cases, outcomes, [p for _, p in judged], expected, variants)
+    mistake = None
+    if diagnosis is not None:
+        mistake, full = diagnosis
+        m = _catalogue.MISTAKES[mistake]
+        how = "It behaves exactly like" if full else "Part of the failure matches"
+        lines.append(f"{how} the known mistake [{mistake}] ({m.title}): {m.text}")
+        if not full:
+            lines.append("There may be a second problem as well.")
+    else:
+        lines.append(f"No catalogued mistake matches. Signature: {ex.signature}.")
+    lines += context
+    if form == "probabilities" and "labels" in ex.targets and mistake is None:
+        lines.append(
+            "If your function takes integer labels (N,) rather than probability rows, "
+            f"check it with {_call_text(ex, name, 'labels')}."
+        )
+    if mistake is not None:
+        lines.append(f"Read why: {m.where}, {m.url()}")
+    else:
+        lines.append(f"The derivation is in {_catalogue.where(ex.chapter)}: {ex.chapter_url()}")
+    lines += _printed(capture)
+    lines.append(repeat)
+    return result(False, mistake, lines)

@@ -1,0 +1,795 @@
+"""Measuring kernels against the memory-bandwidth roof, as in :ref:`what-it-costs`.
+
+A kernel that reads its inputs once and writes its output once can go no
+faster than copying the same number of bytes. So each kernel is timed
+together with ``np.copyto`` of as many bytes as it must move at the least,
+in the same run, and reported as a fraction of that copy's speed: a ratio,
+which survives a change of machine far better than a time does.
+
+The machine this runs on may be busy with other work. Every timing here is
+the *best* of several repetitions, taken in turns (kernel A, kernel B, copy,
+A, B, copy, ...) so that a slow moment hurts all of them alike, and the
+best repetition is the one least disturbed. The clock is the process's CPU
+time (all its threads, system time included), not the wall clock: time
+spent waiting while another program has the core is not the kernel's, and
+on a shared two-core machine it can be most of the wall time. BLAS is held
+to one thread while timing: every kernel here is single-threaded, and idle
+BLAS workers that spin after a threaded call would be charged to whatever
+kernel runs next.
+"""
+
+import time
+import tracemalloc
+
+import numpy as np
+
+from derivations.kernels import (
+    cross_entropy_readable, for_each_block, get_threads, one_blas_thread, release_idle, set_threads,
+    softmax_vjp_readable,
+)
+from derivations.losses import cross_entropy_grad, cross_entropy_with_grad
+from derivations.softmax import softmax, softmax_backward
+
+
+def best_times(kernels, repeats=7, warmup=1, clock=None, inner=2, threads=1):
+    """Best time of each kernel, run in turns, by CPU time on one thread.
+
+    Parameters
+    ----------
+    kernels : dict of str to callable
+        Callables with no arguments.
+    repeats : int
+        Timed rounds; each round runs every kernel once.
+    warmup : int
+        Untimed rounds first (page faults, caches, lazy imports).
+    clock : callable, optional
+        Returns seconds. By default the process's CPU time when
+        ``threads == 1`` and the wall clock (``time.perf_counter``)
+        otherwise: CPU time adds up the time of every thread, which is
+        what a parallel kernel saves, not its duration.
+    inner : int
+        Calls of a kernel in a row within a round, each timed: the first
+        may find the caches full of the previous kernel's data, which
+        matters for kernels of a few microseconds.
+    threads : int or None
+        The package's thread count while timing (:func:`~derivations.set_threads`);
+        None leaves the current setting.
+
+    Returns
+    -------
+    dict of str to float, seconds
+
+    Examples
+    --------
+    >>> t = best_times({"sum": lambda: sum(range(1000))}, repeats=3)
+    >>> 0 < t["sum"] < 1
+    True
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    best = {name: float("inf") for name in kernels}
+    previous = set_threads(threads) if threads is not None else None
+    if clock is None:
+        clock = time.process_time if get_threads() == 1 else time.perf_counter
+    try:
+        return _best_times(kernels, repeats, warmup, clock, inner, best)
+    finally:
+        if threads is not None:
+            set_threads(previous)
+
+
+def _best_times(kernels, repeats, warmup, clock, inner, best):
+    with one_blas_thread():
+        for _ in range(warmup):
+            for fn in kernels.values():
+                fn()
+        for _ in range(repeats):
+            for name, fn in kernels.items():
+                for _ in range(inner):
+                    start = clock()
+                    fn()
+                    best[name] = min(best[name], clock() - start)
+    return best
+
+
+#: Bytes per piece of a copy shared out to several threads.
+COPY_PIECE = 1 << 22
+
+
+def copy_kernel(nbytes):
+    """A callable that copies ``nbytes // 2`` bytes: ``nbytes`` of memory traffic.
+
+    A copy reads every byte once and writes it once, so its traffic is
+    twice its size. This is the roof: the speed of moving bytes with nothing
+    else to do. It runs on as many threads as the kernels do when it is
+    called (:func:`~derivations.get_threads`): one ``np.copyto`` on one
+    thread, pieces of :data:`COPY_PIECE` bytes shared out to the threads
+    otherwise, so a kernel is always compared with a copy on as many cores.
+
+    Examples
+    --------
+    >>> copy = copy_kernel(8_000)
+    >>> copy()
+    """
+    n = max(1, int(nbytes) // 2)
+    src = np.ones(n, dtype=np.uint8)
+    dst = np.zeros(n, dtype=np.uint8)
+    pieces = -(-n // COPY_PIECE)
+
+    def piece(i, _):
+        part = slice(i * COPY_PIECE, (i + 1) * COPY_PIECE)
+        np.copyto(dst[part], src[part])
+
+    def copy():
+        if get_threads() == 1:
+            np.copyto(dst, src)
+        else:
+            for_each_block(piece, pieces, n)
+
+    return copy
+
+
+def traffic_bytes(kernel, N, C, itemsize):
+    """The least memory traffic of ``kernel`` on an (N, C) problem, in bytes.
+
+    * ``"vjp"``: read ``p`` and ``dp``, write ``dz``: ``3 N C`` floats.
+    * ``"cross_entropy"`` (with its gradient): read ``z`` and N int64
+      targets, write ``dz``: ``2 N C`` floats and ``N`` integers.
+
+    Examples
+    --------
+    >>> traffic_bytes("vjp", 512, 50257, 4)          # about 309 MB
+    308779008
+    """
+    if kernel == "vjp":
+        return 3 * N * C * itemsize
+    if kernel == "cross_entropy":
+        return 2 * N * C * itemsize + 8 * N
+    raise ValueError(f"unknown kernel {kernel!r}; expected 'vjp' or 'cross_entropy'")
+
+
+def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False, grad=False):
+    """The kernels that chapter 12 times against the copy (:data:`ROOF_BARS`), on one set of inputs.
+
+    Random logits ``3 * normal`` of shape (N, C), one integer label per row,
+    ``p = softmax(z)`` and a random upstream gradient ``dp``. The readable
+    kernels allocate as they go; the fast ones write into a preallocated
+    output, as the copy does. With ``fresh=True`` the fast ones are also
+    included returning a new array (``*_fresh``), in memory that the
+    previous call's dropped result gave back; ``grad=True`` adds
+    ``cross_entropy_grad``, which returns a new array too. With ``exp=True``,
+    ``cross_entropy_exp`` is ``np.exp(z)`` alone: it moves the bytes of the
+    cross-entropy, so it bounds what a kernel built on numpy's ``exp`` can
+    reach. Each ``copy_<kind>`` moves the least traffic of kernel ``<kind>``.
+
+    Returns
+    -------
+    dict of str to callable
+    """
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(dtype)
+    z = (3 * rng.standard_normal((N, C))).astype(dtype)
+    labels = rng.integers(0, C, size=N)
+    p = softmax(z)
+    dp = rng.standard_normal((N, C)).astype(dtype)
+    out = np.empty_like(z)
+    kernels = {
+        "vjp_readable": lambda: softmax_vjp_readable(p, dp),
+        "vjp_fast": lambda: softmax_backward(p, dp, out=out),
+        "copy_vjp": copy_kernel(traffic_bytes("vjp", N, C, dtype.itemsize)),
+        "cross_entropy_readable": lambda: cross_entropy_readable(z, labels),
+        "cross_entropy_fast": lambda: cross_entropy_with_grad(z, labels, out=out),
+        "copy_cross_entropy": copy_kernel(traffic_bytes("cross_entropy", N, C, dtype.itemsize)),
+    }
+    if fresh:
+        kernels["vjp_fresh"] = lambda: softmax_backward(p, dp)
+        kernels["cross_entropy_fresh"] = lambda: cross_entropy_with_grad(z, labels)
+    if grad:
+        kernels["cross_entropy_grad"] = lambda: cross_entropy_grad(z, labels)
+    if exp:
+        # in the kernels' row blocks, shared out to as many threads as they use
+        blocks = [slice(i, i + 8) for i in range(0, N, 8)]
+
+        def exp_alone():
+            for_each_block(lambda i, _: np.exp(z[blocks[i]], out=out[blocks[i]]), len(blocks), z.size)
+
+        kernels["cross_entropy_exp"] = exp_alone
+    return kernels
+
+
+def fractions(seconds):
+    """Each kernel's speed as a fraction of its copy's, from :func:`best_times`.
+
+    A kernel named ``<kind>_<variant>`` is compared with ``copy_<kind>``,
+    which moved the same number of bytes: the fraction is
+    ``copy time / kernel time``.
+
+    Examples
+    --------
+    >>> fractions({"vjp_fast": 0.02, "copy_vjp": 0.01})
+    {'vjp_fast': 0.5}
+    """
+    out = {}
+    for name, t in seconds.items():
+        if not name.startswith("copy_"):
+            kind = name.rsplit("_", 1)[0]
+            out[name] = seconds["copy_" + kind] / t
+    return out
+
+
+def peak_memory(fn):
+    """Peak bytes allocated while ``fn()`` runs, by :mod:`tracemalloc`.
+
+    numpy reports its array buffers to tracemalloc, so this counts every
+    array a kernel makes, temporaries and its result included, beyond what
+    was allocated before. It is deterministic, unlike a time. The memory of
+    dropped results that the package keeps to hand out again
+    (:func:`~derivations.kernels.new_array`) is released first: a result
+    that reused it would otherwise not count.
+
+    Examples
+    --------
+    >>> peak_memory(lambda: np.ones(1_000_000)) >= 8_000_000
+    True
+    """
+    release_idle()
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+# -- words for measured numbers ------------------------------------------------------
+#
+# :ref:`what-it-costs` measures its kernels while the page is built, and a
+# shared machine moves the numbers from one build to the next. Every sentence
+# and alt text that describes those measurements is written from them by the
+# functions below, so the words cannot disagree with the bars.
+
+#: The bars of the copy-roof figure, in order: (kernel name, label).
+ROOF_BARS = [
+    ("vjp_readable", "softmax backward: readable"),
+    ("vjp_fast", "softmax backward: fast, out="),
+    ("vjp_fresh", "softmax backward: fast, new array"),
+    ("cross_entropy_readable", "cross-entropy + grad: readable"),
+    ("cross_entropy_fast", "cross-entropy + grad: fast, out="),
+    ("cross_entropy_fresh", "cross-entropy + grad: fast, new array"),
+    ("cross_entropy_exp", "np.exp(z) alone"),
+]
+
+_FRACTIONS = [
+    (1 / 10, "a tenth"), (1 / 5, "a fifth"), (1 / 4, "a quarter"), (1 / 3, "a third"),
+    (2 / 5, "two fifths"), (1 / 2, "half"), (3 / 5, "three fifths"), (2 / 3, "two thirds"),
+    (3 / 4, "three quarters"), (4 / 5, "four fifths"), (9 / 10, "nine tenths"),
+]
+
+
+def share_in_words(fraction):
+    """A measured fraction of the copy's speed in words, from the nearest familiar fraction.
+
+    Examples
+    --------
+    >>> share_in_words(0.47), share_in_words(0.54), share_in_words(0.26)
+    ('about half', 'about half', 'about a quarter')
+    >>> share_in_words(0.05), share_in_words(1.0), share_in_words(1.2)
+    ('under a tenth', 'about the speed of the copy', 'faster than the copy')
+    """
+    # judge the percentage the page prints beside the words, so that the two
+    # always agree (0.549 prints as 55%, and is worded as 55% is)
+    fraction = round(float(fraction), 2)
+    if fraction < 0.075:
+        return "under a tenth"
+    if fraction > 1.05:
+        return "faster than the copy"
+    if fraction >= 0.95:
+        return "about the speed of the copy"
+    return "about " + min(_FRACTIONS, key=lambda fw: abs(fw[0] - fraction))[1]
+
+
+def roof_alt(roof):
+    """Alt text for the copy-roof bar chart, from the fractions it draws.
+
+    Examples
+    --------
+    >>> roof = dict(zip([k for k, _ in ROOF_BARS], [0.47, 0.69, 0.68, 0.08, 0.42, 0.41, 0.54]))
+    >>> print(roof_alt(roof))  # doctest: +NORMALIZE_WHITESPACE
+    A horizontal bar chart of seven kernels' speeds as fractions of the copy's, with a
+    line at 1.0 for the copy itself. Softmax backward: readable 47% (about half), fast
+    into an existing array 69% (about two thirds), fast returning a new array 68% (about
+    two thirds). Cross-entropy with its gradient: readable 8% (about a tenth), fast into
+    an existing array 42% (about two fifths), fast returning a new array 41% (about two
+    fifths). np.exp alone over the same bytes: 54% (about half).
+    """
+    def bar(name):
+        return f"{roof[name]:.0%} ({share_in_words(roof[name])})"
+
+    return (
+        "A horizontal bar chart of seven kernels' speeds as fractions of the copy's, "
+        "with a line at 1.0 for the copy itself. "
+        f"Softmax backward: readable {bar('vjp_readable')}, "
+        f"fast into an existing array {bar('vjp_fast')}, "
+        f"fast returning a new array {bar('vjp_fresh')}. "
+        f"Cross-entropy with its gradient: readable {bar('cross_entropy_readable')}, "
+        f"fast into an existing array {bar('cross_entropy_fast')}, "
+        f"fast returning a new array {bar('cross_entropy_fresh')}. "
+        f"np.exp alone over the same bytes: {bar('cross_entropy_exp')}."
+    )
+
+
+def roof_paragraph(seconds, N, C, itemsize):
+    """What the copy-roof measurement found, as a paragraph of Markdown.
+
+    ``seconds`` is the :func:`best_times` of :func:`roof_kernels` with
+    ``fresh=True, exp=True`` on an (N, C) problem of ``itemsize``-byte floats.
+    The readable product is compared with the third of the copy's speed that
+    counting its passes over main memory allows (three times the least
+    traffic); whether it lands below, near or above that bound is read off
+    the measurement.
+
+    Examples
+    --------
+    >>> s = {"copy_vjp": 0.01, "vjp_readable": 0.0213, "vjp_fast": 0.0145, "vjp_fresh": 0.0147,
+    ...      "copy_cross_entropy": 0.0067, "cross_entropy_readable": 0.08,
+    ...      "cross_entropy_fast": 0.016, "cross_entropy_fresh": 0.0163, "cross_entropy_exp": 0.0124}
+    >>> text = roof_paragraph(s, 128, 50257, 4)
+    >>> "47% of that speed, about half" in text and "more than the third" in text
+    True
+    """
+    roof = fractions(seconds)
+    bandwidth = traffic_bytes("vjp", N, C, itemsize) / seconds["copy_vjp"] / 1e9
+    array_mb = N * C * itemsize / 1e6
+    readable = roof["vjp_readable"]
+    if readable < 0.30:
+        bound = (
+            "less than the third of the copy's speed that counting its passes over main "
+            "memory allows (the third exercise below): its temporaries are also fresh "
+            "memory, which the operating system provides page by page"
+        )
+    elif readable <= 0.37:
+        bound = (
+            "close to the third of the copy's speed that counting its passes over main "
+            "memory allows (the third exercise below)"
+        )
+    else:
+        bound = (
+            "more than the third of the copy's speed that counting its passes over main "
+            "memory would allow (the third exercise below). Part of the traffic of its "
+            f"temporaries must have stayed in the processor's cache: at {array_mb:.0f} MB an "
+            "array is not much bigger than the last-level cache of a large processor, and "
+            "the count assumes that every pass goes all the way to main memory"
+        )
+    fast, fresh = roof["vjp_fast"], roof["vjp_fresh"]
+    if fresh >= 0.9 * fast:
+        new_array = (
+            "; a new array cost little here, since memory that the previous call released "
+            "could be handed out again"
+        )
+    else:
+        new_array = f"; the new array cost {1 - fresh / fast:.0%} of the speed"
+    return (
+        f"When this page was built, the copy moved {bandwidth:.0f} GB/s. "
+        f"The readable product reached {readable:.0%} of that speed, "
+        f"{share_in_words(readable)}: {bound}. "
+        f"The fast product reached {fast:.0%} writing into an existing array and "
+        f"{fresh:.0%} returning a new one{new_array}. "
+        f"The readable cross-entropy reached {roof['cross_entropy_readable']:.0%}, the fast "
+        f"one {roof['cross_entropy_fast']:.0%} ({roof['cross_entropy_fresh']:.0%} with a new "
+        f"array), and np.exp alone {roof['cross_entropy_exp']:.0%}."
+    )
+
+
+def exp_ceiling(roof):
+    """The sentence on numpy's exp as the fused cross-entropy's ceiling, from the measurement.
+
+    Examples
+    --------
+    >>> print(exp_ceiling({"cross_entropy_exp": 0.54, "cross_entropy_fast": 0.42}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    `exp` itself is the ceiling: numpy's `exp` over the same bytes reached 54% of the
+    copy's speed when this page was built, about half, and no kernel that calls it once
+    per entry can do better; the fused kernel reached 78% of what `exp` alone did.
+    """
+    exp, fused = roof["cross_entropy_exp"], roof["cross_entropy_fast"]
+    text = (
+        "`exp` itself is the ceiling: numpy's `exp` over the same bytes reached "
+        f"{exp:.0%} of the copy's speed when this page was built, {share_in_words(exp)}, "
+        "and no kernel that calls it once per entry can do better"
+    )
+    if fused <= 1.05 * exp:
+        return text + f"; the fused kernel reached {fused / exp:.0%} of what `exp` alone did."
+    return text + (
+        f"; the fused kernel measured {fused / exp:.2f} times `exp` alone, which only the "
+        "noise of a shared machine can explain."
+    )
+
+
+def _slope(sizes, times, points=4):
+    """Least-squares slope of log(time) against log(size) over the last ``points``."""
+    return np.polyfit(np.log(sizes[-points:]), np.log(times[-points:]), 1)[0]
+
+
+def timing_alt(sizes, seconds):
+    """Alt text for the plot of time per row against the number of classes.
+
+    ``seconds`` maps each route to its times, one per entry of ``sizes`` until
+    the route stops. Slopes are least-squares fits on log-log axes over each
+    route's last four points; the vector-Jacobian product's floor is the
+    median of its first five times, and its rise starts at the first size
+    where it takes twice that.
+
+    Examples
+    --------
+    >>> sizes = 2 ** np.arange(3, 11)
+    >>> t = {"loops": list(1e-6 * sizes[:5] ** 2.0),
+    ...      "vector-Jacobian product": list(np.maximum(2e-5, 1e-8 * sizes))}
+    >>> print(timing_alt(sizes, t))  # doctest: +NORMALIZE_WHITESPACE
+    A log-log plot of seconds per row against the number of classes, from 8 to 1,024.
+    The route “loops” stops at 128 classes; over its last points it rises with a slope of
+    about 2.0.
+    The vector-Jacobian product stays near 20 microseconds up to 1,024 classes.
+    """
+    sizes = np.asarray(sizes)
+    parts = [
+        f"A log-log plot of seconds per row against the number of classes, "
+        f"from {sizes[0]:,} to {sizes[-1]:,}."
+    ]
+    vjp = "vector-Jacobian product"
+    for name, ts in seconds.items():
+        if name == vjp:
+            continue
+        n = len(ts)
+        slope = _slope(sizes[:n], ts)
+        parts.append(
+            f"The route \u201c{name}\u201d stops at {sizes[n - 1]:,} classes; over its last "
+            f"points it rises with a slope of about {slope:.1f}."
+        )
+    ts = np.asarray(seconds[vjp])
+    floor = np.median(ts[:5])
+    rising = np.nonzero(ts > 2 * floor)[0]
+    if rising.size == 0:
+        parts.append(
+            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds up to "
+            f"{sizes[len(ts) - 1]:,} classes."
+        )
+    else:
+        k = max(rising[0], 1)
+        slope = _slope(sizes[: len(ts)], ts)
+        parts.append(
+            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds until "
+            f"{sizes[k - 1]:,} classes and then rises, with a slope of about {slope:.1f} over "
+            f"its last points, to {ts[-1] * 1e3:.1f} ms at {sizes[len(ts) - 1]:,} classes."
+        )
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------
+# The recorded run of ``make bench`` that chapter 12 quotes
+# --------------------------------------------------------------------------
+
+#: Where the package keeps the run of ``make bench`` that chapter 12 quotes
+#: (``make bench-record`` writes it).
+RECORDED_BENCH = "data/bench_results.json"
+
+
+def recorded_bench():
+    """The recorded ``make bench`` results (see :data:`RECORDED_BENCH`)."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("derivations").joinpath(RECORDED_BENCH).read_text(encoding="utf-8"))
+
+
+def _record(results, kernel, dtype, N, C):
+    for r in results["records"]:
+        if (r["kernel"], r["dtype"], r["N"], r["C"]) == (kernel, dtype, N, C):
+            return r
+    raise KeyError(f"no {kernel} {dtype} N={N} C={C} in the recorded bench")
+
+
+def bench_paragraph(results, N=512, C=50_257):
+    """What the recorded bench measured at the scale of a language model's output layer, in words.
+
+    Every number comes from ``results`` (the JSON of ``make bench``).
+
+    Examples
+    --------
+    >>> rec = lambda k, d, f: {"kernel": k, "dtype": d, "N": 2, "C": 3, "fraction": f, "copy_GBps": 30.0}
+    >>> res = {"machine": {"cpu": "X", "cores": 2, "python": "3.11", "numpy": "2.4"}, "clock": "t",
+    ...        "records": [rec(k, d, f) for d in ("float32", "float64") for k, f in
+    ...                    [("vjp_readable", .3), ("vjp_fast", .7), ("vjp_fresh", .5),
+    ...                     ("ce_readable", .02), ("ce_fast", .4), ("ce_fresh", .3)]]}
+    >>> print(bench_paragraph(res, N=2, C=3))  # doctest: +ELLIPSIS
+    At the scale of a language model's output layer, a recorded run of `make bench` measured ...
+    """
+    m = results["machine"]
+    share = {(k, d): _record(results, k, d, N, C)["fraction"]
+             for k in ("vjp_readable", "vjp_fast", "vjp_fresh", "ce_readable", "ce_fast", "ce_fresh")
+             for d in ("float32", "float64")}
+    copy = sorted({round(_record(results, "vjp_fast", d, N, C)["copy_GBps"]) for d in ("float32", "float64")})
+    copy_text = f"{copy[0]} GB/s" if len(copy) == 1 else f"{copy[0]} to {copy[-1]} GB/s"
+    pct = lambda k, d: f"{share[k, d]:.0%}"  # noqa: E731
+    text = (
+        "At the scale of a language model's output layer, a recorded run of `make bench` "
+        f"measured the following on the machine this book was built on ({m['cpu']}, "
+        f"{m['cores']} cores, Python {m['python']}, numpy {m['numpy']}, shared with other "
+        f"work); the copy moved {copy_text}. For $N = {N}$ rows of $C = {C:,}$ classes in "
+        f"float32, the readable product reached {pct('vjp_readable', 'float32')} of the "
+        f"copy's bandwidth, and the fast one {pct('vjp_fast', 'float32')} writing into an "
+        f"existing array, {pct('vjp_fresh', 'float32')} returning a new one. The fast "
+        f"cross-entropy with its gradient reached {pct('ce_fast', 'float32')} "
+        f"({pct('ce_fresh', 'float32')} with a new array), the readable one "
+        f"{pct('ce_readable', 'float32')}. In float64 the fast kernels reached "
+        f"{pct('vjp_fast', 'float64')} and {pct('ce_fast', 'float64')}, the readable "
+        f"cross-entropy {pct('ce_readable', 'float64')}."
+    )
+    if min(share["ce_readable", d] for d in ("float32", "float64")) < 0.05:
+        text += (
+            " The readable cross-entropy allocates five fresh arrays of the size of the logits "
+            "per call, and the operating system hands out such memory a page at a time, "
+            "which is why it falls so far behind at this size."
+        )
+    return text.replace("$C = 50,257$", "$C = 50{,}257$")
+
+
+def c_kernel_table(results):
+    """The C loops of ``make bench`` as a Markdown table of speed-ups, and a sentence of times.
+
+    Columns: the O(C^2) loop vectorised over scalar (what the "22 times"
+    claim compares), the scalar O(C) loop over the vectorised O(C^2) one,
+    and the scalar O(C) loop over the scalar O(C^2) one.
+    """
+    c = results["c_kernels"]
+    if "skipped" in c:
+        return f"(The recorded run skipped the C kernels: {c['skipped']}.)"
+    lines = [
+        "| $C$ | O($C^2$), vectorised over scalar | O($C$) scalar over O($C^2$) vectorised "
+        "| O($C$) scalar over O($C^2$) scalar |",
+        "|---|---|---|---|",
+    ]
+
+    def times(x):
+        return f"{x:.2g}×" if x < 10 else f"{x:,.0f}×"
+
+    for row in c["rows"]:
+        s = row["seconds"]
+        q_scalar, q_simd, lin = s["quadratic_factored_scalar"], s["quadratic_factored_simd"], s["linear_scalar"]
+        lines.append(f"| {row['C']:,} | {times(q_scalar / q_simd)} | {times(q_simd / lin)} | {times(q_scalar / lin)} |")
+    big = c["rows"][-1]
+    s = big["seconds"]
+    lines += [
+        "",
+        f"For one row of {big['C']:,} classes the vectorised O($C^2$) loop took "
+        f"{s['quadratic_factored_simd']:.2g} s, the scalar O($C$) loop "
+        f"{s['linear_scalar'] * 1e6:.0f} µs, and numpy's `softmax_backward`, Python overhead "
+        f"included, {s['numpy_fast'] * 1e6:.0f} µs (compiled by {c['compiler']}).",
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Threads, peers, fresh memory and scaling in the recorded run
+# --------------------------------------------------------------------------
+
+
+def scaling_fit(scaling, kernel):
+    """The log-log slope of time against N*C, and where ``kernel`` leaves the cache.
+
+    ``scaling`` is the ``"scaling"`` part of the bench JSON. The slope is a
+    least-squares fit of log(time) on log(N*C) over every point. The cache
+    point is read off the last-level cache size: ``last_in_cache`` is the
+    largest working set (bytes read and written) at most that size,
+    ``first_beyond`` the smallest above it, with the time per entry (ns) of
+    each.
+
+    Examples
+    --------
+    >>> pts = [{"NC": n, "seconds": {"vjp_fast": n * (1e-9 if 12 * n <= 2**20 else 2e-9)},
+    ...         "working_set": {"vjp_fast": 12 * n}} for n in (2**14, 2**16, 2**18)]
+    >>> fit = scaling_fit({"cache_bytes": 2**20, "points": pts}, "vjp_fast")
+    >>> round(fit["slope"], 2), fit["ns_in_cache"], fit["ns_beyond"]
+    (1.25, 1.0, 2.0)
+    """
+    pts = scaling["points"]
+    nc = np.array([p["NC"] for p in pts], dtype=float)
+    t = np.array([p["seconds"][kernel] for p in pts])
+    ws = np.array([p["working_set"][kernel] for p in pts])
+    slope = float(np.polyfit(np.log(nc), np.log(t), 1)[0])
+    cache = scaling["cache_bytes"]
+    below, above = np.flatnonzero(ws <= cache), np.flatnonzero(ws > cache)
+    fit = {"slope": slope, "cache_bytes": cache}
+    if below.size:
+        i = below[-1]
+        fit.update(last_in_cache=int(ws[i]), ns_in_cache=float(t[i] / nc[i] * 1e9), nc_in_cache=int(nc[i]))
+    if above.size:
+        j = above[0]
+        fit.update(first_beyond=int(ws[j]), ns_beyond=float(t[j] / nc[j] * 1e9), nc_beyond=int(nc[j]))
+    return fit
+
+
+#: The rows of chapter 12's table of threads and peers: (kernel, label).
+PEER_ROWS = [
+    ("vjp_fast", "softmax backward, out="),
+    ("vjp_fresh", "softmax backward, new array"),
+    ("vjp_os", "softmax backward, fresh memory every call"),
+    ("torch_vjp", "PyTorch `_softmax_backward_data`"),
+    ("jax_vjp", "JAX, jitted $p(dp - \\langle p, dp\\rangle)$"),
+    ("ce_fast", "cross-entropy + grad, out="),
+    ("ce_fresh", "cross-entropy + grad, new array"),
+    ("ce_grad", "`cross_entropy_grad`, new array"),
+    ("ce_os", "`cross_entropy_grad`, fresh memory every call"),
+    ("ce_exp", "`np.exp(z)` alone"),
+    ("torch_ce", "PyTorch cross-entropy, forward and backward"),
+    ("jax_ce", "JAX `value_and_grad`, jitted"),
+]
+
+
+def peers_table(results):
+    """Chapter 12's table: each kernel's share of the copy roof on 1 thread and on all cores."""
+    t = results["threads"]
+    cols = t["rows"]
+    head = "| kernel | " + " | ".join(f"{r['threads']} thread{'s' if r['threads'] > 1 else ''}" for r in cols) + " |"
+    lines = [head, "|---|" + "---|" * len(cols)]
+    for k, label in PEER_ROWS:
+        if all(k not in r["fraction"] for r in cols):
+            continue
+        cells = [f"{r['fraction'][k]:.2f}" if k in r["fraction"] else "–" for r in cols]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+#: The speed targets of :ref:`what-it-costs`, as shares of a copy on as many
+#: threads at N = 512, C = 50,257, float32 (``make bench`` prints them as
+#: pass/miss; ``tests/test_bench_targets.py`` asserts the one-thread ones and
+#: reports the two-thread ones, not yet met, as an expected failure).
+SPEED_TARGETS = {
+    1: {"vjp_fast": 0.50, "vjp_fresh": 0.65, "ce_fast": 0.35, "ce_grad": 0.40},
+    2: {"vjp_fast": 0.75, "ce_fast": 0.50},
+}
+_TARGET_NAMES = {
+    "vjp_fast": "the product with `out=`", "vjp_fresh": "the product returning a new array",
+    "ce_fast": "the fused cross-entropy with `out=`", "ce_grad": "`cross_entropy_grad`",
+}
+
+
+def _share(got, target):
+    """``got`` as a percentage, with a decimal when whole percents would round it onto ``target``."""
+    if f"{got:.0%}" == f"{target:.0%}" and got != target:
+        # rounded down, so that a share just below its target never reads as the target
+        return f"{np.floor(got * 1000) / 10:.1f}%"
+    return f"{got:.0%}"
+
+
+def targets_paragraph(results):
+    """Which of :data:`SPEED_TARGETS` the recorded run met, and which it missed, in words.
+
+    Examples
+    --------
+    >>> run = {"threads": {"rows": [
+    ...     {"threads": 1, "fraction": {"vjp_fast": 0.7, "vjp_fresh": 0.7, "ce_fast": 0.5, "ce_grad": 0.5}},
+    ...     {"threads": 2, "fraction": {"vjp_fast": 0.6, "ce_fast": 0.5}}]}}
+    >>> print(targets_paragraph(run))
+    In the recorded run every target on one thread was met. On two threads the fused cross-entropy with `out=` met its 50% (50%); the product with `out=` missed its 75%, at 60%.
+    """
+    rows = {r["threads"]: r["fraction"] for r in results["threads"]["rows"]}
+    parts = []
+    for T, label in ((1, "one thread"), (2, "two threads")):
+        if T not in rows:
+            continue
+        met = [(k, v) for k, v in SPEED_TARGETS[T].items() if rows[T][k] >= v]
+        missed = [(k, v) for k, v in SPEED_TARGETS[T].items() if rows[T][k] < v]
+        if not missed:
+            parts.append(f"every target on {label} was met")
+            continue
+        bits = [f"{_TARGET_NAMES[k]} met its {v:.0%} ({_share(rows[T][k], v)})" for k, v in met]
+        bits += [f"{_TARGET_NAMES[k]} missed its {v:.0%}, at {_share(rows[T][k], v)}" for k, v in missed]
+        parts.append(f"On {label} " + "; ".join(bits))
+    first, *rest = parts
+    out = "In the recorded run " + first + "." if first.startswith("every") else first + "."
+    return " ".join([out] + [p[0].upper() + p[1:] + "." for p in rest])
+
+
+def peers_paragraph(results):
+    """What the table of threads and peers shows, in words, from the same numbers."""
+    t = results["threads"]
+    one = t["rows"][0]["fraction"]
+    many = t["rows"][-1]
+    T, f = many["threads"], many["fraction"]
+    s1 = t["rows"][0]["seconds"]
+    parts = [
+        f"At $N = {t['N']}$, $C = {t['C']:,}$ in float32, on one thread, the product reached "
+        f"{one['vjp_fast']:.0%} of the copy's bandwidth with `out=` and {one['vjp_fresh']:.0%} returning "
+        f"a new array; with fresh memory from the operating system on every call it reached "
+        f"{one['vjp_os']:.0%}. `cross_entropy_grad` reached {one['ce_grad']:.0%} "
+        f"({one['ce_os']:.0%} with fresh memory every call), and `np.exp` alone {one['ce_exp']:.0%}."
+    ]
+    if T > 1:
+        parts.append(
+            f" On {T} threads, against a copy on {T} threads, the product reached {f['vjp_fast']:.0%} "
+            f"and the fused cross-entropy {f['ce_fast']:.0%}; the {T}-thread copy moved "
+            f"{s1['copy_vjp'] / many['seconds']['copy_vjp']:.2f} times as fast as the one-thread copy."
+        )
+    peers = [(k, n) for k, n in (("torch", "PyTorch"), ("jax", "JAX")) if f"{k}_vjp" in one]
+    for k, name in peers:
+        parts.append(
+            f" {name} reached {one[k + '_vjp']:.0%} for the product and {one[k + '_ce']:.0%} for "
+            f"cross-entropy forward and backward on one thread"
+            + (f", {f[k + '_vjp']:.0%} and {f[k + '_ce']:.0%} on {T}." if T > 1 else ".")
+        )
+    missing = [note for key, note in t["peers"].items() if "not installed" in note]
+    if missing:
+        parts.append(" " + "; ".join(missing) + ".")
+    return "".join(parts).replace("$C = 50,257$", "$C = 50{,}257$")
+
+
+def faults_paragraph(results):
+    """What a fresh output array cost in the recorded run: page faults and time, in words."""
+    f = results["page_faults"]
+    c = f["cases"]
+    fresh, reuse = c["np.empty + fill"], c["fill of an existing array"]
+    text = (
+        f"Filling a new ({f['N']}, {f['C']:,}) float32 array of {f['bytes'] / 1e6:.0f} MB took "
+        f"{fresh['seconds'] * 1e3:.1f} ms of CPU time and {fresh['minor_faults']:,} minor page faults; "
+        f"filling an existing one took {reuse['seconds'] * 1e3:.1f} ms and {reuse['minor_faults']:,} faults."
+    )
+    small = c.get("np.empty + fill, 4 KiB pages")
+    if small:
+        text += (
+            f" Without huge pages (numpy asks the kernel for 2 MiB pages with `madvise`; this machine's "
+            f"setting is `{f['transparent_hugepage']}`) the same took {small['seconds'] * 1e3:.1f} ms and "
+            f"{small['minor_faults']:,} faults, one per 4 KiB page."
+        )
+    text += (
+        f" `softmax_backward` took {c['softmax_backward, fresh memory']['seconds'] * 1e3:.1f} ms with fresh "
+        f"memory ({c['softmax_backward, fresh memory']['minor_faults']:,} faults), "
+        f"{c['softmax_backward, memory used again']['seconds'] * 1e3:.1f} ms in memory used again "
+        f"({c['softmax_backward, memory used again']['minor_faults']:,}), and "
+        f"{c['softmax_backward, out=']['seconds'] * 1e3:.1f} ms with `out=`."
+    )
+    return text
+
+
+def linear_paragraph(results):
+    """linear_cross_entropy's recorded times and workspace, in words."""
+    lin = results["linear_cross_entropy"]
+    s = lin["seconds"]
+    text = (
+        f"At $N = {lin['N']}$, $V = {lin['V']:,}$, $d = {lin['d']}$ in float32 on {lin['threads']} "
+        f"threads, `linear_cross_entropy` (its default block of {lin['block_bytes'] / 2**20:.0f} MiB) took "
+        f"{s['linear_cross_entropy'] * 1e3:.0f} ms and the route through the logits "
+        f"{s['through_logits'] * 1e3:.0f} ms"
+    )
+    if "torch_chunked" in s:
+        text += f"; PyTorch's autograd over chunks of rows took {s['torch_chunked'] * 1e3:.0f} ms"
+    text += (
+        f". Its workspace beyond `dh` and `dW` peaked at {lin['workspace_bytes'] / 2**20:.1f} MiB, "
+        f"against {lin['peak_bytes']['through_logits'] / 2**20:.0f} MiB for the route through the logits."
+    )
+    return text.replace("$V = 32,768$", "$V = 32{,}768$")
+
+
+def scaling_alt(results):
+    """Alt text for the figure of time against N*C, from the recorded numbers."""
+    s = results["scaling"]
+    nc = [p["NC"] for p in s["points"]]
+    parts = [
+        f"A log-log plot of seconds against N·C, from {nc[0]:,} to {nc[-1]:,} entries "
+        f"(C = {s['C']:,}, one thread), for the softmax backward pass and the fused cross-entropy."
+    ]
+    for k, name in (("vjp_fast", "The backward pass"), ("ce_fast", "The cross-entropy")):
+        fit = scaling_fit(s, k)
+        text = f" {name} rises with a fitted slope of {fit['slope']:.2f}"
+        if "ns_in_cache" in fit and "ns_beyond" in fit:
+            text += (
+                f"; it takes {fit['ns_in_cache']:.2f} ns per entry at a working set of "
+                f"{fit['last_in_cache'] / 2**20:.1f} MiB, inside the {s['cache_bytes'] / 2**20:.0f} MiB "
+                f"last-level cache, and {fit['ns_beyond']:.2f} ns at {fit['first_beyond'] / 2**20:.1f} MiB, beyond it"
+            )
+        parts.append(text + ".")
+    return "".join(parts)
