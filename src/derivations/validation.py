@@ -94,9 +94,12 @@ def as_logits(z, name="z"):
     return arr
 
 
-def as_int(value, name, what="an integer"):
+def as_int(value, name, what="an integer", *, minimum=None):
     """A Python int from an int or numpy integer; bools, floats, None and
     strings are refused, since each would change meaning silently.
+
+    With ``minimum``, a smaller value raises ``ValueError`` ("must be at
+    least ..."): the one check of a count, a size or a number of steps.
 
     Examples
     --------
@@ -106,10 +109,17 @@ def as_int(value, name, what="an integer"):
     Traceback (most recent call last):
     ...
     TypeError: ignore_index must be an integer, got bool True
+    >>> as_int(0, "steps", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be at least 1, got 0
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
-    return int(value)
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def as_positive_number(value, name, *, allow_inf=False):
@@ -242,6 +252,33 @@ def check_finite(arr, name):
     if not np.isfinite(arr).all():
         bad = "NaN" if np.isnan(arr).any() else "an infinity"
         raise ValueError(f"{name} contains {bad}; it must be finite")
+
+
+def as_features(X, name="X"):
+    """``X`` as a finite (N, D) float64 array with at least one row, or raise.
+
+    The inputs of the models trained in :ref:`descent-explorer`: one example
+    per row, real numbers (booleans refused), no NaN or infinity.
+
+    Examples
+    --------
+    >>> as_features([[1, 2], [3, 4]])
+    array([[1., 2.],
+           [3., 4.]])
+    >>> as_features(np.zeros(3))
+    Traceback (most recent call last):
+    ...
+    ValueError: X must have shape (N, D), one example per row; got shape (3,)
+    """
+    arr = as_array(X, name)
+    real_kind(arr, name)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must have shape (N, D), one example per row; got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has no rows; need at least one example")
+    arr = arr.astype(np.float64, copy=False)
+    check_finite(arr, name)
+    return arr
 
 
 def as_float_like(x, dtype, name):
