@@ -9,6 +9,7 @@ call these and nothing else.
 
 import math
 import numbers
+import reprlib as _reprlib
 
 import numpy as np
 
@@ -94,12 +95,13 @@ def as_logits(z, name="z"):
     return arr
 
 
-def as_int(value, name, what="an integer", *, minimum=None):
+def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
     """A Python int from an int or numpy integer; bools, floats, None and
     strings are refused, since each would change meaning silently.
 
-    With ``minimum``, a smaller value raises ``ValueError`` ("must be at
-    least ..."): the one check of a count, a size or a number of steps.
+    With ``minimum`` (and ``maximum``), a value outside the range raises
+    ``ValueError`` ("must be at least ...", "must lie in ..."): the one
+    check of a count, a size, a seed or a number of steps.
 
     Examples
     --------
@@ -113,11 +115,18 @@ def as_int(value, name, what="an integer", *, minimum=None):
     Traceback (most recent call last):
     ...
     ValueError: steps must be at least 1, got 0
+    >>> as_int(10, "D", minimum=1, maximum=9)
+    Traceback (most recent call last):
+    ...
+    ValueError: D must lie in 1..9, got 10
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
     value = int(value)
-    if minimum is not None and value < minimum:
+    low_ok = minimum is None or value >= minimum
+    if maximum is not None and not (low_ok and value <= maximum):
+        raise ValueError(f"{name} must lie in {minimum}..{maximum}, got {value}")
+    if not low_ok:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return value
 
@@ -143,13 +152,48 @@ def as_positive_number(value, name, *, allow_inf=False):
     return x
 
 
-def as_tolerance(tol, name="tol"):
-    """A tolerance: a real number >= 0 (inf allowed, NaN refused)."""
+def as_tolerance(tol, name="tol", *, allow_inf=True):
+    """A real number >= 0 (a tolerance, a penalty weight), or raise.
+
+    NaN is refused, and so is inf unless ``allow_inf``.
+
+    Examples
+    --------
+    >>> as_tolerance(0, "lam")
+    0.0
+    >>> as_tolerance(-1e-3, "lam", allow_inf=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: lam must be a non-negative finite number, got -0.001
+    """
+    need = "a non-negative number" if allow_inf else "a non-negative finite number"
     if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"{name} must be a non-negative number, got {type(tol).__name__} {tol!r}")
-    if not float(tol) >= 0:  # also NaN
-        raise ValueError(f"{name} must be a non-negative number, got {tol!r}")
-    return float(tol)
+        raise TypeError(f"{name} must be {need}, got {type(tol).__name__} {tol!r}")
+    x = float(tol)
+    if not (x >= 0 and (allow_inf or math.isfinite(x))):  # also NaN
+        raise ValueError(f"{name} must be {need}, got {tol!r}")
+    return x
+
+
+def as_fraction(value, name, *, strict=False):
+    """A real number in [0, 1] (in (0, 1) if ``strict``), as a float, or raise.
+
+    Examples
+    --------
+    >>> as_fraction(0.25, "test_fraction", strict=True)
+    0.25
+    >>> as_fraction(1, "test_fraction", strict=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: test_fraction must lie in (0, 1), got 1
+    """
+    interval = "(0, 1)" if strict else "[0, 1]"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in {interval}, got {type(value).__name__}")
+    x = float(value)
+    if not (0.0 < x < 1.0 if strict else 0.0 <= x <= 1.0):  # also rejects NaN
+        raise ValueError(f"{name} must lie in {interval}, got {value}")
+    return x
 
 
 def as_callable(f, name="f"):
@@ -254,6 +298,26 @@ def check_finite(arr, name):
         raise ValueError(f"{name} contains {bad}; it must be finite")
 
 
+def as_finite_reals(x, name):
+    """``x`` as a float64 array of finite real numbers (booleans refused), or raise.
+
+    Examples
+    --------
+    >>> as_finite_reals([1, 2], "h")
+    array([1., 2.])
+    >>> as_finite_reals([True, False], "h")
+    Traceback (most recent call last):
+    ...
+    TypeError: h must hold real numbers, not booleans
+    """
+    arr = as_array(x, name)
+    real_kind(arr, name)
+    with np.errstate(over="ignore"):  # an int beyond float64 becomes inf: reported below
+        arr = arr.astype(np.float64, copy=False)
+    check_finite(arr, name)
+    return arr
+
+
 def as_features(X, name="X"):
     """``X`` as a finite (N, D) float64 array with at least one row, or raise.
 
@@ -276,9 +340,42 @@ def as_features(X, name="X"):
         raise ValueError(f"{name} must have shape (N, D), one example per row; got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} has no rows; need at least one example")
-    arr = arr.astype(np.float64, copy=False)
-    check_finite(arr, name)
-    return arr
+    return as_finite_reals(arr, name)
+
+
+def as_params(params, shapes=None, name="params"):
+    """``params`` as a dict of finite float arrays of the given ``shapes``, or raise.
+
+    The parameters of the models of :ref:`training`. Without ``shapes`` only
+    the dict itself is checked.
+
+    Examples
+    --------
+    >>> as_params({"W": np.zeros((2, 3))}, {"W": (2, 3)})["W"].shape
+    (2, 3)
+    >>> as_params({"W": np.zeros(3)}, {"W": (2, 3)})
+    Traceback (most recent call last):
+    ...
+    ValueError: params['W'] must have shape (2, 3), got (3,)
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict of arrays, got {type(params).__name__}")
+    if shapes is None:
+        return params
+    missing = [k for k in shapes if k not in params]
+    if missing:
+        raise ValueError(f"{name} is missing {missing}; expected keys {list(shapes)}")
+    out = {}
+    for key, shape in shapes.items():
+        arr = np.asarray(params[key])
+        if arr.dtype.kind not in "f":
+            raise TypeError(f"{name}[{key!r}] must be a float array, got dtype {arr.dtype}")
+        if arr.shape != shape:
+            raise ValueError(f"{name}[{key!r}] must have shape {shape}, got {arr.shape}")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name}[{key!r}] contains NaN or an infinity (did training diverge?)")
+        out[key] = arr
+    return out
 
 
 def as_float_like(x, dtype, name):
@@ -495,17 +592,8 @@ def check_reduction(reduction):
 
 
 def check_label_smoothing(eps):
-    if (
-        isinstance(eps, bool)
-        or not isinstance(eps, (int, float, np.floating, np.integer))
-    ):
-        raise TypeError(
-            "label_smoothing must be a number in [0, 1], "
-            f"got {type(eps).__name__}"
-        )
-    if not 0.0 <= float(eps) <= 1.0:  # also rejects NaN
-        raise ValueError(f"label_smoothing must lie in [0, 1], got {eps}")
-    return float(eps)
+    """``label_smoothing`` as a float in [0, 1], or raise (see :func:`as_fraction`)."""
+    return as_fraction(eps, "label_smoothing")
 
 
 # ---- explorer traits
@@ -518,12 +606,6 @@ def check_label_smoothing(eps):
 # ValueError / TypeError the rest of the package raises. traitlets comes with
 # the widgets, not with the package's core (the autograder installs numpy
 # only), hence the stand-in when it is absent.
-
-import math
-import numbers
-import reprlib as _reprlib
-
-import numpy as np
 
 try:
     from traitlets import TraitError as _TraitError
@@ -704,7 +786,7 @@ def as_loss_history(value, name="loss_history"):
     >>> as_loss_history([1.0, float("nan")])
     Traceback (most recent call last):
     ...
-    derivations.validation.InvalidTrait: loss_history[1] must be a finite loss >= 0, or None where the loss overflowed; got nan
+    derivations.validation.InvalidTrait: loss_history[1] must be a finite loss >= 0, or None where ...; got nan
     """
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple, np.ndarray)):
         raise InvalidTraitType(f"{name} must be a list of losses, got {type(value).__name__} {shown(value)}")
@@ -731,8 +813,8 @@ def check_unit_interval(arr, name):
         raise ValueError(f"{name} must lie in [0, 1] (one probability per entry), got {float(bad)}")
 
 
-def label_vector(y, N, C, name="y"):
-    """``y`` as (N,) int64 class labels in 0..C-1, or raise.
+def label_vector(y, N, C=None, name="y"):
+    """``y`` as (N,) int64 class labels in 0..C-1 (>= 0 when ``C`` is None), or raise.
 
     Examples
     --------
@@ -742,10 +824,18 @@ def label_vector(y, N, C, name="y"):
     Traceback (most recent call last):
     ...
     TypeError: y must hold integer class labels, got dtype float64
+    >>> label_vector([1, -1], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains a negative label -1; labels are 0 .. C-1
     """
     arr = as_array(y, name)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
     if arr.shape != (N,):
-        raise ValueError(f"{name} must have shape ({N},), one label per row of the logits, got {arr.shape}")
+        raise ValueError(f"{name} must have shape ({N},), one label per row, got {arr.shape}")
+    if C is None:
+        if (arr < 0).any():
+            raise ValueError(f"{name} contains a negative label {int(arr.min())}; labels are 0 .. C-1")
+        return arr.astype(np.int64, copy=False)
     return class_labels(arr, N, C, None, name=name)[0]

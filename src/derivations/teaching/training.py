@@ -8,14 +8,15 @@ backward pass built from :func:`derivations.cross_entropy_grad`. Trained in
 import numpy as np
 
 from derivations.losses import cross_entropy, cross_entropy_grad
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+from derivations.validation import (
+    as_features,
+    as_fraction,
+    as_int,
+    as_params,
+    as_positive_number,
+    as_tolerance,
+    label_vector,
+)
 
 
 def toy_blobs(n_per_class=40, C=3, seed=0):
@@ -54,9 +55,9 @@ def toy_blobs(n_per_class=40, C=3, seed=0):
     >>> bool(np.array_equal(toy_blobs(seed=3)[0], toy_blobs(seed=3)[0]))
     True
     """
-    n_per_class = _check_int(n_per_class, "n_per_class", 1)
-    C = _check_int(C, "C", 2)
-    seed = _check_int(seed, "seed", 0)
+    n_per_class = as_int(n_per_class, "n_per_class", minimum=1)
+    C = as_int(C, "C", minimum=2)
+    seed = as_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     angles = 2 * np.pi * np.arange(C) / C
     centres = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
@@ -68,33 +69,6 @@ def toy_blobs(n_per_class=40, C=3, seed=0):
 # --------------------------------------------------------------------------
 # Data: the handwritten digits, split and standardised
 # --------------------------------------------------------------------------
-
-
-def _as_features(X, name="X"):
-    """Return ``X`` as a finite (N, D) float64 array, or raise."""
-    arr = np.asarray(X)
-    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must have shape (N, D), one example per row; got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} has no rows; need at least one example")
-    arr = arr.astype(np.float64, copy=False)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or an infinity; features must be finite")
-    return arr
-
-
-def _as_labels(y, N, name="y"):
-    """Return ``y`` as an (N,) int64 array of non-negative labels, or raise."""
-    arr = np.asarray(y)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-    if arr.shape != (N,):
-        raise ValueError(f"{name} must have shape ({N},), one label per example; got {arr.shape}")
-    if (arr < 0).any():
-        raise ValueError(f"{name} contains a negative label {int(arr.min())}; labels are 0 .. C-1")
-    return arr.astype(np.int64, copy=False)
 
 
 def train_test_split(X, y, test_fraction=0.25, seed=0):
@@ -122,16 +96,13 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     >>> sorted(np.concatenate([y_train, y_test]).tolist()) == list(range(10))
     True
     """
-    X = _as_features(X)
+    X = as_features(X)
     N = X.shape[0]
-    y = _as_labels(y, N)
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.floating)):
-        raise TypeError(f"test_fraction must be a number in (0, 1), got {type(test_fraction).__name__}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+    y = label_vector(y, N)
+    test_fraction = as_fraction(test_fraction, "test_fraction", strict=True)
     if N < 2:
         raise ValueError(f"need at least 2 examples to split, got {N}")
-    seed = _check_int(seed, "seed", 0)
+    seed = as_int(seed, "seed", minimum=0)
     n_test = min(max(int(round(test_fraction * N)), 1), N - 1)
     order = np.random.default_rng(seed).permutation(N)
     test, train = order[:n_test], order[n_test:]
@@ -167,14 +138,14 @@ def standardize(X_train, X_test=None):
     >>> mean, scale
     (array([2., 5.]), array([1., 1.]))
     """
-    X_train = _as_features(X_train, "X_train")
+    X_train = as_features(X_train, "X_train")
     mean = X_train.mean(axis=0)
     scale = X_train.std(axis=0)
     scale[scale == 0] = 1.0
     Xs = (X_train - mean) / scale
     if X_test is None:
         return Xs, None, mean, scale
-    X_test = _as_features(X_test, "X_test")
+    X_test = as_features(X_test, "X_test")
     if X_test.shape[1] != X_train.shape[1]:
         raise ValueError(
             f"X_test has {X_test.shape[1]} features "
@@ -249,8 +220,8 @@ def principal_components(X, k):
     >>> principal_components(X, 1)
     array([[1., 0.]])
     """
-    X = _as_features(X)
-    k = _check_int(k, "k", 1)
+    X = as_features(X)
+    k = as_int(k, "k", minimum=1)
     if k > min(X.shape):
         raise ValueError(f"k must be at most min(N, D) = {min(X.shape)}, got {k}")
     _, _, Vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
@@ -270,8 +241,8 @@ def accuracy(z, y):
     >>> accuracy(np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]]), np.array([0, 1, 1]))
     0.666...
     """
-    z = _as_features(z, "z")
-    y = _as_labels(y, z.shape[0])
+    z = as_features(z, "z")
+    y = label_vector(y, z.shape[0])
     return float(np.mean(np.argmax(z, axis=1) == y))
 
 
@@ -279,26 +250,6 @@ def accuracy(z, y):
 # Models. Parameters travel as a dict of arrays; every backward pass starts
 # from the book's dL/dz = cross_entropy_grad(z, t).
 # --------------------------------------------------------------------------
-
-
-def _check_params(params, shapes):
-    """Check that ``params`` holds finite float arrays of the given shapes."""
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-    missing = [k for k in shapes if k not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {list(shapes)}")
-    out = {}
-    for key, shape in shapes.items():
-        arr = np.asarray(params[key])
-        if arr.dtype.kind not in "f":
-            raise TypeError(f"params[{key!r}] must be a float array, got dtype {arr.dtype}")
-        if arr.shape != shape:
-            raise ValueError(f"params[{key!r}] must have shape {shape}, got {arr.shape}")
-        if not np.isfinite(arr).all():
-            raise ValueError(f"params[{key!r}] contains NaN or an infinity (did training diverge?)")
-        out[key] = arr
-    return out
 
 
 def softmax_regression_init(D, C):
@@ -312,8 +263,8 @@ def softmax_regression_init(D, C):
     >>> {k: v.shape for k, v in softmax_regression_init(4, 3).items()}
     {'W': (3, 4), 'b': (3,)}
     """
-    D = _check_int(D, "D", 1)
-    C = _check_int(C, "C", 2)
+    D = as_int(D, "D", minimum=1)
+    C = as_int(C, "C", minimum=2)
     return {"W": np.zeros((C, D)), "b": np.zeros(C)}
 
 
@@ -326,14 +277,14 @@ def softmax_regression_logits(params, X):
     >>> softmax_regression_logits(params, np.array([[1.0, 1.0]]))
     array([[1.5, 2. ]])
     """
-    X = _as_features(X)
+    X = as_features(X)
     W = np.asarray(params["W"]) if isinstance(params, dict) and "W" in params else None
     if W is None or W.ndim != 2:
         raise ValueError("params must hold a 2-D weight matrix 'W' of shape (C, D)")
     C, D = W.shape
     if X.shape[1] != D:
         raise ValueError(f"X has {X.shape[1]} features but W expects {D} (W has shape {W.shape})")
-    p = _check_params(params, {"W": (C, D), "b": (C,)})
+    p = as_params(params, {"W": (C, D), "b": (C,)})
     return X @ p["W"].T + p["b"]
 
 
@@ -415,10 +366,7 @@ def softmax_regression_l2_loss_grad(params, X, t, lam):
     (array([[ 0.5,  0. ],
            [ 0. , -0.5]]), array([-0.5,  0.5]))
     """
-    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
-        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
-    if not (np.isfinite(lam) and lam >= 0):
-        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+    lam = as_tolerance(lam, "lam", allow_inf=False)
     loss, grads = softmax_regression_loss_grad(params, X, t)
     W = np.asarray(params["W"], dtype=np.float64)
     penalty = float(lam) * float(np.sum(W * W))
@@ -441,10 +389,10 @@ def hidden_layer_init(D, H, C, seed=0):
     >>> {k: v.shape for k, v in params.items()}
     {'W1': (32, 64), 'b1': (32,), 'W2': (10, 32), 'b2': (10,)}
     """
-    D = _check_int(D, "D", 1)
-    H = _check_int(H, "H", 1)
-    C = _check_int(C, "C", 2)
-    seed = _check_int(seed, "seed", 0)
+    D = as_int(D, "D", minimum=1)
+    H = as_int(H, "H", minimum=1)
+    C = as_int(C, "C", minimum=2)
+    seed = as_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     return {
         "W1": rng.standard_normal((H, D)) / np.sqrt(D),
@@ -481,8 +429,8 @@ def hidden_layer_forward(params, X):
     >>> z, h
     (array([[0.]]), array([[0., 0.]]))
     """
-    X = _as_features(X)
-    p = _check_params(params, _hidden_layer_shapes(params, X))
+    X = as_features(X)
+    p = as_params(params, _hidden_layer_shapes(params, X))
     h = np.tanh(X @ p["W1"].T + p["b1"])
     return h @ p["W2"].T + p["b2"], h
 
@@ -525,7 +473,7 @@ def hidden_layer_loss_grad(params, X, t):
     >>> check_gradient(f, params["W1"], grads["W1"]).passed
     True
     """
-    X = _as_features(X)
+    X = as_features(X)
     z, h = hidden_layer_forward(params, X)
     loss = float(cross_entropy(z, t))
     dz = cross_entropy_grad(z, t)
@@ -653,15 +601,10 @@ def gradient_descent(loss_grad, params, *, lr, steps, monitor=None,
     if not callable(loss_grad):
         raise TypeError(
             f"loss_grad must be callable, got {type(loss_grad).__name__}")
-    is_number = isinstance(lr, (int, float, np.floating))
-    if isinstance(lr, bool) or not is_number or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    steps = _check_int(steps, "steps", 0)
-    every = _check_int(every, "every", 1)
-    if not isinstance(params, dict):
-        kind = type(params).__name__
-        raise TypeError(f"params must be a dict of arrays, got {kind}")
-    params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    lr = as_positive_number(lr, "lr")
+    steps = as_int(steps, "steps", minimum=0)
+    every = as_int(every, "every", minimum=1)
+    params = {k: np.array(v, dtype=np.float64) for k, v in as_params(params).items()}
     losses, recorded = [], {"step": []}
     for step in range(steps + 1):
         if monitor is not None and (step % every == 0 or step == steps):
@@ -749,9 +692,9 @@ def fit_softmax_regression_lbfgs(X, y, C, *, gtol=1e-10, max_iter=5000):
         from scipy.optimize import minimize
     except ImportError as exc:  # pragma: no cover - scipy comes with scikit-learn
         raise ImportError("fit_softmax_regression_lbfgs needs scipy (pip install scipy)") from exc
-    X = _as_features(X)
-    y = _as_labels(y, X.shape[0])
-    C = _check_int(C, "C", 2)
+    X = as_features(X)
+    y = label_vector(y, X.shape[0])
+    C = as_int(C, "C", minimum=2)
     if y.max() >= C:
         raise ValueError(f"label {int(y.max())} is out of range for C={C} classes")
     like = softmax_regression_init(X.shape[1], C)
