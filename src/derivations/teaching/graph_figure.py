@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from derivations.validation import check_finite
 from derivations.softmax import log_softmax
+from derivations.validation import as_finite_reals, as_int
 
 #: colours of the highlighted paths, in the order :func:`paths` returns them
 #: (Okabe–Ito orange, blue, reddish purple, bluish green: apart under every colour vision;
@@ -40,15 +40,6 @@ class ToyGraph:
     edges: tuple
 
 
-def _check_size(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if not 1 <= value <= 9:
-        # node names like "w21" use one digit per index
-        raise ValueError(f"{name} must lie in 1..9 for the toy graph, got {value}")
-    return int(value)
-
-
 def toy_graph(D=3, C=2):
     """The computational graph of the toy network with ``D`` inputs and ``C`` outputs.
 
@@ -66,7 +57,8 @@ def toy_graph(D=3, C=2):
     >>> [e for e in g.edges if e[1] == "o1"]
     [('y1', 'o1'), ('y2', 'o1')]
     """
-    D, C = _check_size(D, "D"), _check_size(C, "C")
+    # node names like "w21" use one digit per index
+    D, C = as_int(D, "D", minimum=1, maximum=9), as_int(C, "C", minimum=1, maximum=9)
     h = [f"h{i}" for i in range(1, D + 1)]
     w = [f"w{i}{j}" for j in range(1, C + 1) for i in range(1, D + 1)]
     y = [f"y{j}" for j in range(1, C + 1)]
@@ -202,15 +194,6 @@ def path_product(local, path):
     return prod
 
 
-def _as_vector(x, name):
-    arr = np.asarray(x)
-    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    check_finite(arr, name)
-    return arr
-
-
 def toy_network_values(h, W, t):
     """Forward values, local derivatives and path-sum gradients of the toy network.
 
@@ -244,9 +227,9 @@ def toy_network_values(h, W, t):
     >>> [round(term, 4) for _, term in v.path_terms("w21")]   # path via o1, path via o2
     [0.0, 1.2962]
     """
-    h = _as_vector(h, "h")
-    W = _as_vector(W, "W")
-    t = _as_vector(t, "t")
+    h = as_finite_reals(h, "h")
+    W = as_finite_reals(W, "W")
+    t = as_finite_reals(t, "t")
     if h.ndim != 1:
         raise ValueError(f"h must be a vector of shape (D,), got shape {h.shape}")
     if W.ndim != 2 or W.shape[0] != h.shape[0]:
