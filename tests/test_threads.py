@@ -130,8 +130,11 @@ def test_set_threads_validates_and_returns_the_previous_setting():
     assert get_threads() == 2
     assert set_threads(None) == 2
     assert get_threads() == kernels.available_cores()
-    for bad in (0, -1, 1.5, True, "2"):
-        with pytest.raises(ValueError, match="positive integer"):
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="threads must be at least 1"):
+            set_threads(bad)
+    for bad in (1.5, True, "2"):
+        with pytest.raises(TypeError, match="threads must be a positive integer or None"):
             set_threads(bad)
 
 

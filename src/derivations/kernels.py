@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from derivations.validation import check_row_max
+from derivations.validation import as_int, check_row_max
 
 try:
     from threadpoolctl import ThreadpoolController
@@ -127,9 +127,7 @@ def set_threads(n=None):
     """
     global _threads
     if n is not None:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"threads must be a positive integer or None, got {n!r}")
-        n = int(n)
+        n = as_int(n, "threads", "a positive integer or None", minimum=1)
     previous, _threads = _threads, n
     return previous
 

@@ -14,18 +14,19 @@ derivation is in :ref:`kronecker-delta` and :ref:`beyond-one-hot`.
 
 import numpy as np
 
+from derivations.kernels import ClassTargets, cross_entropy_rows, new_array
 from derivations.validation import (
     as_array,
     as_logits,
     cast,
     check_ignore_index,
-    check_out,
     check_label_smoothing,
+    check_out,
     check_reduction,
     class_labels,
     class_weights,
+    real_kind,
 )
-from derivations.kernels import ClassTargets, cross_entropy_rows, new_array
 
 
 def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
@@ -56,11 +57,7 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
     ignore_index = check_ignore_index(ignore_index)
 
     t = as_array(target, "target")
-    if t.dtype.kind == "b":
-        raise TypeError(
-            "target must hold class indices (integers) or probabilities "
-            "(floats), not booleans"
-        )
+    real_kind(t, "target", "class indices (integers) or probabilities (floats)")
     if t.dtype.kind in "iu":
         want = () if squeeze else (N,)
         if t.shape != want:

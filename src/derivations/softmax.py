@@ -5,7 +5,7 @@ product.
 import numpy as np
 
 from derivations.kernels import new_array, softmax_vjp_rows
-from derivations.validation import as_logits, check_out, check_row_max, class_axis, upstream_like
+from derivations.validation import as_logits, check_out, check_row_max, class_axis, vjp_inputs
 
 
 def _shifted(z, axis):
@@ -146,13 +146,6 @@ def softmax_jacobian(z):
     return J
 
 
-def _check_pair(p, dp, axis):
-    p = as_logits(p, "p")
-    dp = upstream_like(dp, p)
-    axis = class_axis(p, axis, "p")
-    return p, dp, axis
-
-
 def softmax_backward(p, dp, axis=-1, *, out=None):
     """Vector-Jacobian product of softmax, for any loss above it.
 
@@ -192,7 +185,7 @@ def softmax_backward(p, dp, axis=-1, *, out=None):
     >>> bool(np.allclose(softmax_backward(p, dp), J.T @ dp))
     True
     """
-    p, dp, axis = _check_pair(p, dp, axis)
+    p, dp, axis = vjp_inputs(p, dp, axis)
     check_out(out, p.shape, p.dtype, (p, dp))
     # classes on the last axis, as rows of a contiguous (M, C) array
     p2 = np.ascontiguousarray(np.moveaxis(p, axis, -1))

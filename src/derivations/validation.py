@@ -519,6 +519,26 @@ def upstream_like(dp, p, names=("p", "dp")):
     return dp
 
 
+def vjp_inputs(p, dp, axis=-1):
+    """``p`` as probabilities' float array, ``dp`` of its shape and type, and
+    the class axis normalised, for :func:`derivations.softmax_backward`
+    (:ref:`loss-independent-backward`), or raise.
+
+    Examples
+    --------
+    >>> vjp_inputs([0.5, 0.5], [1, 0])
+    (array([0.5, 0.5]), array([1., 0.]), 0)
+    >>> vjp_inputs([0.5, 0.5], [1.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: p and dp must have the same shape, got (2,) and (1,)
+    """
+    p = as_logits(p, "p")
+    dp = upstream_like(dp, p)
+    axis = class_axis(p, axis, "p")
+    return p, dp, axis
+
+
 # How far a row of p may sum from 1 and still count as a probability vector:
 # loose enough for softmax's own rounding over tens of thousands of classes,
 # tight enough to catch logits passed where probabilities were expected.
