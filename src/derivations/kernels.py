@@ -456,6 +456,25 @@ def unshifted_ok(s, C):
     return (s >= C) & (s <= _UNSHIFTED_MAX_SUM)  # NaN fails both
 
 
+def masked_row_shift(m):
+    """The row maxima ``m`` as the shift to subtract, 0 where a row is fully masked.
+
+    Subtracting the row maximum makes every exponent <= 0. A row whose
+    classes are all -inf (all masked) has maximum -inf, and -inf - (-inf)
+    is NaN; shifted by 0 instead, the row stays -inf and its exponentials
+    are 0. The one guard for that row in softmax, its Jacobian and the
+    kernels (:ref:`numerical-stability`).
+
+    Examples
+    --------
+    >>> masked_row_shift(np.array([[3.0], [-np.inf]]))
+    array([[3.],
+           [0.]])
+    """
+    m = np.asarray(m)
+    return np.where(np.isneginf(m), 0, m).astype(m.dtype, copy=False)
+
+
 def exp_shifted_rows(z, redo, s, shift, out=None, rest=None):
     """Redo rows ``redo`` of z: ``exp(z - m)`` with ``m`` the row maximum.
 
@@ -478,7 +497,7 @@ def exp_shifted_rows(z, redo, s, shift, out=None, rest=None):
         i = np.arange(len(r))
         m = zr[i, top]
         check_row_max(m)
-        m[np.isneginf(m)] = 0  # a fully masked row: exp gives zeros, s = 0
+        m = masked_row_shift(m)  # a fully masked row: exp gives zeros, s = 0
         zr -= m[:, None]
         np.exp(zr, out=zr)
         if out is not None:
@@ -668,9 +687,7 @@ def _dense_row(targets, n, C, dtype):
 
 def _readable_row(zn, a):
     """One row's loss and gradient by the readable formulas, masks and all."""
-    m = np.max(zn)
-    if np.isneginf(m):
-        m = 0  # a fully masked row: no shift, every log-probability is -inf
+    m = masked_row_shift(np.max(zn))  # a fully masked row: every log-probability is -inf
     e = np.exp(zn - m)
     s = e.sum()
     lse = np.log(s) if s > 0 else 0

@@ -4,7 +4,7 @@ product.
 
 import numpy as np
 
-from derivations.kernels import new_array, softmax_vjp_rows
+from derivations.kernels import masked_row_shift, new_array, softmax_vjp_rows
 from derivations.validation import as_logits, check_out, check_row_max, class_axis, vjp_inputs
 
 
@@ -18,9 +18,7 @@ def _shifted(z, axis):
     """
     m = np.max(z, axis=axis, keepdims=True)
     check_row_max(m)
-    masked_rows = np.isneginf(m)
-    if masked_rows.any():
-        m = np.where(masked_rows, 0.0, m).astype(z.dtype)
+    m = masked_row_shift(m)
     return z - m, m
 
 

@@ -10,6 +10,7 @@ measured against it.
 
 import numpy as np
 
+from derivations.kernels import masked_row_shift
 from derivations.validation import (
     as_logits,
     as_probabilities,
@@ -18,6 +19,7 @@ from derivations.validation import (
     class_axis,
     upstream_like,
 )
+
 
 def jacobian_loops(p):
     """The softmax Jacobian by two explicit loops over its entries.
@@ -193,8 +195,7 @@ def elementwise_delta(z):
     class_axis(z, -1)
     m = np.max(z, axis=-1, keepdims=True)
     check_row_max(m)
-    # a fully masked row (maximum -inf) is not shifted: -inf - -inf is NaN
-    m = np.where(np.isneginf(m), 0, m).astype(z.dtype)
+    m = masked_row_shift(m)  # a fully masked row is not shifted: -inf - -inf is NaN
     e = np.exp(z - m)
     o = e.sum(axis=-1, keepdims=True) - e
     with np.errstate(divide="ignore", invalid="ignore"):
