@@ -5,12 +5,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from derivations.validation import (
-    as_array,
     as_callable,
     as_positive_number,
     as_real_point,
+    as_reals,
     as_tolerance,
-    real_kind,
     scalar_output,
 )
 
@@ -31,14 +30,8 @@ def _moved(f, x, i, step, read):
         flat[i] = keep  # exactly the old value, even if f raised
 
 
-def _real_float64(value, name):
-    arr = as_array(value, name)
-    real_kind(arr, name)
-    return arr.astype(np.float64)
-
-
 def _vector_output(value):
-    return _real_float64(value, "f's result").reshape(-1)
+    return as_reals(value, "f's result").reshape(-1)
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -87,7 +80,7 @@ def relative_error(a, b):
     >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.002]))
     0.000999...
     """
-    a, b = (_real_float64(v, name) for v, name in ((a, "a"), (b, "b")))
+    a, b = (as_reals(v, name) for v, name in ((a, "a"), (b, "b")))
     if a.shape != b.shape:
         raise ValueError(
             f"cannot compare gradients of shapes {a.shape} and {b.shape}"
@@ -141,7 +134,7 @@ def check_gradient(f, x, analytic, *, eps=1e-6, tol=1e-6):
     """
     tol = as_tolerance(tol)
     numerical = numerical_gradient(f, x, eps)
-    analytic = _real_float64(analytic, "analytic")
+    analytic = as_reals(analytic, "analytic")
     if analytic.shape != numerical.shape:
         raise ValueError(
             f"analytic must have x's shape {numerical.shape}, got {analytic.shape}"
@@ -155,20 +148,8 @@ def forward_difference(f, x, eps=1e-6):
 
     ``(f(x + eps e_i) - f(x)) / eps`` for every entry i: one extra call of
     ``f`` per entry instead of two, but an error of O(eps) instead of the
-    O(eps^2) of :func:`numerical_gradient`. Compared in
-    :ref:`gradient-checking`.
-
-    Parameters
-    ----------
-    f : callable
-        Takes an array of ``x``'s shape, returns a scalar.
-    x : array_like of float
-    eps : float
-        The step, in float64.
-
-    Returns
-    -------
-    ndarray of float64, the shape of ``x``.
+    O(eps^2) of :func:`numerical_gradient`, whose parameters and result it
+    shares. Compared in :ref:`gradient-checking`.
 
     Examples
     --------
@@ -219,6 +200,8 @@ def numerical_jacobian(f, x, eps=1e-6):
     for j in range(x.size):
         up, down = _moved(f, x, j, eps, _vector_output), _moved(f, x, j, -eps, _vector_output)
         if up.shape != J[:, j].shape or down.shape != up.shape:
-            raise ValueError(f"f must return an array of one fixed shape; it returned {out_shape}, then {up.size} values")
+            raise ValueError(
+                f"f must return an array of one fixed shape; it returned {out_shape}, then {up.size} values"
+            )
         J[:, j] = (up - down) / (2 * eps)
     return J.reshape(out_shape + x.shape)

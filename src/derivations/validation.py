@@ -298,6 +298,25 @@ def check_finite(arr, name):
         raise ValueError(f"{name} contains {bad}; it must be finite")
 
 
+def as_reals(x, name):
+    """``x`` as a float64 array of real numbers (booleans, complex numbers
+    and strings refused; NaN and infinities kept), or raise.
+
+    Examples
+    --------
+    >>> as_reals([1, np.inf], "a")
+    array([ 1., inf])
+    >>> as_reals([1j], "a")
+    Traceback (most recent call last):
+    ...
+    TypeError: a must hold real numbers, got dtype complex128
+    """
+    arr = as_array(x, name)
+    real_kind(arr, name)
+    with np.errstate(over="ignore"):  # an int beyond float64 becomes inf
+        return arr.astype(np.float64)
+
+
 def as_finite_reals(x, name):
     """``x`` as a float64 array of finite real numbers (booleans refused), or raise.
 
@@ -310,10 +329,7 @@ def as_finite_reals(x, name):
     ...
     TypeError: h must hold real numbers, not booleans
     """
-    arr = as_array(x, name)
-    real_kind(arr, name)
-    with np.errstate(over="ignore"):  # an int beyond float64 becomes inf: reported below
-        arr = arr.astype(np.float64, copy=False)
+    arr = as_reals(x, name)
     check_finite(arr, name)
     return arr
 
