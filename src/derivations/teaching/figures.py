@@ -108,21 +108,11 @@ class Style:
         """The series colours of this theme (:data:`PALETTES`)."""
         return PALETTES[self.theme]
 
-    @property
-    def ink(self):
-        return INKS[self.theme]["ink"]
-
-    @property
-    def muted(self):
-        return INKS[self.theme]["muted"]
-
-    @property
-    def faint(self):
-        return INKS[self.theme]["faint"]
-
-    @property
-    def panel(self):
-        return INKS[self.theme]["panel"]
+    # the theme's neutral colours (:data:`INKS`), one property each
+    ink, muted, faint, panel = (
+        property(lambda self, key=key: INKS[self.theme][key], doc=f"The theme's {key} colour (:data:`INKS`).")
+        for key in ("ink", "muted", "faint", "panel")
+    )
 
     @property
     def diverging(self):
