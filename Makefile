@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
+.PHONY: setup book test test-fast lint test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,15 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 
 test: setup chromium tex
 	$(PY) -m pytest
+
+# The inner loop: every test but the book build, the browser, the PDF, kernels
+# and timings (the `slow` ones, chosen in tests/conftest.py). Under 2 minutes.
+test-fast: setup
+	$(PY) -m pytest -m "not slow" -q
+
+# ruff with the rules in pyproject.toml; tests/test_lint.py runs the same check.
+lint: setup
+	$(VENV)/bin/ruff check .
 
 # The comparisons with live torch: the semantic cases, the check that
 # tests/golden/ is current, and the hypothesis fuzz (about a minute).

@@ -41,13 +41,25 @@ from pathlib import Path
 import numpy as np
 
 from derivations import (
-    cross_entropy_grad, cross_entropy_with_grad, get_threads, linear_cross_entropy, set_threads, softmax,
+    cross_entropy_grad,
+    cross_entropy_with_grad,
+    get_threads,
+    kernels,
+    linear_cross_entropy,
+    set_threads,
+    softmax,
     softmax_backward,
 )
-from derivations import kernels
 from derivations.kernels import cross_entropy_readable, one_blas_thread, softmax_vjp_readable
 from derivations.teaching.jacobians import jacobian_loops, jacobian_vectorized, jvp_batched
-from derivations.teaching.roofline import SPEED_TARGETS, best_times, copy_kernel, peak_memory, scaling_fit, traffic_bytes
+from derivations.teaching.roofline import (
+    SPEED_TARGETS,
+    best_times,
+    copy_kernel,
+    peak_memory,
+    scaling_fit,
+    traffic_bytes,
+)
 from derivations.vocab import default_chunk_size, last_level_cache_bytes
 
 CLASSES = [10, 100, 1000, 10_000, 50_257]
@@ -248,7 +260,10 @@ def without_reuse(fn):
 
 
 def run_threads(N, C, thread_counts, seed, repeats):
-    """Every fast kernel and its peers at (N, C) float32, on 1 thread and on all cores, each against a copy on as many."""
+    """Every fast kernel and its peers at (N, C) float32, on 1 thread and on all cores.
+
+    Each is measured against a copy on as many threads.
+    """
     rng = np.random.default_rng(seed)
     z = (3 * rng.standard_normal((N, C))).astype(np.float32)
     labels = rng.integers(0, C, size=N)
@@ -439,7 +454,8 @@ def print_threads(t):
 
 def print_faults(f):
     print()
-    print(f"A new ({f['N']}, {f['C']:,}) float32 array, {f['bytes'] / 1e6:.0f} MB; transparent huge pages: {f['transparent_hugepage']}")
+    print(f"A new ({f['N']}, {f['C']:,}) float32 array, {f['bytes'] / 1e6:.0f} MB; "
+          f"transparent huge pages: {f['transparent_hugepage']}")
     for name, c in f["cases"].items():
         print(f"  {name:40} {c['seconds'] * 1e3:8.2f} ms  {c['minor_faults']:>6} minor page faults")
 
@@ -642,7 +658,8 @@ def main(argv=None):
     print("Counting the page faults of a new array", flush=True)
     faults = page_faults(*((64, 10_000) if args.quick else (512, 50_257)), repeats=3 if args.quick else 7)
     print("Timing the cost against N*C", flush=True)
-    scaling = run_scaling(*((1000, [1, 4, 16, 64]) if args.quick else (50_257, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])), args.seed)
+    C, rows = (1000, [1, 4, 16, 64]) if args.quick else (50_257, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
+    scaling = run_scaling(C, rows, args.seed)
     print("Timing linear_cross_entropy", flush=True)
     linear = run_linear(*((256, 4096, 64) if args.quick else (2048, 32_768, 256)), args.seed)
     results = {

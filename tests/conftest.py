@@ -80,3 +80,36 @@ def built_site() -> Path:
             pytrace=False,
         )
     return site
+
+
+# `make test-fast` runs everything but these: the strict book build and what
+# reads it, the browser, the PDF, notebooks run in kernels, the timing runs.
+# The rules go by what a test uses, so a new test that needs the built site is
+# slow without anyone marking it.
+SLOW_FIXTURES = {"built_site", "site_url", "page", "browser"}
+SLOW_FILES = {
+    "test_book_build.py": "the strict book build",
+    "test_pdf.py": "the LaTeX build of the whole book",
+    "test_bench_targets.py": "timing runs, which need a quiet machine",
+    "test_bench_runs.py": "runs make bench end to end",
+    "test_hosted_grading.py": "installs the autograder zip into a fresh venv",
+    "test_autograder.py": "builds otter assignments and grades notebooks in kernels",
+    "test_student.py": "builds the student site",
+    "test_lab_copies.py": "runs every chapter's Lab copy in a kernel",
+}
+SLOW_TESTS = {
+    "test_peak_memory_is_an_eighth_of_the_logits_route": "allocates and measures gigabytes",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        why = (
+            SLOW_FILES.get(path.name)
+            or SLOW_TESTS.get(getattr(item, "originalname", item.name))
+            or ("browser" if "browser" in path.parts else None)
+            or ("the built site" if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) else None)
+        )
+        if why:
+            item.add_marker(pytest.mark.slow(why))

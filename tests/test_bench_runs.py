@@ -29,7 +29,8 @@ def test_quick_bench_runs_and_writes_its_results(tmp_path):
     if shutil.which("gcc") or shutil.which("cc"):
         # every C loop agreed with the formula (the script checks) and was timed
         assert [row["C"] for row in c["rows"]] and all(
-            {"quadratic_scalar", "linear_scalar", "quadratic_simd", "linear_simd"} <= set(row["seconds"]) for row in c["rows"]
+            {"quadratic_scalar", "linear_scalar", "quadratic_simd", "linear_simd"} <= set(row["seconds"])
+            for row in c["rows"]
         )
     else:
         assert "skipped" in c

@@ -209,7 +209,9 @@ def test_a_copy_opens_unmodified_in_jupyterlab(copies):
     import platform
 
     nb = copies["01_puzzle"]
-    assert nb.metadata["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    assert nb.metadata["kernelspec"] == {
+        "display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3",
+    }
     assert nb.metadata["language_info"]["version"] == platform.python_version()
     assert "jupytext" not in nb.metadata
 

@@ -85,7 +85,8 @@ def mime_bundles() -> list[list[str]]:
     bundles = []
     for name in book_toc.toc_docnames(ROOT):
         doctree = pickle.loads((PDF_BUILD / "_build" / ".doctrees" / f"{name}.doctree").read_bytes())
-        for bundle in doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "mime_bundle"):
+        bundles = doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "mime_bundle")
+        for bundle in bundles:
             bundles.append([child.get("mime_type") for child in bundle.children])
     return bundles
 
@@ -114,7 +115,9 @@ def test_column_widths_doctest():
 
 def test_page_count(built_pdf):
     pages = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(built_pdf)), re.M).group(1))
-    assert pages in PAGES, f"{pages} pages, expected {PAGES.start}..{PAGES.stop - 1}: did a chapter go missing or explode?"
+    assert pages in PAGES, (
+        f"{pages} pages, expected {PAGES.start}..{PAGES.stop - 1}: did a chapter go missing or explode?"
+    )
 
 
 def test_every_font_is_embedded(built_pdf):
@@ -136,7 +139,8 @@ def test_no_unresolved_references(pdf_text, latex_log):
 
 
 def test_no_missing_characters(latex_log):
-    missing = sorted(set(re.findall(r"Missing character: There is no (\S+ \(U\+[0-9A-F]+\)) in font ([^/!\n]+)", latex_log)))
+    missing_glyph = r"Missing character: There is no (\S+ \(U\+[0-9A-F]+\)) in font ([^/!\n]+)"
+    missing = sorted(set(re.findall(missing_glyph, latex_log)))
     assert not missing, f"characters the fonts lack (they vanish from the page): {missing}"
 
 
@@ -167,7 +171,9 @@ def test_no_raw_markup(pdf_text):
     tex = re.findall(r"\\[()\[\]]|\\(?:frac|sum|partial|operatorname|mathbb|mathrm|begin|end|left|right"
                      r"|cdot|top|sphinx\w*)\b|\$\$", pdf_text)
     assert not tex, f"TeX source in the PDF's text: {sorted(set(tex))}"
-    html = re.findall(r"</?(?:img|div|span|script|picture|source|table|details|summary|br)\b|data:image|&nbsp;", pdf_text)
+    html = re.findall(
+        r"</?(?:img|div|span|script|picture|source|table|details|summary|br)\b|data:image|&nbsp;", pdf_text
+    )
     assert not html, f"HTML in the PDF's text: {sorted(set(html))}"
 
 

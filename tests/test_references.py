@@ -17,7 +17,10 @@ def entries():
     """The ``(ref-...)=`` entries of the page: label -> text up to the next label or heading."""
     text = PAGE.read_text(encoding="utf-8")
     parts = re.split(r"^\((ref-[a-z-]+)\)=\n", text, flags=re.M)
-    return {label: " ".join(re.split(r"^#|^\(", body, flags=re.M)[0].split()) for label, body in zip(parts[1::2], parts[2::2])}
+    return {
+        label: " ".join(re.split(r"^#|^\(", body, flags=re.M)[0].split())
+        for label, body in zip(parts[1::2], parts[2::2])
+    }
 
 
 SOURCES = ["ref-cross-validated", "ref-cross-validated-es", "ref-cnblogs", "ref-stackoverflow", "ref-mnist-homework"]
@@ -51,7 +54,10 @@ def test_the_untraceable_source_says_so():
 
 @pytest.mark.parametrize(
     "work",
-    ["Dive into Deep Learning", "CS231n", "Bendersky", "Backprop Ninja", "Goodfellow", "The Matrix Calculus You Need For Deep Learning"],
+    [
+        "Dive into Deep Learning", "CS231n", "Bendersky", "Backprop Ninja", "Goodfellow",
+        "The Matrix Calculus You Need For Deep Learning",
+    ],
 )
 def test_further_reading(work):
     text = PAGE.read_text(encoding="utf-8")

@@ -156,7 +156,10 @@ def test_stripped_synthetic_chapter_converts_to_a_notebook():
     [
         ("```{solution-start} ex-a\n```\ntext\n", "without a matching solution-end"),
         ("```{solution-end}\n```\n", "without a solution-start"),
-        ("```{solution-start} ex-a\n```\n```{solution-start} ex-b\n```\n```{solution-end}\n```\n", "before the next one"),
+        (
+            "```{solution-start} ex-a\n```\n```{solution-start} ex-b\n```\n```{solution-end}\n```\n",
+            "before the next one",
+        ),
     ],
 )
 def test_unbalanced_gated_solutions_are_errors(broken, message):

@@ -135,7 +135,8 @@ def parse_exercises(text: str) -> list[Exercise]:
         if not stubs:
             # a find-the-bug exercise starts from working but buggy code, the
             # function to fix; a derivation exercise has no function at all
-            stubs = [src for src in (student.cell_source(lines, c) for c in cells) if re.search(r"^def my_\w+\(", src, re.M)]
+            sources = (student.cell_source(lines, c) for c in cells)
+            stubs = [src for src in sources if re.search(r"^def my_\w+\(", src, re.M)]
         if not stubs:
             continue  # a derivation exercise with a gated solution
         # the prose: the lines between the fences, minus the code cells
@@ -149,7 +150,8 @@ def parse_exercises(text: str) -> list[Exercise]:
         if s_start is None:
             raise ValueError(f"exercise {label}: no solution-start for it")
         s_end = next(j for j in range(s_start + 1, len(blocks)) if blocks[j].name == "solution-end")
-        solution = "\n\n".join(student.cell_source(lines, c) for c in blocks[s_start + 1 : s_end] if c.name == "code-cell")
+        inside = blocks[s_start + 1 : s_end]
+        solution = "\n\n".join(student.cell_source(lines, c) for c in inside if c.name == "code-cell")
         check_cell = next(
             (
                 student.cell_source(lines, c)
@@ -557,7 +559,9 @@ def master_notebook(
         points = coursework.points_for(ex.id)
         cells += [
             _raw(f"# BEGIN QUESTION\nname: {ex.id}\npoints: {points}"),
-            nbformat.v4.new_markdown_cell(f"**Exercise `{ex.id}`** ({points} point{'s' if points != 1 else ''})\n\n{ex.prose}"),
+            nbformat.v4.new_markdown_cell(
+                f"**Exercise `{ex.id}`** ({points} point{'s' if points != 1 else ''})\n\n{ex.prose}"
+            ),
             _raw("# BEGIN SOLUTION"),
             nbformat.v4.new_code_cell(solution_cell),
             _raw("# END SOLUTION"),

@@ -183,7 +183,9 @@ class ExerciseNumrefs(SphinxPostTransform):
                 continue
             docname, label = uri[1:].split("#", 1)
             entry = registry.get(label)
-            if not entry or entry.get("docname") != docname or not isinstance(entry.get("node"), exercise_enumerable_node):
+            if not entry or entry.get("docname") != docname:
+                continue
+            if not isinstance(entry.get("node"), exercise_enumerable_node):
                 continue
             new = exercise_latex_number_reference(refid=label)
             new += nodes.Text(ref.astext())
@@ -345,7 +347,8 @@ class TableWidths(SphinxPostTransform):
             rows = [row for row in rows if row]
             if not rows or any(e.get("morecols") or e.get("morerows") for row in rows for e in row):
                 continue
-            code = [len(w) for row in rows for e in row for lit in e.findall(nodes.literal) for w in lit.astext().split()]
+            literals = [lit for row in rows for e in row for lit in e.findall(nodes.literal)]
+            code = [len(w) for lit in literals for w in lit.astext().split()]
             words = [[cell_words(entry) for entry in row] for row in rows]
             plain = [[number_words(entry) for entry in row] for row in rows]
             if len(rows) <= 30 and max(code, default=0) < LONG_CODE and not tabulary_squeezes(words, plain):

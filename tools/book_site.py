@@ -129,6 +129,7 @@ def write_notebook(source: Path, dest: Path, root: Path) -> None:
     since a downloaded notebook is read away from this one.
     """
     import nbformat
+
     from derivations import chapters
 
     index = lab.label_index(root)

@@ -79,7 +79,9 @@ def measure(case):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=GOLDEN, help=f"the JSON file to write (default {GOLDEN.relative_to(ROOT)})")
+    parser.add_argument(
+        "--out", type=Path, default=GOLDEN, help=f"the JSON file to write (default {GOLDEN.relative_to(ROOT)})"
+    )
     args = parser.parse_args(argv)
     try:
         import scipy

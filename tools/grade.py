@@ -305,7 +305,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("submissions", type=Path, help="folder of submitted notebooks (*.ipynb)")
     parser.add_argument("--assignment", help="chapter to grade against, e.g. 06_backward_any_loss or 06")
-    parser.add_argument("--out", type=Path, default=GRADEBOOK, help=f"the CSV to write (default {GRADEBOOK.relative_to(ROOT)})")
+    parser.add_argument(
+        "--out", type=Path, default=GRADEBOOK, help=f"the CSV to write (default {GRADEBOOK.relative_to(ROOT)})"
+    )
     parser.add_argument("--assignments", type=Path, default=assignments.OUT, help="where the assignments are built")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help=f"seconds per notebook (default {TIMEOUT})")
@@ -353,7 +355,8 @@ def main(argv=None) -> int:
             if graded.failure():
                 ungraded.append(nb.name)
                 note = f" (not graded: {graded.failure()})"
-            print(f"{nb.stem}: {total['points']} of {total['possible']} points, {graded.seconds:.1f} s{note}", flush=True)
+            points = f"{total['points']} of {total['possible']} points"
+            print(f"{nb.stem}: {points}, {graded.seconds:.1f} s{note}", flush=True)
     write_gradebook(args.out, table)
     print(f"wrote {args.out} ({len(notebooks)} notebooks); feedback in {feedback_root}")
     if ungraded:

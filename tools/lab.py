@@ -45,6 +45,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from derivations import chapters
+
 try:  # run as a script (tools/ on sys.path) ...
     import student
     from book_toc import toc_docnames
@@ -55,8 +57,6 @@ except ImportError:  # ... or imported as tools.lab
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "lab"
 MANIFEST = ".copies.json"
-
-from derivations import chapters
 
 # Tags whose cells the page hides; in Lab their source starts collapsed.
 _HIDE_SOURCE = {"remove-cell", "hide-cell", "remove-input", "hide-input"}
@@ -143,7 +143,8 @@ def label_index(root: Path = ROOT) -> dict[str, Target]:
             body = lines[b.start + 1 : b.end]
             if b.name in ("exercise", "exercise-start"):
                 exercises += 1
-                label = next((o["value"].strip() for o in map(_OPTION_LINE.match, body) if o and o["key"] == "label"), None)
+                options = (o for o in map(_OPTION_LINE.match, body) if o and o["key"] == "label")
+                label = next((o["value"].strip() for o in options), None)
                 if label:
                     text = f"Exercise {prefix}{exercises}"
                     index[label] = Target(chapter, text, text, anchor=label)
@@ -256,7 +257,6 @@ def convert(
     blocks = student.fenced_blocks(lines)
     out: list[str] = []
     i = 0
-    k = 0
     starts = {b.start: n for n, b in enumerate(blocks)}
 
     def prose(segment: list[str]) -> list[str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_explorers import (
     EXPLORERS,
     _open_explorer,
@@ -34,6 +33,7 @@ from test_explorers import (
     read_outputs,
 )
 from test_site import PAGES, _theme, _visit
+
 from tools.book_site import accessible_html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,7 +187,10 @@ FOCUSED = """
   const inside = !!e && e !== document.body && !!e.closest(root);
   const cs = getComputedStyle(e);
   const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; })
+  const lum = ([r, g, b]) => [r, g, b].map((x) => {
+    x /= 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  })
     .reduce((s, x, i) => s + x * [0.2126, 0.7152, 0.0722][i], 0);
   let bg = [255, 255, 255];
   for (let a = e.parentElement; a; a = a.parentElement) {
@@ -275,7 +278,9 @@ def _live_text(page, root):
 def test_explorer_by_keyboard_alone(page, site_url, built_site, screenshot_dir, key, mode):
     _theme(page, mode)
     root, where = _open_explorer(page, site_url, built_site, key)
-    regions = page.eval_on_selector(root, "r => [...r.querySelectorAll('[aria-live]')].map(e => e.getAttribute('aria-live'))")
+    regions = page.eval_on_selector(
+        root, "r => [...r.querySelectorAll('[aria-live]')].map(e => e.getAttribute('aria-live'))"
+    )
     assert regions == ["polite"], f"{key}: expected one polite live region, found {regions}"
     _assert_tab_order(page, root, key, mode)
 

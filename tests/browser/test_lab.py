@@ -13,7 +13,6 @@ a wrong function typed into the stub, each followed by the check.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -84,7 +83,8 @@ def lab_server(site_url):
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"make lab exited with {proc.returncode}: {(ROOT / '_build' / 'lab-test.log').read_text()[-3000:]}")
+            log_tail = (ROOT / "_build" / "lab-test.log").read_text()[-3000:]
+            pytest.fail(f"make lab exited with {proc.returncode}: {log_tail}")
         try:
             with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
                 if r.status == 200:
@@ -152,6 +152,12 @@ def _close_all(page):
         button.click()
 
 
+SELECT_LAST_CELL = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  nb.activeCellIndex = nb.widgets.length - 1;
+}"""
+
+
 def _command(page, name, args=None):
     """Run a JupyterLab command as the menus do."""
     page.evaluate("([n, a]) => window.jupyterapp.commands.execute(n, a || {})", [name, args])
@@ -160,8 +166,13 @@ def _command(page, name, args=None):
 def _markdown_text(page) -> str:
     """What the rendered Markdown shows, in cells and in outputs, outside code blocks."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown, .jp-Notebook .jp-RenderedMySTMarkdown, .jp-Notebook .myst')]
-              .map(e => { const c = e.cloneNode(true); c.querySelectorAll('pre, code').forEach(x => x.remove()); return c.innerText; })
+        """() => [...document.querySelectorAll(
+                '.jp-Notebook .jp-RenderedMarkdown, .jp-Notebook .jp-RenderedMySTMarkdown, .jp-Notebook .myst')]
+              .map(e => {
+                const c = e.cloneNode(true);
+                c.querySelectorAll('pre, code').forEach(x => x.remove());
+                return c.innerText;
+              })
               .join('\\n')"""
     )
 
@@ -216,7 +227,8 @@ def test_a_chapter_runs_in_lab_as_it_reads_on_the_page(lab_page, lab_server, scr
     page.screenshot(path=str(screenshot_dir / f"lab-{chapter}.png"))
 
     errors = page.locator(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
     )
     assert errors.count() == 0, f"error output in {chapter}: {errors.first.inner_text()[:800]}"
     outputs = page.inner_text(".jp-Notebook")
@@ -266,12 +278,11 @@ def _python_side_state(page) -> str:
         "for w in _w.values() if type(w).__module__.startswith('derivations')], key=str), default=str))"
     )
     page.keyboard.press("Escape")
-    page.evaluate(
-        "() => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = nb.widgets.length - 1; }"
-    )
+    page.evaluate(SELECT_LAST_CELL)
     _command(page, "notebook:insert-cell-below")
     page.evaluate(
-        "code => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCell.model.sharedModel.setSource(code); }",
+        "code => { const nb = window.jupyterapp.shell.currentWidget.content;"
+        " nb.activeCell.model.sharedModel.setSource(code); }",
         code,
     )
     _command(page, "notebook:run-cell")
@@ -280,13 +291,12 @@ def _python_side_state(page) -> str:
     )
     page.wait_for_timeout(500)
     texts = page.evaluate(
-        "() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText).filter(t => t.includes('STATE'))"
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".map(e => e.innerText).filter(t => t.includes('STATE'))"
     )
     state = texts[-1]
     # remove the probe again, as a learner would
-    page.evaluate(
-        "() => { const nb = window.jupyterapp.shell.currentWidget.content; nb.activeCellIndex = nb.widgets.length - 1; }"
-    )
+    page.evaluate(SELECT_LAST_CELL)
     _command(page, "notebook:delete-cell")
     return state
 

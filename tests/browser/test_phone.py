@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from test_site import PAGES, _slug, _theme, _visit
 
 PHONE = {"width": 390, "height": 844}
@@ -55,8 +54,9 @@ OVERFLOW = r"""
     counted.add(el);
     if (inside) continue;
     const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 50);
-    const what = `${describe(el)}: ${scrolls ? `scrolls ${el.scrollWidth} px in ${el.clientWidth}`
-                                              : `right edge ${Math.round(r.right)} > ${Math.round(colRight)}`} "${text}"`;
+    const why = scrolls ? `scrolls ${el.scrollWidth} px in ${el.clientWidth}`
+                        : `right edge ${Math.round(r.right)} > ${Math.round(colRight)}`;
+    const what = `${describe(el)}: ${why} "${text}"`;
     const hint = el.nextElementSibling;
     if (scrolls && !sticks && el.classList.contains('phone-scrolls') && hint
         && hint.classList.contains('phone-scroll-hint') && hint.getBoundingClientRect().height > 0) {
@@ -192,7 +192,8 @@ def test_search_snippets_show_no_raw_tex(page, site_url, word):
 
 def test_tex_to_text_reads_formulas(page, site_url):
     _visit(page, site_url, "search.html")
-    read = page.evaluate("""() => [String.raw`\\(C\\)`, String.raw`\\[\\frac{\\partial L}{\\partial z_j} = p_j - t_j\\]`,
+    read = page.evaluate("""() => [String.raw`\\(C\\)`,
+                                   String.raw`\\[\\frac{\\partial L}{\\partial z_j} = p_j - t_j\\]`,
                                    String.raw`\\(\\operatorname{softmax}(z)^\\top \\mathbf 1\\)`]
                                   .map(window.derivationsTexToText)""")
     assert read == ["C", "(∂ L)/(∂ z_j) = p_j - t_j", "softmax(z)^ᵀ 1"]
@@ -211,7 +212,9 @@ SVG_TEXT_OVERLAPS = """
       const a = boxes[i].r, b = boxes[j].r;
       const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
       const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (w > 1.5 && h > 1.5) clashes.push(`"${boxes[i].text}" and "${boxes[j].text}" (${w.toFixed(1)} x ${h.toFixed(1)} px)`);
+      if (w > 1.5 && h > 1.5) {
+        clashes.push(`"${boxes[i].text}" and "${boxes[j].text}" (${w.toFixed(1)} x ${h.toFixed(1)} px)`);
+      }
     }
   }
   return { count: boxes.length, clashes };
