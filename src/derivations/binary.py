@@ -218,6 +218,8 @@ def naive_binary_cross_entropy(z, t):
 def exact_binary_cross_entropy(z, t, digits=50):
     """The loss of one logit in ``digits``-digit arithmetic (an mpmath number).
 
+    Used in :ref:`sigmoid-bce`.
+
     The chapter's yardstick for accuracy: ``t log(1 + e^-z) + (1 - t)
     log(1 + e^z)``, a sum of two non-negative terms (so nothing cancels,
     however small the loss), with the float inputs taken as exact binary

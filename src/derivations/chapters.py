@@ -22,6 +22,8 @@ URL_VARIABLE = "DERIVATIONS_BOOK_URL"
 def book_url():
     """The base address that links to chapters start with, ending in ``/``.
 
+    Used in :ref:`instructors`.
+
     Examples
     --------
     >>> import os
@@ -35,6 +37,8 @@ def book_url():
 
 def chapter_url(chapter, label=None, base=None):
     """Link to a chapter file (``book/NN_slug.md``), or to one of its sections.
+
+    Used in :ref:`instructors`.
 
     ``base`` replaces :func:`book_url`, for links that must point at one site
     whatever the environment says (the notebooks the site offers for download).
@@ -57,6 +61,8 @@ def chapter_url(chapter, label=None, base=None):
 
 def in_book_build():
     """Whether this code runs in a cell that the book build executes.
+
+    Used in :ref:`instructors`.
 
     Markdown that a cell displays is parsed as MyST there, so it may use
     ``{ref}`` roles; anywhere else it must use plain links.

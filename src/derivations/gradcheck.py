@@ -72,6 +72,8 @@ def numerical_gradient(f, x, eps=1e-6):
 def relative_error(a, b):
     """Largest entrywise difference, relative to the size of the values.
 
+    Used in :ref:`gradient-checking`.
+
     ``max |a - b| / max(max |a|, max |b|, 1e-300)``: scale-free, and
     well defined when both are zero.
 
@@ -93,7 +95,10 @@ def relative_error(a, b):
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """The outcome of :func:`check_gradient`."""
+    """The outcome of :func:`check_gradient`.
+
+    Used in :ref:`gradient-checking`.
+    """
 
     error: float
     passed: bool
@@ -107,6 +112,8 @@ class GradientCheck:
 
 def check_gradient(f, x, analytic, *, eps=1e-6, tol=1e-6):
     """Compare an analytic gradient of ``f`` at ``x`` with central differences.
+
+    Used in :ref:`gradient-checking`.
 
     Parameters
     ----------

@@ -69,6 +69,8 @@ _UNSHIFTED_MAX_SUM = 2.0**64
 def row_blocks(n_rows, row_len, block_elements=None):
     """Slices that cut ``n_rows`` rows of ``row_len`` entries into blocks.
 
+    Used in :ref:`what-it-costs`.
+
     A block holds about ``block_elements`` entries (default
     :data:`BLOCK_ELEMENTS`) and at least one row.
 
@@ -100,7 +102,10 @@ _in_worker = threading.local()
 
 
 def available_cores():
-    """The number of cores this process may run on (its CPU affinity)."""
+    """The number of cores this process may run on (its CPU affinity).
+
+    Used in :ref:`cost-threads`.
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not Linux
@@ -109,6 +114,8 @@ def available_cores():
 
 def set_threads(n=None):
     """How many threads the kernels may use; returns the previous setting.
+
+    Used in :ref:`cost-threads`.
 
     ``n=None`` (the default when the package is imported) means every core
     this process may run on (``os.sched_getaffinity``); ``n=1`` runs every
@@ -133,7 +140,10 @@ def set_threads(n=None):
 
 
 def get_threads():
-    """The number of threads the kernels use now (see :func:`set_threads`)."""
+    """The number of threads the kernels use now (see :func:`set_threads`).
+
+    Used in :ref:`cost-threads`.
+    """
     return _threads if _threads is not None else available_cores()
 
 
@@ -152,6 +162,8 @@ def _executor_for(workers):
 
 def for_each_block(work, n_blocks, size, scratch=None):
     """Call ``work(i, scratch)`` for every block ``i < n_blocks``, on up to :func:`get_threads` threads.
+
+    Used in :ref:`cost-threads`.
 
     Blocks are handed out one at a time to whichever thread is free, the
     calling thread included; each thread first makes its own ``scratch()``
@@ -227,6 +239,8 @@ def _give_back(raw):
 def release_idle():
     """Hand the memory of every dropped result back to the operating system.
 
+    Used in :ref:`cost-fresh-memory`.
+
     Examples
     --------
     >>> release_idle(); len(_idle)
@@ -237,6 +251,8 @@ def release_idle():
 
 def new_array(shape, dtype):
     """An uninitialised array, like ``np.empty``, in memory that earlier results gave back.
+
+    Used in :ref:`cost-fresh-memory`.
 
     A large ``np.empty`` array is fresh memory: the operating system maps it
     on first touch, one page fault per page (per 2 MiB huge page where numpy
@@ -289,6 +305,8 @@ def new_array(shape, dtype):
 def one_blas_thread(size=None):
     """Run the enclosed BLAS calls on one thread (if threadpoolctl is installed).
 
+    Used in :ref:`cost-threads`.
+
     The kernels call BLAS only for reductions of a row: a dot product, a
     sum. OpenBLAS starts its worker threads for a single long dot product
     in float64, and its workers spin while they wait for work. The
@@ -340,6 +358,8 @@ def _row_dot(a, b, out):
 def softmax_vjp_readable(p, dp):
     """``dz = p * (dp - <p, dp>)`` over the last axis, in one line.
 
+    Used in :ref:`what-it-costs`.
+
     The version to read. It makes (N, C) temporaries and streams
     the data through memory about three times.
 
@@ -354,6 +374,8 @@ def softmax_vjp_readable(p, dp):
 
 def softmax_vjp_rows(p, dp, dz):
     """The softmax VJP of (M, C) arrays into ``dz``, a block at a time.
+
+    Used in :ref:`what-it-costs`.
 
     The arithmetic of :func:`softmax_vjp_readable`, in three in-place
     passes over each block of rows while it is in cache. Returns the
@@ -394,6 +416,8 @@ def softmax_vjp_rows(p, dp, dz):
 class ClassTargets(NamedTuple):
     """Integer targets kept sparse: row n puts weight ``weight[n]`` on class ``label[n]``.
 
+    Used in :ref:`what-it-costs`.
+
     The dense (N, C) target array would be all zeros but for one entry per
     row; the kernels only ever need those N entries.
     """
@@ -404,6 +428,8 @@ class ClassTargets(NamedTuple):
 
 def cross_entropy_readable(z, label):
     """Mean cross-entropy of integer labels and its gradient, in plain numpy.
+
+    Used in :ref:`what-it-costs`.
 
     ``p = softmax(z)``; the loss is ``mean(-log p[n, label[n]])`` and the
     gradient ``(p - onehot) / N``. The version to read; it allocates four
@@ -429,6 +455,8 @@ def cross_entropy_readable(z, label):
 
 def unshifted_ok(s, C):
     """Which rows may skip the shift, judged by ``s = sum_c exp(z)``.
+
+    Used in :ref:`what-it-costs`.
 
     Softmax usually subtracts the row maximum ``m`` before ``exp``,
     which costs a pass to find ``m`` and one to subtract it. The shift

@@ -19,6 +19,8 @@ REDUCTIONS = ("mean", "sum", "none")
 def as_array(x, name):
     """Return ``x`` as a plain ndarray, or raise ``TypeError``.
 
+    Used in :ref:`numerical-stability`.
+
     ``np.matrix`` is turned into the ndarray it holds (its ``*`` and its
     always-2-D shape would change the formulas). A masked array is refused:
     numpy's functions would silently use the hidden values. The way to mask
@@ -45,7 +47,10 @@ def as_array(x, name):
 
 
 def real_kind(arr, name, what="real numbers"):
-    """Reject booleans, complex numbers, strings and objects in ``arr``."""
+    """Reject booleans, complex numbers, strings and objects in ``arr``.
+
+    Used in :ref:`numerical-stability`.
+    """
     kind = arr.dtype.kind
     if kind == "b":
         raise TypeError(f"{name} must hold {what}, not booleans")
@@ -55,6 +60,8 @@ def real_kind(arr, name, what="real numbers"):
 
 def cast(arr, dtype, name):
     """``arr`` as ``dtype``, refusing finite values that the cast overflows.
+
+    Used in :ref:`numerical-stability`.
 
     float64 values above 3.4e38 become inf in float32; that is the user's
     finite number exceeding the float type, not an infinity they passed.
@@ -77,6 +84,8 @@ def cast(arr, dtype, name):
 def as_logits(z, name="z"):
     """Return ``z`` as a float32 or float64 array, or raise.
 
+    Used in :ref:`numerical-stability`.
+
     Integer logits are promoted to float64; float16 is promoted to float32
     because exp overflows it at z = 12. NaN and +inf are rejected here only
     when cheap; the kernels also catch them through the row maximum they
@@ -98,6 +107,8 @@ def as_logits(z, name="z"):
 def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
     """A Python int from an int or numpy integer; bools, floats, None and
     strings are refused, since each would change meaning silently.
+
+    Used in :ref:`training`.
 
     With ``minimum`` (and ``maximum``), a value outside the range raises
     ``ValueError`` ("must be at least ...", "must lie in ..."): the one
@@ -134,6 +145,8 @@ def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
 def as_positive_number(value, name, *, allow_inf=False):
     """A positive real float (finite unless ``allow_inf``), or raise.
 
+    Used in :ref:`gradient-checking`.
+
     Examples
     --------
     >>> as_positive_number(1e-6, "eps")
@@ -154,6 +167,8 @@ def as_positive_number(value, name, *, allow_inf=False):
 
 def as_tolerance(tol, name="tol", *, allow_inf=True):
     """A real number >= 0 (a tolerance, a penalty weight), or raise.
+
+    Used in :ref:`gradient-checking`.
 
     NaN is refused, and so is inf unless ``allow_inf``.
 
@@ -178,6 +193,8 @@ def as_tolerance(tol, name="tol", *, allow_inf=True):
 def as_fraction(value, name, *, strict=False):
     """A real number in [0, 1] (in (0, 1) if ``strict``), as a float, or raise.
 
+    Used in :ref:`label-smoothing`.
+
     Examples
     --------
     >>> as_fraction(0.25, "test_fraction", strict=True)
@@ -197,13 +214,20 @@ def as_fraction(value, name, *, strict=False):
 
 
 def as_callable(f, name="f"):
+    """``f`` if it can be called, or raise ``TypeError``.
+
+    Used in :ref:`gradient-checking`.
+    """
     if not callable(f):
         raise TypeError(f"{name} must be a function of x, got {type(f).__name__}")
     return f
 
 
 def as_real_point(x, name="x"):
-    """A private float64 copy of the point ``x`` (complex refused)."""
+    """A private float64 copy of the point ``x`` (complex refused).
+
+    Used in :ref:`gradient-checking`.
+    """
     arr = as_array(x, name)
     real_kind(arr, name)
     arr = np.array(arr, dtype=np.float64)  # a copy the caller may perturb
@@ -216,6 +240,8 @@ def as_real_point(x, name="x"):
 def scalar_output(value, name="f"):
     """The float that ``f`` returned, or a ``TypeError``/``ValueError`` that
     says what it returned instead.
+
+    Used in :ref:`gradient-checking`.
 
     Examples
     --------
@@ -244,7 +270,10 @@ def scalar_output(value, name="f"):
 
 
 def class_axis(arr, axis, name="z"):
-    """Normalise ``axis`` and reject an empty class axis."""
+    """Normalise ``axis`` and reject an empty class axis.
+
+    Used in :ref:`numerical-stability`.
+    """
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -arr.ndim <= axis < arr.ndim:
@@ -263,6 +292,8 @@ def class_axis(arr, axis, name="z"):
 
 def check_row_max(m, name="z", *, overflow=None):
     """Reject NaN and +inf from a row maximum that was computed anyway.
+
+    Used in :ref:`numerical-stability`.
 
     ``np.max`` propagates NaN, and a +inf logit makes the maximum +inf, so
     looking at the (N, 1) maxima finds both at a cost of N, not N * C.
@@ -292,7 +323,10 @@ def check_row_max(m, name="z", *, overflow=None):
 
 
 def check_finite(arr, name):
-    """Reject NaN and infinities anywhere in ``arr``."""
+    """Reject NaN and infinities anywhere in ``arr``.
+
+    Used in :ref:`numerical-stability`.
+    """
     if not np.isfinite(arr).all():
         bad = "NaN" if np.isnan(arr).any() else "an infinity"
         raise ValueError(f"{name} contains {bad}; it must be finite")
@@ -301,6 +335,8 @@ def check_finite(arr, name):
 def as_reals(x, name):
     """``x`` as a float64 array of real numbers (booleans, complex numbers
     and strings refused; NaN and infinities kept), or raise.
+
+    Used in :ref:`gradient-checking`.
 
     Examples
     --------
@@ -319,6 +355,8 @@ def as_reals(x, name):
 
 def as_finite_reals(x, name):
     """``x`` as a float64 array of finite real numbers (booleans refused), or raise.
+
+    Used in :ref:`toy-network`.
 
     Examples
     --------
@@ -397,6 +435,8 @@ def as_params(params, shapes=None, name="params"):
 def as_float_like(x, dtype, name):
     """Return ``x`` as an array of ``dtype`` (the logits' float type), or
     raise.
+
+    Used in :ref:`numerical-stability`.
     """
     arr = as_array(x, name)
     real_kind(arr, name)
@@ -405,6 +445,8 @@ def as_float_like(x, dtype, name):
 
 def as_targets(t, like, *, non_negative):
     """Float targets of ``like``'s shape and float type, finite, or raise.
+
+    Used in :ref:`gradient-any-target`.
 
     One target weight per class, as the probability-space losses and the
     per-layer gradients of the derivation chapters take them.
@@ -426,6 +468,8 @@ def as_targets(t, like, *, non_negative):
 
 def class_labels(t, N, C, ignore_index, *, name="target", what="class"):
     """Integer targets as (N,) int64 labels and the mask of ignored rows.
+
+    Used in :ref:`beyond-one-hot`.
 
     Every value is compared as given, before any cast: a uint64 target past
     the int64 range is out of range, not wrapped around into a negative
@@ -457,6 +501,8 @@ def class_labels(t, N, C, ignore_index, *, name="target", what="class"):
 def class_weights(weight, C, dtype):
     """``weight`` as (C,) non-negative finite values of ``dtype``, or raise.
 
+    Used in :ref:`beyond-one-hot`.
+
     Negative weights are refused: they would make a row's loss negative and
     the weighted mean's divisor able to vanish, and no probability model
     gives them a meaning.
@@ -476,7 +522,10 @@ def class_weights(weight, C, dtype):
 
 
 def check_ignore_index(ignore_index):
-    """``ignore_index`` as a Python int in the int64 range, or raise."""
+    """``ignore_index`` as a Python int in the int64 range, or raise.
+
+    Used in :ref:`beyond-one-hot`.
+    """
     value = as_int(ignore_index, "ignore_index", "an integer (a class index to skip)")
     if not -(2**63) <= value < 2**63:
         raise ValueError(f"ignore_index must fit in int64, got {value}")
@@ -485,6 +534,8 @@ def check_ignore_index(ignore_index):
 
 def linear_inputs(h, W, target, chunk_size):
     """Validate :func:`~derivations.linear_cross_entropy`'s arguments.
+
+    Used in :ref:`what-it-costs`.
 
     Returns ``h`` and ``W`` in one float type (float32 unless either is
     float64 or integer), ``target`` as (N,) int64 and ``chunk_size`` as int.
@@ -523,6 +574,8 @@ def linear_inputs(h, W, target, chunk_size):
 
 def upstream_like(dp, p, names=("p", "dp")):
     """``dp`` as an array of ``p``'s shape and float type, or raise.
+
+    Used in :ref:`loss-independent-backward`.
 
     The one check of an upstream gradient against the array it is the
     gradient of: the softmax VJP, the nodes and the batched Jacobians.
@@ -564,6 +617,8 @@ ROW_SUM_TOL = {np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-6}
 def as_probabilities(p, ndim, name="p"):
     """Return ``p`` as a float array of ``ndim`` dimensions of softmax rows.
 
+    Used in :ref:`loss-independent-backward`.
+
     Every entry must be finite and non-negative, and every row (last axis)
     must sum to 1, or be all zeros: that is what :func:`derivations.softmax`
     returns for a row whose logits are all -inf (masked), and its Jacobian
@@ -596,6 +651,8 @@ def as_probabilities(p, ndim, name="p"):
 def check_out(out, shape, dtype, inputs, name="out"):
     """Check a caller's output array: this shape and dtype, no overlap with ``inputs``.
 
+    Used in :ref:`cost-fresh-memory`.
+
     Examples
     --------
     >>> x = np.zeros((2, 3))
@@ -621,6 +678,10 @@ def check_out(out, shape, dtype, inputs, name="out"):
 
 
 def check_reduction(reduction):
+    """Refuse a ``reduction`` other than "mean", "sum" or "none".
+
+    Used in :ref:`batch-mean`.
+    """
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(
             f"unknown reduction {reduction!r}; expected one of {REDUCTIONS}"
@@ -628,7 +689,10 @@ def check_reduction(reduction):
 
 
 def check_label_smoothing(eps):
-    """``label_smoothing`` as a float in [0, 1], or raise (see :func:`as_fraction`)."""
+    """``label_smoothing`` as a float in [0, 1], or raise (see :func:`as_fraction`).
+
+    Used in :ref:`label-smoothing`.
+    """
     return as_fraction(eps, "label_smoothing")
 
 
@@ -653,11 +717,15 @@ except ImportError:  # pragma: no cover - the core without the widget stack
 
 class InvalidTrait(_TraitError, ValueError):
     """A value of the right kind that an explorer cannot hold (out of range,
+
+    Used in :ref:`jacobian-explorer`.
     wrong length, NaN); traitlets undoes the change it was part of."""
 
 
 class InvalidTraitType(_TraitError, TypeError):
     """A value of the wrong kind for an explorer's trait (a string, a bool
+
+    Used in :ref:`jacobian-explorer`.
     where a number is expected); traitlets undoes the change it was part of."""
 
 
@@ -667,7 +735,10 @@ _short.maxstring = _short.maxother = 40
 
 
 def shown(value):
-    """A short repr of ``value`` for an error message (long lists are cut)."""
+    """A short repr of ``value`` for an error message (long lists are cut).
+
+    Used in :ref:`jacobian-explorer`.
+    """
     return _short.repr(value)
 
 
@@ -686,6 +757,8 @@ def _real_array(value, name, what):
 def check_range(arr, name, low=None, high=None):
     """Return ``arr`` as float64 if every entry is finite and in
     ``[low, high]`` (the ends of the control that shows it), or raise
+
+    Used in :ref:`jacobian-explorer`.
     :class:`InvalidTrait`."""
     with np.errstate(over="ignore"):  # a huge integer becomes inf: reported below
         arr = arr.astype(np.float64)
@@ -700,6 +773,8 @@ def check_range(arr, name, low=None, high=None):
 
 def as_vector(value, name, *, length=None, min_length=None, max_length=None, low=None, high=None):
     """Return ``value`` as a list of Python floats, or raise.
+
+    Used in :ref:`jacobian-explorer`.
 
     The list is what gets synced to the browser, so it must hold plain,
     finite floats; ``low``/``high`` are the ends of the control that shows
@@ -728,7 +803,10 @@ def as_vector(value, name, *, length=None, min_length=None, max_length=None, low
 
 
 def as_matrix(value, name, shape, *, low=None, high=None):
-    """Return ``value`` as a nested list of floats of ``shape``, or raise."""
+    """Return ``value`` as a nested list of floats of ``shape``, or raise.
+
+    Used in :ref:`jacobian-explorer`.
+    """
     arr = _real_array(value, name, "an array of real numbers")
     if arr.shape != shape:
         raise InvalidTrait(f"{name} must have shape {shape}, got {arr.shape}: {shown(value)}")
@@ -737,6 +815,8 @@ def as_matrix(value, name, shape, *, low=None, high=None):
 
 def as_scalar(value, name, *, low=None, high=None, low_open=False):
     """Return ``value`` as a finite Python float in its range, or raise.
+
+    Used in :ref:`jacobian-explorer`.
 
     Examples
     --------
@@ -770,7 +850,10 @@ def _as_trait_int(value, name, what):
 
 
 def as_count(value, name):
-    """Return ``value`` as a Python int >= 0 (a count), or raise."""
+    """Return ``value`` as a Python int >= 0 (a count), or raise.
+
+    Used in :ref:`jacobian-explorer`.
+    """
     n = _as_trait_int(value, name, "a whole number (a count)")
     if n < 0:
         raise InvalidTrait(f"{name} counts something and cannot be negative, got {n}")
@@ -779,6 +862,8 @@ def as_count(value, name):
 
 def as_index(value, name, n=None):
     """Return ``value`` as an int in ``0 .. n-1``, or raise.
+
+    Used in :ref:`jacobian-explorer`.
 
     With ``n`` None only the kind and the sign are checked: the range is
     checked once the number of classes it refers to is known (the
@@ -801,7 +886,10 @@ def as_index(value, name, n=None):
 
 
 def as_class_count(value, low, high, name="C"):
-    """Return ``value`` as an int number of classes in ``low .. high``, or raise."""
+    """Return ``value`` as an int number of classes in ``low .. high``, or raise.
+
+    Used in :ref:`jacobian-explorer`.
+    """
     C = _as_trait_int(value, name, "an integer")
     if not low <= C <= high:
         raise InvalidTrait(f"{name} must be in {low}..{high}, got {C}")
@@ -811,6 +899,8 @@ def as_class_count(value, low, high, name="C"):
 def as_loss_history(value, name="loss_history"):
     """Return ``value`` as a list of losses, each a finite float >= 0 or
     None (a loss that overflowed float64: the descent diverged), or raise.
+
+    Used in :ref:`descent-explorer`.
 
     JSON has no NaN or infinity, so None is how a loss curve that left
     float64 stays valid state for the page and the static site.
@@ -842,7 +932,10 @@ def as_loss_history(value, name="loss_history"):
 
 
 def check_unit_interval(arr, name):
-    """Reject entries outside [0, 1] (NaN included), naming the first one found."""
+    """Reject entries outside [0, 1] (NaN included), naming the first one found.
+
+    Used in :ref:`bce-multi-label`.
+    """
     outside = ~((arr >= 0) & (arr <= 1))
     if outside.any():
         bad = arr[outside].flat[0]
@@ -851,6 +944,8 @@ def check_unit_interval(arr, name):
 
 def label_vector(y, N, C=None, name="y"):
     """``y`` as (N,) int64 class labels in 0..C-1 (>= 0 when ``C`` is None), or raise.
+
+    Used in :ref:`backprop-by-operation`.
 
     Examples
     --------

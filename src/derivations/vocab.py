@@ -39,6 +39,8 @@ MIN_BLOCK_ROWS = 32
 def last_level_cache_bytes():
     """The size of this machine's largest CPU cache, in bytes.
 
+    Used in :ref:`what-it-costs`.
+
     Read from Linux's ``/sys/devices/system/cpu/cpu0/cache/index*/size``
     (the largest data or unified cache), then from ``os.sysconf``
     (``SC_LEVEL3_CACHE_SIZE``, ``SC_LEVEL2_CACHE_SIZE``), and
@@ -77,6 +79,8 @@ def last_level_cache_bytes():
 
 def default_chunk_size(N, itemsize):
     """The default ``chunk_size``: an (N, chunk) block as large as the last-level cache.
+
+    Used in :ref:`what-it-costs`.
 
     ``min(last_level_cache_bytes(), MAX_WORKSPACE_BYTES) // (N * itemsize)``
     words, at least 1.

@@ -46,6 +46,8 @@ CASES = [
 def case_inputs(case):
     """The logits, targets and keyword arguments of one case.
 
+    Used in :ref:`loss-accuracy`.
+
     ``z = loc + spread * normal`` of shape (N, C) from ``seed``; one label per
     row, drawn next; for a confident case the label's logit is then set to
     the row maximum plus ``gap``. Soft targets, drawn last, put
@@ -71,14 +73,20 @@ def case_inputs(case):
 
 
 def fingerprint(z, target):
-    """A short hash of the exact inputs."""
+    """A short hash of the exact inputs.
+
+    Used in :ref:`loss-accuracy`.
+    """
     h = hashlib.sha256(np.ascontiguousarray(z).tobytes())
     h.update(np.ascontiguousarray(target).tobytes())
     return h.hexdigest()[:16]
 
 
 def target_weights(target, C, label_smoothing):
-    """Row n's target weights as exact mpmath numbers (a function of the class)."""
+    """Row n's target weights as exact mpmath numbers (a function of the class).
+
+    Used in :ref:`loss-accuracy`.
+    """
     eps = mpmath.mpf(float(label_smoothing))
 
     def weights(n):
@@ -92,7 +100,10 @@ def target_weights(target, C, label_smoothing):
 
 
 def reference(z, target, label_smoothing=0.0):
-    """Per-row losses in ``DIGITS``-digit mpmath from the exact float inputs (list of mpf)."""
+    """Per-row losses in ``DIGITS``-digit mpmath from the exact float inputs (list of mpf).
+
+    Used in :ref:`loss-accuracy`.
+    """
     N, C = z.shape
     weights = target_weights(target, C, label_smoothing)
     out = []
@@ -111,6 +122,8 @@ def reference(z, target, label_smoothing=0.0):
 def errors(got, ref, dtype):
     """Worst error over the rows: ``{"ulps": ..., "relative": ...}``.
 
+    Used in :ref:`loss-accuracy`.
+
     An ulp is the spacing of ``dtype`` at the reference value.
     """
     ulps, rel = [], []
@@ -123,18 +136,27 @@ def errors(got, ref, dtype):
 
 
 def ours(z, target, label_smoothing=0.0):
-    """``derivations.cross_entropy``, one loss per row."""
+    """``derivations.cross_entropy``, one loss per row.
+
+    Used in :ref:`loss-accuracy`.
+    """
     return cross_entropy(z, target, reduction="none", label_smoothing=label_smoothing)
 
 
 
 
 def recorded():
-    """The recorded cases with their reference values and every peer's errors."""
+    """The recorded cases with their reference values and every peer's errors.
+
+    Used in :ref:`loss-accuracy`.
+    """
     text = resources.files("derivations").joinpath(RECORDED).read_text(encoding="utf-8")
     return json.loads(text)
 
 
 def worst_ulps(got, reference_values, dtype):
-    """Worst error over the rows, in ulps of ``dtype`` at the (recorded) reference."""
+    """Worst error over the rows, in ulps of ``dtype`` at the (recorded) reference.
+
+    Used in :ref:`loss-accuracy`.
+    """
     return errors(got, [mpmath.mpf(r) for r in reference_values], dtype)["ulps"]

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 def expect_error(*kinds):
     """Run a block that is meant to raise; print the error instead of raising it.
 
+    Used in :ref:`matrix-form`.
+
     Parameters
     ----------
     *kinds : exception classes

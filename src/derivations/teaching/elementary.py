@@ -76,12 +76,17 @@ def sum_to_shape(g, shape):
 
 
 def row_max(z):
-    """Each row's maximum, shape (N, 1)."""
+    """Each row's maximum, shape (N, 1).
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return z.max(axis=1, keepdims=True)
 
 
 def row_max_backward(dm, z):
     """dm sent to one maximal entry per row (the first, at a tie).
+
+    Used in :ref:`backprop-local-derivatives`.
 
     The max has no derivative at a tie, but dm is 0 (the loss does not
     depend on m), so which entry receives it changes nothing.
@@ -95,12 +100,18 @@ def row_max_backward(dm, z):
 
 
 def shift(z, m):
-    """Subtract each row's m from every entry of the row."""
+    """Subtract each row's m from every entry of the row.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return z - m
 
 
 def shift_backward(dzs, m):
-    """(dz, dm): z passes dzs through; m, broadcast over the classes, sums -dzs."""
+    """(dz, dm): z passes dzs through; m, broadcast over the classes, sums -dzs.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return dzs, sum_to_shape(-dzs, m.shape)
 
 
@@ -108,12 +119,18 @@ def shift_backward(dzs, m):
 
 
 def exp(zs):
-    """Elementwise exponential."""
+    """Elementwise exponential.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return np.exp(zs)
 
 
 def exp_backward(de, e):
-    """d exp(x)/dx = exp(x): the output is its own local derivative."""
+    """d exp(x)/dx = exp(x): the output is its own local derivative.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return de * e
 
 
@@ -121,12 +138,18 @@ def exp_backward(de, e):
 
 
 def row_sum(e):
-    """Each row's sum, shape (N, 1)."""
+    """Each row's sum, shape (N, 1).
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return e.sum(axis=1, keepdims=True)
 
 
 def row_sum_backward(ds, e):
-    """Every entry of a row moves the row's sum one for one: ds copied across the row."""
+    """Every entry of a row moves the row's sum one for one: ds copied across the row.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return np.broadcast_to(ds, e.shape)
 
 
@@ -134,12 +157,18 @@ def row_sum_backward(ds, e):
 
 
 def reciprocal(s):
-    """Elementwise 1 / s."""
+    """Elementwise 1 / s.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return 1 / s
 
 
 def reciprocal_backward(dr, s):
-    """d(1/s)/ds = -1/s**2."""
+    """d(1/s)/ds = -1/s**2.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return -dr / s**2
 
 
@@ -147,12 +176,18 @@ def reciprocal_backward(dr, s):
 
 
 def product(e, r):
-    """Elementwise e * r, with r (N, 1) broadcast across the classes."""
+    """Elementwise e * r, with r (N, 1) broadcast across the classes.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return e * r
 
 
 def product_backward(dp, e, r):
-    """(de, dr): each factor's gradient is dp times the other factor, summed to its shape."""
+    """(de, dr): each factor's gradient is dp times the other factor, summed to its shape.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return sum_to_shape(dp * r, e.shape), sum_to_shape(dp * e, r.shape)
 
 
@@ -160,12 +195,18 @@ def product_backward(dp, e, r):
 
 
 def log(p):
-    """Elementwise natural logarithm."""
+    """Elementwise natural logarithm.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return np.log(p)
 
 
 def log_backward(dlogp, p):
-    """d log(p)/dp = 1/p."""
+    """d log(p)/dp = 1/p.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return dlogp / p
 
 
@@ -173,12 +214,17 @@ def log_backward(dlogp, p):
 
 
 def pick(logp, rows, cols):
-    """The entries ``logp[rows[k], cols[k]]``, one per k."""
+    """The entries ``logp[rows[k], cols[k]]``, one per k.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return logp[rows, cols]
 
 
 def pick_backward(dpicked, shape, rows, cols):
     """Scatter dpicked into zeros of ``shape``, adding where an entry was picked twice.
+
+    Used in :ref:`backprop-local-derivatives`.
 
     ``np.add.at`` adds once per occurrence; ``g[rows, cols] += dpicked``
     would write each repeated entry only once and lose the other
@@ -193,12 +239,18 @@ def pick_backward(dpicked, shape, rows, cols):
 
 
 def neg_mean(picked):
-    """Minus the mean."""
+    """Minus the mean.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return -picked.mean()
 
 
 def neg_mean_backward(dL, picked):
-    """Each of the n picked entries moves the mean by 1/n: -dL/n for every one."""
+    """Each of the n picked entries moves the mean by 1/n: -dL/n for every one.
+
+    Used in :ref:`backprop-local-derivatives`.
+    """
     return np.full(picked.shape, -dL / picked.size, dtype=picked.dtype)
 
 
@@ -207,7 +259,10 @@ def neg_mean_backward(dL, picked):
 
 @dataclass(frozen=True)
 class Tape:
-    """Every intermediate of :func:`forward_steps`, under the names of the chapter."""
+    """Every intermediate of :func:`forward_steps`, under the names of the chapter.
+
+    Used in :ref:`backprop-by-operation`.
+    """
 
     z: np.ndarray
     y: np.ndarray
@@ -328,6 +383,8 @@ def backward_steps(tape):
 
 def backprop_steps(z, y):
     """``backward_steps(forward_steps(z, y))``: every intermediate's gradient.
+
+    Used in :ref:`backprop-by-operation`.
 
     Examples
     --------

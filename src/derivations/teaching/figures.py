@@ -90,6 +90,8 @@ DPI = 150
 class Style:
     """What a ``draw`` function needs to know about the rendering it draws.
 
+    Used in :ref:`puzzle`.
+
     Attributes
     ----------
     theme : {"light", "dark"}
@@ -183,6 +185,8 @@ def _linear(c):
 def rc(style):
     """matplotlib rcParams for ``style``: palette, ink, fonts, transparent background.
 
+    Used in :ref:`puzzle`.
+
     Use as ``with matplotlib.rc_context(rc(style)):``; :func:`show_figure`
     does so around every ``draw``.
 
@@ -231,6 +235,8 @@ def rc(style):
 def heatmap(ax, M, style, *, vmin, vmax, cmap=None, fmt="{:.2f}", fontsize=8.5, **imshow):
     """``ax.imshow(M)`` with each cell's value written in it, in ink readable on the cell.
 
+    Used in :ref:`puzzle`.
+
     The numbers carry the meaning, so the colours (``style.diverging`` by
     default) only help. Returns the image, for a colorbar.
 
@@ -261,6 +267,8 @@ def heatmap(ax, M, style, *, vmin, vmax, cmap=None, fmt="{:.2f}", fontsize=8.5, 
 def smallest_text(fig):
     """The smallest font size (points) of the visible, non-empty text in ``fig``.
 
+    Used in :ref:`puzzle`.
+
     Examples
     --------
     >>> import matplotlib
@@ -282,6 +290,8 @@ def smallest_text(fig):
 
 def legend_colours(fig):
     """The colours of the legend entries of ``fig``, as ``#rrggbb`` (no duplicates, in order).
+
+    Used in :ref:`puzzle`.
 
     Examples
     --------
@@ -315,7 +325,10 @@ def legend_colours(fig):
 
 @dataclass(frozen=True)
 class Rendering:
-    """One PNG of a figure: its bytes, pixel width, smallest text and category colours."""
+    """One PNG of a figure: its bytes, pixel width, smallest text and category colours.
+
+    Used in :ref:`puzzle`.
+    """
 
     png: bytes
     width: int
@@ -329,6 +342,8 @@ class Rendering:
 
 def render(draw, style, categories=()):
     """Call ``draw(style)`` inside :func:`rc` and render the figure it returns to PNG.
+
+    Used in :ref:`puzzle`.
 
     Raises ``ValueError`` if any text is smaller than :data:`MIN_FONT_PT`, or
     if, in the narrow layout, the smallest text would be drawn below
@@ -374,7 +389,10 @@ def render(draw, style, categories=()):
 
 
 class ThemedFigure:
-    """What :func:`show_figure` returns: four renderings shown as one image with alt text."""
+    """What :func:`show_figure` returns: four renderings shown as one image with alt text.
+
+    Used in :ref:`puzzle`.
+    """
 
     def __init__(self, renderings, alt):
         self.renderings, self.alt = renderings, alt
@@ -402,6 +420,8 @@ class ThemedFigure:
 
 def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=()):
     """Render ``draw`` wide and narrow, light and dark, as one image with alt text ``alt``.
+
+    Used in :ref:`puzzle`.
 
     Parameters
     ----------
@@ -451,6 +471,8 @@ def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=())
 
 def in_theme(colour, theme):
     """``colour``, a light-theme palette entry, as the entry at its position in ``theme``'s palette.
+
+    Used in :ref:`puzzle`.
 
     Colours outside the light palette come back unchanged.
 

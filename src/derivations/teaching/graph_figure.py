@@ -30,7 +30,10 @@ PATH_STYLES = ("-", "--", "-.", ":")
 
 @dataclass(frozen=True)
 class ToyGraph:
-    """Nodes, their drawing positions, their labels and the forward edges."""
+    """Nodes, their drawing positions, their labels and the forward edges.
+
+    Used in :ref:`toy-network`.
+    """
 
     D: int
     C: int
@@ -140,6 +143,8 @@ def paths(graph, start, end="L"):
 @dataclass(frozen=True)
 class ToyNetworkValues:
     """Numbers on the toy graph: node values, edge derivatives, node gradients.
+
+    Used in :ref:`toy-network`.
 
     ``value[n]`` is the forward value of node ``n``; ``local[(a, b)]`` is the
     local derivative ``d b / d a`` on edge ``a -> b``; ``grad[n]`` is

@@ -34,6 +34,8 @@ from derivations.softmax import softmax, softmax_backward
 def best_times(kernels, repeats=7, warmup=1, clock=None, inner=2, threads=1):
     """Best time of each kernel, run in turns, by CPU time on one thread.
 
+    Used in :ref:`what-it-costs`.
+
     Parameters
     ----------
     kernels : dict of str to callable
@@ -99,6 +101,8 @@ COPY_PIECE = 1 << 22
 def copy_kernel(nbytes):
     """A callable that copies ``nbytes // 2`` bytes: ``nbytes`` of memory traffic.
 
+    Used in :ref:`what-it-costs`.
+
     A copy reads every byte once and writes it once, so its traffic is
     twice its size. This is the roof: the speed of moving bytes with nothing
     else to do. It runs on as many threads as the kernels do when it is
@@ -132,6 +136,8 @@ def copy_kernel(nbytes):
 def traffic_bytes(kernel, N, C, itemsize):
     """The least memory traffic of ``kernel`` on an (N, C) problem, in bytes.
 
+    Used in :ref:`what-it-costs`.
+
     * ``"vjp"``: read ``p`` and ``dp``, write ``dz``: ``3 N C`` floats.
     * ``"cross_entropy"`` (with its gradient): read ``z`` and N int64
       targets, write ``dz``: ``2 N C`` floats and ``N`` integers.
@@ -150,6 +156,8 @@ def traffic_bytes(kernel, N, C, itemsize):
 
 def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False, grad=False):
     """The kernels that chapter 12 times against the copy (:data:`ROOF_BARS`), on one set of inputs.
+
+    Used in :ref:`what-it-costs`.
 
     Random logits ``3 * normal`` of shape (N, C), one integer label per row,
     ``p = softmax(z)`` and a random upstream gradient ``dp``. The readable
@@ -200,6 +208,8 @@ def roof_kernels(N, C, dtype=np.float32, seed=0, fresh=False, exp=False, grad=Fa
 def fractions(seconds):
     """Each kernel's speed as a fraction of its copy's, from :func:`best_times`.
 
+    Used in :ref:`what-it-costs`.
+
     A kernel named ``<kind>_<variant>`` is compared with ``copy_<kind>``,
     which moved the same number of bytes: the fraction is
     ``copy time / kernel time``.
@@ -219,6 +229,8 @@ def fractions(seconds):
 
 def peak_memory(fn):
     """Peak bytes allocated while ``fn()`` runs, by :mod:`tracemalloc`.
+
+    Used in :ref:`what-it-costs`.
 
     numpy reports its array buffers to tracemalloc, so this counts every
     array a kernel makes, temporaries and its result included, beyond what
@@ -274,6 +286,8 @@ _FRACTIONS = [
 def share_in_words(fraction):
     """A measured fraction of the copy's speed in words, from the nearest familiar fraction.
 
+    Used in :ref:`what-it-costs`.
+
     Examples
     --------
     >>> share_in_words(0.47), share_in_words(0.54), share_in_words(0.26)
@@ -295,6 +309,8 @@ def share_in_words(fraction):
 
 def roof_alt(roof):
     """Alt text for the copy-roof bar chart, from the fractions it draws.
+
+    Used in :ref:`what-it-costs`.
 
     Examples
     --------
@@ -325,6 +341,8 @@ def roof_alt(roof):
 
 def roof_paragraph(seconds, N, C, itemsize):
     """What the copy-roof measurement found, as a paragraph of Markdown.
+
+    Used in :ref:`what-it-costs`.
 
     ``seconds`` is the :func:`best_times` of :func:`roof_kernels` with
     ``fresh=True, exp=True`` on an (N, C) problem of ``itemsize``-byte floats.
@@ -388,6 +406,8 @@ def roof_paragraph(seconds, N, C, itemsize):
 def exp_ceiling(roof):
     """The sentence on numpy's exp as the fused cross-entropy's ceiling, from the measurement.
 
+    Used in :ref:`what-it-costs`.
+
     Examples
     --------
     >>> print(exp_ceiling({"cross_entropy_exp": 0.54, "cross_entropy_fast": 0.42}))
@@ -417,6 +437,8 @@ def _slope(sizes, times, points=4):
 
 def timing_alt(sizes, seconds):
     """Alt text for the plot of time per row against the number of classes.
+
+    Used in :ref:`what-it-costs`.
 
     ``seconds`` maps each route to its times, one per entry of ``sizes`` until
     the route stops. Slopes are least-squares fits on log-log axes over each
@@ -479,7 +501,10 @@ RECORDED_BENCH = "data/bench_results.json"
 
 
 def recorded_bench():
-    """The recorded ``make bench`` results (see :data:`RECORDED_BENCH`)."""
+    """The recorded ``make bench`` results (see :data:`RECORDED_BENCH`).
+
+    Used in :ref:`what-it-costs`.
+    """
     import json
     from importlib import resources
 
@@ -495,6 +520,8 @@ def _record(results, kernel, dtype, N, C):
 
 def bench_paragraph(results, N=512, C=50_257):
     """What the recorded bench measured at the scale of a language model's output layer, in words.
+
+    Used in :ref:`what-it-costs`.
 
     Every number comes from ``results`` (the JSON of ``make bench``).
 
@@ -541,6 +568,8 @@ def bench_paragraph(results, N=512, C=50_257):
 def c_kernel_table(results):
     """The C loops of ``make bench`` as a Markdown table of speed-ups, and a sentence of times.
 
+    Used in :ref:`what-it-costs`.
+
     Columns: the O(C^2) loop vectorised over scalar (what the "22 times"
     claim compares), the scalar O(C) loop over the vectorised O(C^2) one,
     and the scalar O(C) loop over the scalar O(C^2) one.
@@ -580,6 +609,8 @@ def c_kernel_table(results):
 
 def scaling_fit(scaling, kernel):
     """The log-log slope of time against N*C, and where ``kernel`` leaves the cache.
+
+    Used in :ref:`what-it-costs`.
 
     ``scaling`` is the ``"scaling"`` part of the bench JSON. The slope is a
     least-squares fit of log(time) on log(N*C) over every point. The cache
@@ -631,7 +662,10 @@ PEER_ROWS = [
 
 
 def peers_table(results):
-    """Chapter 12's table: each kernel's share of the copy roof on 1 thread and on all cores."""
+    """Chapter 12's table: each kernel's share of the copy roof on 1 thread and on all cores.
+
+    Used in :ref:`what-it-costs`.
+    """
     t = results["threads"]
     cols = t["rows"]
     head = "| kernel | " + " | ".join(f"{r['threads']} thread{'s' if r['threads'] > 1 else ''}" for r in cols) + " |"
@@ -669,6 +703,8 @@ def _share(got, target):
 def targets_paragraph(results):
     """Which of :data:`SPEED_TARGETS` the recorded run met, and which it missed, in words.
 
+    Used in :ref:`what-it-costs`.
+
     Examples
     --------
     >>> run = {"threads": {"rows": [
@@ -696,7 +732,10 @@ def targets_paragraph(results):
 
 
 def peers_paragraph(results):
-    """What the table of threads and peers shows, in words, from the same numbers."""
+    """What the table of threads and peers shows, in words, from the same numbers.
+
+    Used in :ref:`what-it-costs`.
+    """
     t = results["threads"]
     one = t["rows"][0]["fraction"]
     many = t["rows"][-1]
@@ -729,7 +768,10 @@ def peers_paragraph(results):
 
 
 def faults_paragraph(results):
-    """What a fresh output array cost in the recorded run: page faults and time, in words."""
+    """What a fresh output array cost in the recorded run: page faults and time, in words.
+
+    Used in :ref:`what-it-costs`.
+    """
     f = results["page_faults"]
     c = f["cases"]
     fresh, reuse = c["np.empty + fill"], c["fill of an existing array"]
@@ -756,7 +798,10 @@ def faults_paragraph(results):
 
 
 def linear_paragraph(results):
-    """linear_cross_entropy's recorded times and workspace, in words."""
+    """linear_cross_entropy's recorded times and workspace, in words.
+
+    Used in :ref:`what-it-costs`.
+    """
     lin = results["linear_cross_entropy"]
     s = lin["seconds"]
     text = (
@@ -775,7 +820,10 @@ def linear_paragraph(results):
 
 
 def scaling_alt(results):
-    """Alt text for the figure of time against N*C, from the recorded numbers."""
+    """Alt text for the figure of time against N*C, from the recorded numbers.
+
+    Used in :ref:`what-it-costs`.
+    """
     s = results["scaling"]
     nc = [p["NC"] for p in s["points"]]
     parts = [

@@ -74,6 +74,8 @@ def toy_blobs(n_per_class=40, C=3, seed=0):
 def train_test_split(X, y, test_fraction=0.25, seed=0):
     """Shuffle the rows of ``(X, y)`` with a seeded generator and split them.
 
+    Used in :ref:`training`.
+
     Parameters
     ----------
     X : array_like, shape (N, D)
@@ -111,6 +113,8 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
 
 def standardize(X_train, X_test=None):
     """Scale each feature to mean 0 and deviation 1 on the training set.
+
+    Used in :ref:`training`.
 
     The test set is scaled with the *training* mean and deviation, so
     that no information about it leaks into the model. A feature that is
@@ -234,6 +238,8 @@ def principal_components(X, k):
 def accuracy(z, y):
     """Share of the rows of ``z`` whose largest entry sits at the label ``y``.
 
+    Used in :ref:`training`.
+
     Works on logits or probabilities alike (softmax keeps the order).
 
     Examples
@@ -270,6 +276,8 @@ def softmax_regression_init(D, C):
 
 def softmax_regression_logits(params, X):
     """Logits ``z = X W^T + b`` of softmax regression, shape (N, C).
+
+    Used in :ref:`training`.
 
     Examples
     --------
@@ -376,6 +384,8 @@ def softmax_regression_l2_loss_grad(params, X, t, lam):
 def hidden_layer_init(D, H, C, seed=0):
     """Random weights for a network with one tanh hidden layer of width ``H``.
 
+    Used in :ref:`training`.
+
     ``W1`` (H, D) and ``W2`` (C, H) are drawn with standard deviation
     ``1/sqrt(fan_in)``, so that every pre-activation starts with a variance
     near 1 for standardised inputs and tanh is neither saturated nor linear.
@@ -415,6 +425,8 @@ def _hidden_layer_shapes(params, X):
 def hidden_layer_forward(params, X):
     """Forward pass: hidden ``h = tanh(u)``, ``u = X W1^T + b1``, logits ``z = h W2^T + b2``.
 
+    Used in :ref:`training`.
+
     Returns
     -------
     z : ndarray, shape (N, C)
@@ -436,7 +448,10 @@ def hidden_layer_forward(params, X):
 
 
 def hidden_layer_logits(params, X):
-    """Logits of the one-hidden-layer network (see :func:`hidden_layer_forward`)."""
+    """Logits of the one-hidden-layer network (see :func:`hidden_layer_forward`).
+
+    Used in :ref:`training`.
+    """
     return hidden_layer_forward(params, X)[0]
 
 
@@ -492,6 +507,8 @@ def hidden_layer_loss_grad(params, X, t):
 def evaluate(logits_fn, params, X, y):
     """Mean cross-entropy and accuracy of a model on labelled data.
 
+    Used in :ref:`training`.
+
     Parameters
     ----------
     logits_fn : callable
@@ -517,6 +534,8 @@ def evaluate(logits_fn, params, X, y):
 
 def make_monitor(logits_fn, **datasets):
     """A function of ``params`` that reports loss and accuracy on named data sets.
+
+    Used in :ref:`training`.
 
     Parameters
     ----------
@@ -555,6 +574,8 @@ def make_monitor(logits_fn, **datasets):
 def gradient_descent(loss_grad, params, *, lr, steps, monitor=None,
                      every=1):
     """Full-batch gradient descent: ``theta <- theta - lr * grad``.
+
+    Used in :ref:`training`.
 
     Every parameter array takes the step.
 
@@ -628,6 +649,8 @@ def gradient_descent(loss_grad, params, *, lr, steps, monitor=None,
 def pack(params):
     """Flatten a dict of arrays into one float64 vector (keys in order).
 
+    Used in :ref:`beyond-one-hot`.
+
     Examples
     --------
     >>> pack({"W": np.array([[1.0, 2.0]]), "b": np.array([3.0])})
@@ -638,6 +661,8 @@ def pack(params):
 
 def unpack(theta, like):
     """Inverse of :func:`pack`: cut ``theta`` into arrays shaped like ``like``.
+
+    Used in :ref:`beyond-one-hot`.
 
     Examples
     --------
