@@ -16,8 +16,8 @@ and their rows need not sum to 1.
 
 import numpy as np
 
-from derivations.validation import as_float_like, as_logits, as_targets, check_finite
 from derivations.softmax import log_softmax, softmax
+from derivations.validation import as_float_like, as_logits, as_targets, check_finite
 
 
 def _inputs(h, W, b):

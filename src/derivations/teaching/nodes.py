@@ -18,8 +18,8 @@ every loss is a mean over the N rows.
 
 import numpy as np
 
-from derivations.validation import as_logits, as_probabilities, as_targets, check_finite, upstream_like
 from derivations.softmax import log_softmax, softmax
+from derivations.validation import as_logits, as_probabilities, as_targets, check_finite, upstream_like
 
 
 def _batch(x, name):

@@ -24,7 +24,12 @@ import tracemalloc
 import numpy as np
 
 from derivations.kernels import (
-    cross_entropy_readable, for_each_block, get_threads, one_blas_thread, release_idle, set_threads,
+    cross_entropy_readable,
+    for_each_block,
+    get_threads,
+    one_blas_thread,
+    release_idle,
+    set_threads,
     softmax_vjp_readable,
 )
 from derivations.losses import cross_entropy_grad, cross_entropy_with_grad
@@ -710,8 +715,10 @@ def targets_paragraph(results):
     >>> run = {"threads": {"rows": [
     ...     {"threads": 1, "fraction": {"vjp_fast": 0.7, "vjp_fresh": 0.7, "ce_fast": 0.5, "ce_grad": 0.5}},
     ...     {"threads": 2, "fraction": {"vjp_fast": 0.6, "ce_fast": 0.5}}]}}
-    >>> print(targets_paragraph(run))
-    In the recorded run every target on one thread was met. On two threads the fused cross-entropy with `out=` met its 50% (50%); the product with `out=` missed its 75%, at 60%.
+    >>> import textwrap
+    >>> print(textwrap.fill(targets_paragraph(run), 100))
+    In the recorded run every target on one thread was met. On two threads the fused cross-entropy with
+    `out=` met its 50% (50%); the product with `out=` missed its 75%, at 60%.
     """
     rows = {r["threads"]: r["fraction"] for r in results["threads"]["rows"]}
     parts = []
