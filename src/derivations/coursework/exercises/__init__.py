@@ -4,45 +4,65 @@ A module named after the exercise id holds everything about that exercise:
 its cases, its float64 reference, its reference wrong implementations
 (registered with the mistakes they make), its :class:`~.base.Exercise`
 entry and a few correct implementations written as learners write them.
-Inputs that several exercises share come from :mod:`._inputs`. Adding an
-exercise means adding a module here and listing it in ``_MODULES``; the
-check engine (:mod:`derivations.coursework.engine`) and the catalogue
-(:mod:`derivations.coursework.catalogue`) need no change.
+Inputs that several exercises share come from :mod:`._inputs`, plain-numpy
+pieces of wrong implementations from :mod:`._parts`.
+
+To add an exercise:
+
+1. Write ``exercises/<id>.py`` (copy a module of the same kind, such as
+   :mod:`.softmax`, or :mod:`.find_bug_delta` for a find-the-bug exercise):
+   ``cases``, ``reference``, wrong implementations decorated with
+   ``@wrong(ID, "<mistake id>")``, ``EXERCISE = Exercise(ID, "my_<id>", "book/NN_slug.md", ...)``
+   and ``CORRECT``, a list of at least one learner-style right answer.
+2. Add the section to chapter NN that poses it and calls ``check("<id>", my_<id>)``.
+
+The module is found by name (every module here whose name does not start
+with ``_``, :mod:`.base` aside), and ordered by its chapter's number, then by
+``Exercise.position`` among that chapter's exercises. A new mistake gets its
+entry in :mod:`derivations.coursework.catalogue`; the engine, the registry
+and the tests need no change.
 """
 
+import pkgutil
 from importlib import import_module
 
-from derivations.coursework.exercises.base import TARGET_FORMS, WRONG, Case, Convention, Exercise, WrongImplementation, wrong
+from derivations.coursework.exercises.base import (
+    TARGET_FORMS,
+    WRONG,
+    Case,
+    Convention,
+    Exercise,
+    WrongImplementation,
+    wrong,
+)
 
-#: The exercise modules, in the order of the chapters that pose them.
-_MODULES = [
-    "softmax",
-    "softmax_jacobian",
-    "log_softmax",
-    "toy_network_grads",
-    "linear_softmax_grads",
-    "softmax_backward",
-    "cross_entropy_grad",
-    "softmax_loss",
-    "cross_entropy",
-    "central_difference",
-    "label_smoothing",
-    "hidden_layer_grads",
-    "chunked_logsumexp",
-    "find_bug_delta",
-    "find_bug_eye_node",
-    "find_bug_label_gradient",
-    "find_bug_unshifted_exp",
-    "find_bug_batch_shift",
-    "backprop_steps",
-    "binary_cross_entropy",
-]
+#: Modules of this package that hold no exercise.
+_NOT_EXERCISES = {"base"}
 
-#: Each exercise's module, by exercise id.
-MODULES = {name: import_module(f".{name}", __name__) for name in _MODULES}
+
+def _discover():
+    """Every exercise module, in the order of the chapters that pose them."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name in _NOT_EXERCISES:
+            continue
+        module = import_module(f"{__name__}.{info.name}")
+        if module.EXERCISE.id != info.name:  # check(id) finds its module by this name
+            raise ValueError(f"the module {module.__name__} defines the exercise {module.EXERCISE.id!r}; "
+                             f"name the module after its exercise, {module.EXERCISE.id}.py")
+        found.append(module)
+    return sorted(found, key=lambda module: module.EXERCISE.order)
+
+
+#: Each exercise's module, by exercise id, in the order of the chapters that pose them.
+MODULES = {module.EXERCISE.id: module for module in _discover()}
 
 #: The implementation exercises, by id.
 EXERCISES = {module.EXERCISE.id: module.EXERCISE for module in MODULES.values()}
+
+# Registered as the modules were imported; kept in the exercises' order (each
+# exercise's own in the order its module defines them, which breaks ties in a diagnosis).
+WRONG.sort(key=lambda w: list(EXERCISES).index(w.exercise))
 
 
 def _adapted(w, ex, targets):

@@ -20,7 +20,7 @@ defines
 from dataclasses import dataclass, field
 from typing import Callable
 
-from derivations.coursework.catalogue import MISTAKES
+from derivations.coursework.catalogue import MISTAKES, chapter_number
 
 #: The two ways an exercise can take its targets: rows of probabilities
 #: ``t`` of shape (N, C), or integer class labels ``y`` of shape (N,).
@@ -101,6 +101,9 @@ class Exercise:
         of it, not as a stub raising NotImplementedError. None otherwise.
     passed_message : str
         A sentence the verdict adds when the function passes (empty: none).
+    position : int
+        Its place among the exercises of its chapter, when the chapter poses
+        several (0 by default: they follow in the order of their ids).
     """
 
     id: str
@@ -120,6 +123,12 @@ class Exercise:
     agree_atol: float = 1e-4
     starts_from: Callable | None = None
     passed_message: str = ""
+    position: int = 0
+
+    @property
+    def order(self):
+        """Where it comes among the book's exercises: its chapter's number, its place there, its id."""
+        return chapter_number(self.chapter), self.position, self.id
 
     @property
     def default_targets(self):

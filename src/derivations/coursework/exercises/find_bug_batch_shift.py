@@ -7,11 +7,11 @@ must shift each row by its own maximum.
 
 import numpy as np
 
-from derivations.teaching.jacobians import jacobian_batched
-from derivations.softmax import softmax
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax
+from derivations.teaching.jacobians import jacobian_batched
 
 ID = "find_bug_batch_shift"
 
@@ -95,6 +95,7 @@ EXERCISE = Exercise(
     "my_softmax_jacobians(z), logits z of shape (N, C) -> the Jacobians, shape (N, C, C)",
     ("J",), cases, reference, starts_from=softmax_jacobians,
     passed_message="Each row's softmax no longer depends on what the other rows of the batch hold.",
+    position=5,  # the order chapter 13 poses them in
 )
 
 

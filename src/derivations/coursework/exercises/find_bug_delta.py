@@ -7,10 +7,10 @@ turn it into the vector-Jacobian product ``p * (dp - <p, dp>)``.
 
 import numpy as np
 
-from derivations.softmax import softmax, softmax_backward
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax, softmax_backward
 
 ID = "find_bug_delta"
 
@@ -90,6 +90,7 @@ EXERCISE = Exercise(
     "my_softmax_delta(z, dp), logits z and upstream gradient dp of the same shape (..., C) -> dz, that shape",
     ("dz",), cases, reference, starts_from=softmax_delta,
     passed_message="Every logit now receives the gradient that reaches it through every probability.",
+    position=1,  # the order chapter 13 poses them in
 )
 
 

@@ -7,9 +7,9 @@ turn it into one vector-Jacobian product per row.
 
 import numpy as np
 
-from derivations.softmax import softmax, softmax_backward
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax, softmax_backward
 
 ID = "find_bug_eye_node"
 
@@ -84,6 +84,7 @@ EXERCISE = Exercise(
     "my_softmax_node_backward(p, dp), softmax rows p and upstream gradient dp, both (N, C) -> dz (N, C)",
     ("dz",), cases, reference, starts_from=softmax_node_backward,
     passed_message="The node gives the right gradient for every batch size, N = 1 and N = C included.",
+    position=2,  # the order chapter 13 poses them in
 )
 
 

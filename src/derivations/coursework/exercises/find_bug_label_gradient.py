@@ -9,10 +9,10 @@ a rounded probability, which is ``inf`` wherever the probability underflows.
 
 import numpy as np
 
-from derivations.teaching.nodes import softmax_cross_entropy_backward
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import EPSILONS, eps_name, logp, p_stable
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.teaching.nodes import softmax_cross_entropy_backward
 
 ID = "find_bug_label_gradient"
 
@@ -97,6 +97,7 @@ EXERCISE = Exercise(
     "my_softmax_loss_backward(z, t), logits z and one-hot labels t, both (N, C) -> (dz, dt), both (N, C)",
     ("dz", "dt"), cases, reference, starts_from=softmax_loss_backward,
     passed_message="The label gradient is finite wherever the loss is, however small a probability gets.",
+    position=3,  # the order chapter 13 poses them in
 )
 
 

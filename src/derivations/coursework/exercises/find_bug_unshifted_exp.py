@@ -7,10 +7,10 @@ and must keep ``exp`` from overflowing.
 
 import numpy as np
 
-from derivations.losses import cross_entropy_grad
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import p_batch_shift
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.losses import cross_entropy_grad
 
 ID = "find_bug_unshifted_exp"
 
@@ -82,6 +82,7 @@ EXERCISE = Exercise(
     "my_softmax_ce_grad(z, t), logits z and one-hot targets t, both (N, C) -> dL/dz (N, C)",
     ("dz",), cases, reference, starts_from=softmax_ce_grad,
     passed_message="`exp` no longer overflows or underflows whole rows, in float64 or in float32.",
+    position=4,  # the order chapter 13 poses them in
 )
 
 
