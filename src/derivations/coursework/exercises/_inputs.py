@@ -100,6 +100,7 @@ def labels(rng, N, C, *, absent=(), dtype=np.int64):
 
 
 def onehot(y, C):
+    """Rows of the C x C identity picked by the integer labels ``y``: one-hot targets (N, C)."""
     return np.eye(C)[np.asarray(y)]
 
 

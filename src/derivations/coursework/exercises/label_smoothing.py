@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from derivations.coursework.exercises.base import Case, Exercise, wrong
 from derivations.coursework.exercises import _inputs as inp
+from derivations.coursework.exercises.base import Case, Exercise, wrong
 
 ID = "label_smoothing"
 
@@ -26,38 +26,34 @@ def cases(rng):
 
 
 def reference(labels, C, eps):
-    return ((1 - eps) * np.eye(C)[np.asarray(labels)] + eps / C,)
-
-
-def _onehot(labels, C):
-    return np.eye(C)[np.asarray(labels)]
+    return ((1 - eps) * inp.onehot(labels, C) + eps / C,)
 
 
 @wrong(ID, "smoothing-wrong-mass")
 def smoothing_true_class_misses_share(labels, C, eps):
     """1 - eps on the true class, eps / C on the others only: rows sum to 1 - eps / C."""
-    y = _onehot(labels, C)
+    y = inp.onehot(labels, C)
     return (1 - eps) * y + (1 - y) * eps / C
 
 
 @wrong(ID, "smoothing-wrong-mass")
 def smoothing_over_other_classes(labels, C, eps):
     """eps spread over the C - 1 other classes: sums to 1, but not the asked distribution."""
-    y = _onehot(labels, C)
+    y = inp.onehot(labels, C)
     return (1 - eps) * y + (1 - y) * eps / (C - 1)
 
 
 @wrong(ID, "smoothing-wrong-mass")
 def smoothing_mixing_eps_over_c(labels, C, eps):
     """(1 - eps / C) onehot + eps / C: the true class keeps 1."""
-    y = _onehot(labels, C)
+    y = inp.onehot(labels, C)
     return (1 - eps / C) * y + eps / C
 
 
 @wrong(ID, "smoothing-wrong-mass")
 def smoothing_eps_per_class(labels, C, eps):
     """(1 - eps) onehot + eps: eps to every class instead of eps / C."""
-    return (1 - eps) * _onehot(labels, C) + eps
+    return (1 - eps) * inp.onehot(labels, C) + eps
 
 
 EXERCISE = Exercise(
