@@ -13,13 +13,11 @@ import re
 import learner_code
 import numpy as np
 import pytest
+from test_binary import bce_exercise_by_hand, bce_exercise_float32
 
 from derivations import chapters
-
-from derivations.coursework import catalogue
-from derivations.coursework import EXERCISES, NOT_IMPLEMENTED, CheckResult, check
+from derivations.coursework import EXERCISES, NOT_IMPLEMENTED, CheckResult, catalogue, check
 from derivations.coursework.exercises import MODULES
-from test_binary import bce_exercise_by_hand, bce_exercise_float32
 
 SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
 

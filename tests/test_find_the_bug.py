@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from derivations.coursework import catalogue
-from derivations.coursework import EXERCISES, check
+from derivations.coursework import EXERCISES, catalogue, check
 from derivations.coursework.exercises import MODULES
 from derivations.gradcheck import numerical_gradient
 from tools import student

@@ -10,10 +10,10 @@ by hand.
 
 import math
 
+import learner_code
 import numpy as np
 import pytest
 
-import learner_code
 from derivations.coursework import EXERCISES, check
 from derivations.coursework.exercises import MODULES
 from derivations.gradcheck import numerical_gradient

@@ -8,9 +8,9 @@ verdict names the first step that went wrong.
 
 import numpy as np
 
-from derivations.teaching.elementary import backprop_steps
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.teaching.elementary import backprop_steps
 
 ID = "backprop_steps"
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derivations.gradcheck import numerical_gradient
-from derivations.losses import cross_entropy
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.gradcheck import numerical_gradient
+from derivations.losses import cross_entropy
 
 ID = "central_difference"
 

@@ -2,11 +2,19 @@
 
 import numpy as np
 
-from derivations.losses import cross_entropy
 from derivations.coursework.exercises import _inputs as inp
-from derivations.coursework.exercises._parts import EPSILONS, eps_name, logp, p_batch_shift, p_stable, p_unshifted, p_whole_sum
+from derivations.coursework.exercises._parts import (
+    EPSILONS,
+    eps_name,
+    logp,
+    p_batch_shift,
+    p_stable,
+    p_unshifted,
+    p_whole_sum,
+)
 from derivations.coursework.exercises.base import Exercise, wrong
 from derivations.coursework.exercises.cross_entropy_grad import TARGETS, target_cases, to_probabilities
+from derivations.losses import cross_entropy
 
 ID = "cross_entropy"
 

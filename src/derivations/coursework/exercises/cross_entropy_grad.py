@@ -5,10 +5,10 @@ The cases here serve the loss of chapter 8 as well (:mod:`.cross_entropy`).
 
 import numpy as np
 
-from derivations.losses import cross_entropy_grad
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import fused, p_batch_shift, p_stable, p_unshifted, p_whole_sum
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.losses import cross_entropy_grad
 
 ID = "cross_entropy_grad"
 

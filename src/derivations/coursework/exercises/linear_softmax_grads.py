@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derivations.losses import cross_entropy_grad
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import fused, p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.losses import cross_entropy_grad
 
 ID = "linear_softmax_grads"
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derivations.softmax import log_softmax
 from derivations.coursework.exercises._parts import EPSILONS, eps_name, p_stable
 from derivations.coursework.exercises.base import Exercise, wrong
 from derivations.coursework.exercises.softmax import logit_cases
+from derivations.softmax import log_softmax
 
 ID = "log_softmax"
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derivations.softmax import softmax
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import p_batch_shift, p_stable, p_unshifted, p_whole_sum
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax
 
 ID = "softmax"
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from derivations.softmax import softmax, softmax_backward
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax, softmax_backward
 
 ID = "softmax_backward"
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from derivations.softmax import softmax_jacobian
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
+from derivations.softmax import softmax_jacobian
 
 ID = "softmax_jacobian"
 

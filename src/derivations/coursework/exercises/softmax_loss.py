@@ -9,10 +9,17 @@ long as the loss and the gradient use the same one.
 
 import numpy as np
 
-from derivations.losses import cross_entropy, cross_entropy_grad
 from derivations.coursework.exercises import _inputs as inp
-from derivations.coursework.exercises._parts import EPSILONS, eps_name, p_batch_shift, p_stable, p_unshifted, p_whole_sum
+from derivations.coursework.exercises._parts import (
+    EPSILONS,
+    eps_name,
+    p_batch_shift,
+    p_stable,
+    p_unshifted,
+    p_whole_sum,
+)
 from derivations.coursework.exercises.base import Case, Convention, Exercise, wrong
+from derivations.losses import cross_entropy, cross_entropy_grad
 
 ID = "softmax_loss"
 
