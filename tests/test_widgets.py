@@ -169,16 +169,21 @@ def test_logits_bad_C(bad):
 def test_logits_synced_state_is_the_pages_input():
     ex = LogitsExplorer(z=np.array([0.5, -1.0, 2.0]), target=1, temperature=0.5, label_smoothing=0.2)
     state = ex.synced_state()
-    assert set(state) == {"z", "target", "soft", "soft_target", "temperature", "label_smoothing"}
+    assert set(state) == {"z", "target", "soft", "soft_target", "temperature", "label_smoothing", "limits"}
     # plain JSON: numpy scalars would not survive the trip to the browser
     assert json.loads(json.dumps(state)) == state
     assert state["z"] == [0.5, -1.0, 2.0] and all(type(v) is float for v in state["z"])
     assert state == {
         "z": [0.5, -1.0, 2.0], "target": 1, "soft": False, "soft_target": [0.0, 1.0, 0.0],
         "temperature": 0.5, "label_smoothing": 0.2,
+        # the ranges the docstring gives, for the page's controls
+        "limits": {"C_MIN": 2, "C_MAX": 10, "Z_LIMIT": 10.0, "T_MIN": 0.1, "T_MAX": 5.0},
     }
     full = ex.get_state()
     assert "export default" in full["_esm"] and "function softmax" in full["_esm"]
+    # the ranges come from the limits trait, not from a copy in the ES module
+    for name in ["C_MIN", "C_MAX", "Z_LIMIT", "T_MIN", "T_MAX"]:
+        assert f"const {name}" not in full["_esm"]
     assert ".dx-explorer" in full["_css"]
 
 
@@ -216,7 +221,7 @@ def test_jacobian_C_and_bad_input():
     ex.C = 4
     assert ex.z == [0.0, 0.0, 0.0, 0.0]
     np.testing.assert_allclose(np.diag(ex.jacobian), 3 / 16)
-    assert set(ex.synced_state()) == {"z"}
+    assert ex.synced_state() == {"z": [0.0] * 4, "limits": {"C_MIN": 2, "C_MAX": 10, "Z_LIMIT": 10.0}}
     for bad, error in [([0.0], ValueError), ([0.0, np.inf], ValueError), ([0.0, -11.0], ValueError)]:
         with pytest.raises(error):
             ex.z = bad
@@ -275,7 +280,8 @@ def test_toy_network_two_paths_to_w21():
 def test_toy_network_synced_state_and_bad_input():
     ex = ToyNetworkExplorer()
     state = ex.synced_state()
-    assert set(state) == {"h", "w", "t"}
+    assert set(state) == {"h", "w", "t", "limits"}
+    assert state["limits"] == {"HW_LIMIT": 5.0}
     assert json.loads(json.dumps(state)) == state
     assert np.array(state["w"]).shape == (3, 2)
     for name, bad, error in [
@@ -357,7 +363,8 @@ def test_descent_reset_and_synced_state():
     ex = DescentExplorer()
     ex.step(4)
     state = ex.synced_state()
-    assert set(state) == {"X", "y", "W", "b", "lr", "steps", "loss_history"}
+    assert set(state) == {"X", "y", "W", "b", "lr", "steps", "loss_history", "limits"}
+    assert state["limits"] == {"LR_MIN": 0.01, "LR_MAX": 5.0}
     assert json.loads(json.dumps(state)) == state
     ex.reset()
     assert ex.W == [[0.0, 0.0]] * 3 and ex.b == [0.0] * 3 and ex.steps == 0
@@ -380,7 +387,8 @@ def test_descent_accepts_what_the_page_sends():
         ({"X": np.zeros((4, 3)), "y": np.array([0, 1, 0, 1])}, ValueError, r"shape \(N, 2\)"),
         ({"X": np.zeros((4, 2)), "y": np.array([0, 1, 0])}, ValueError, "one label per row"),
         ({"X": np.zeros((4, 2)), "y": np.array([0, 0, 0, 0])}, ValueError, "2 to 8 classes"),
-        ({"X": np.zeros((4, 2)), "y": np.array([0, 1, -1, 1])}, ValueError, "non-negative"),
+        ({"X": np.zeros((4, 2)), "y": np.array([0, 1, -1, 1])}, ValueError, "negative label -1"),
+        ({"X": np.zeros((4, 2), dtype=bool), "y": np.array([0, 1, 0, 1])}, TypeError, "not booleans"),
         ({"X": np.zeros((4, 2)), "y": np.array([0.0, 1.0, 0.0, 1.0])}, TypeError, "integer class labels"),
         ({"X": np.full((2, 2), np.nan), "y": np.array([0, 1])}, ValueError, "finite"),
         ({"X": np.zeros((1001, 2)), "y": np.arange(1001) % 2}, ValueError, "1000"),
@@ -398,8 +406,11 @@ def test_descent_data_are_fixed_and_step_count_checked():
     ex = DescentExplorer()
     with pytest.raises(traitlets.TraitError, match="read-only"):
         ex.X = [[0.0, 0.0]]
-    for bad in [0, -2, 1.5, True]:
-        with pytest.raises(ValueError, match="positive integer"):
+    for bad in [0, -2]:
+        with pytest.raises(ValueError, match="at least 1"):
+            ex.step(bad)
+    for bad in [1.5, True, None]:
+        with pytest.raises(TypeError, match="positive integer"):
             ex.step(bad)
     with pytest.raises(ValueError, match="negative"):
         ex.steps = -1
@@ -497,7 +508,8 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("cls, change, name", REFUSED, ids=[f"{c.__name__}-{n}-{i}" for i, (c, _, n) in enumerate(REFUSED)])
+@pytest.mark.parametrize("cls, change, name", REFUSED,
+                         ids=[f"{c.__name__}-{n}-{i}" for i, (c, _, n) in enumerate(REFUSED)])
 def test_refused_set_state_changes_nothing(cls, change, name):
     ex = _explorer(cls)
     before = _everything(ex)
@@ -507,6 +519,20 @@ def test_refused_set_state_changes_nothing(cls, change, name):
     assert isinstance(info.value, (ValueError, TypeError)), type(info.value)
     np.testing.assert_equal(_everything(ex), before)
     _strict_json(ex)
+
+
+@pytest.mark.parametrize("cls, change", [
+    (LogitsExplorer, {"limits": {"C_MIN": 2, "C_MAX": 99}}),
+    (JacobianExplorer, {"z": [0.0, 1.0], "limits": {}}),
+    (DescentExplorer, {"limits": {"LR_MIN": 0.0, "LR_MAX": 50.0}}),
+])
+def test_the_limits_are_not_the_pages_to_send(cls, change):
+    # the Python constants the page's controls read: read-only, like the data
+    ex = _explorer(cls)
+    before = _everything(ex)
+    with pytest.raises(traitlets.TraitError, match="limits is read-only"):
+        ex.set_state(change)
+    np.testing.assert_equal(_everything(ex), before)
 
 
 def test_refused_value_message_says_what_was_given_and_expected():

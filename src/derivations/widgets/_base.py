@@ -60,6 +60,16 @@ class Explorer(anywidget.AnyWidget):
 
     _css = bundle_css()
 
+    # The Python constants the page's controls are drawn from (slider ranges,
+    # numbers of classes), sent with the state, so that the ES module reads
+    # them instead of repeating them; read-only, so the page cannot send them.
+    _limits = {}
+    limits = traitlets.Dict(read_only=True).tag(sync=True)
+
+    @traitlets.default("limits")
+    def _default_limits(self):
+        return dict(self._limits)
+
     def synced_state(self):
         """The traits that travel to the browser, as the front end sees them.
 
@@ -102,6 +112,22 @@ class Explorer(anywidget.AnyWidget):
         value it no longer fits (the current target beside fewer logits)
         is caught here instead. Nothing here by default.
         """
+
+
+class ClassCount:
+    """The number of classes ``C = len(z)`` of an explorer with logits ``z``;
+    setting it keeps the first logits and pads new ones with 0, within the
+    explorer's ``limits["C_MIN"] .. limits["C_MAX"]``."""
+
+    @property
+    def C(self):
+        """The number of classes, ``len(z)``. Setting it keeps the first
+        logits and pads new ones with 0."""
+        return len(self.z)
+
+    @C.setter
+    def C(self, value):
+        self.z = resized(self.z, as_class_count(value, self._limits["C_MIN"], self._limits["C_MAX"]))
 
 
 # traits every DOMWidget syncs that are not an explorer's inputs
@@ -153,8 +179,21 @@ class Scalar(traitlets.TraitType):
         return as_scalar(value, self.name, **self._limits)
 
 
-class Index(traitlets.TraitType):
-    """A synced class index: an int >= 0 (bools refused).
+class _Integer(traitlets.TraitType):
+    """A synced int, checked by the function ``check(value, name)``."""
+
+    check = None
+
+    def __init__(self, default_value=0, **kwargs):
+        super().__init__(default_value=int(default_value), **kwargs)
+
+    def validate(self, obj, value):
+        return type(self).check(value, self.name)
+
+
+class Index(_Integer):
+    """A synced class index: an int >= 0 (bools refused), checked by
+    :func:`~derivations.validation.as_index`.
 
     Whether it is below the number of classes is for the explorer's
     cross-validation (``@traitlets.validate``), which traitlets runs once
@@ -163,24 +202,15 @@ class Index(traitlets.TraitType):
     """
 
     info_text = "a class index"
-
-    def __init__(self, default_value=0, **kwargs):
-        super().__init__(default_value=int(default_value), **kwargs)
-
-    def validate(self, obj, value):
-        return as_index(value, self.name)
+    check = staticmethod(as_index)
 
 
-class Count(traitlets.TraitType):
-    """A synced count: an int >= 0 (bools refused)."""
+class Count(_Integer):
+    """A synced count: an int >= 0 (bools refused), checked by
+    :func:`~derivations.validation.as_count`."""
 
     info_text = "a non-negative integer"
-
-    def __init__(self, default_value=0, **kwargs):
-        super().__init__(default_value=int(default_value), **kwargs)
-
-    def validate(self, obj, value):
-        return as_count(value, self.name)
+    check = staticmethod(as_count)
 
 
 class Fixed(traitlets.TraitType):

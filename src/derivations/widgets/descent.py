@@ -5,9 +5,20 @@ import traitlets
 
 from derivations.losses import cross_entropy, cross_entropy_grad
 from derivations.teaching.training import toy_blobs
+from derivations.validation import as_features, as_int, label_vector
 from derivations.widgets._base import (
-    Count, Explorer, Fixed, InvalidTrait, Scalar, as_lists, as_loss_history, as_matrix, as_vector, bundle_esm,
-    frozen, shown,
+    Count,
+    Explorer,
+    Fixed,
+    InvalidTrait,
+    Scalar,
+    as_lists,
+    as_loss_history,
+    as_matrix,
+    as_vector,
+    bundle_esm,
+    frozen,
+    shown,
 )
 
 LR_MIN, LR_MAX = 0.01, 5.0  # the learning-rate slider's range
@@ -105,6 +116,7 @@ class DescentExplorer(Explorer):
     """
 
     _esm = bundle_esm("descent.js")
+    _limits = {"LR_MIN": LR_MIN, "LR_MAX": LR_MAX}
 
     # the data are fixed at construction: the page reads them, never sets them
     X = Fixed().tag(sync=True, to_json=as_lists)
@@ -204,15 +216,14 @@ class DescentExplorer(Explorer):
         parameters keep the last values float64 could hold, and no further
         step is taken until :meth:`reset`.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer number of steps, got {n!r}")
+        n = as_int(n, "n", "a positive integer number of steps", minimum=1)
         if self.diverged:
             return
         W, b = self._params()
         history = list(self.loss_history)
         _, dW, db = self._evaluate(W, b)
         taken = 0
-        for _ in range(int(n)):
+        for _ in range(n):
             taken += 1
             with np.errstate(over="ignore", invalid="ignore"):
                 W_next, b_next = W - self.lr * dW, b - self.lr * db
@@ -240,23 +251,13 @@ class DescentExplorer(Explorer):
 
 def _check_data(X, y):
     """Return ``(X, y, C)`` as float64 (N, 2), int64 (N,) and an int, or raise."""
-    X = np.asarray(X)
-    if X.dtype.kind not in "iuf" or X.dtype.kind == "b":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
-    if X.ndim != 2 or X.shape[1] != 2:
+    X = as_features(X, "X")
+    if X.shape[1] != 2:
         raise ValueError(f"X must have shape (N, 2), got {X.shape}")
-    if not 1 <= X.shape[0] <= N_MAX:
+    if X.shape[0] > N_MAX:
         raise ValueError(f"X must have between 1 and {N_MAX} rows, got {X.shape[0]}")
-    if not np.isfinite(X).all():
-        raise ValueError("X must be finite (found NaN or an infinity)")
-    y = np.asarray(y)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X; got {y.shape}")
-    if (y < 0).any():
-        raise ValueError(f"labels must be non-negative, got {int(y.min())}")
+    y = label_vector(y, X.shape[0], name="y")
     C = int(y.max()) + 1
     if not 2 <= C <= C_MAX:
         raise ValueError(f"the labels must name 2 to {C_MAX} classes (max label + 1), got {C}")
-    return X.astype(np.float64), y.astype(np.int64), C
+    return X, y, C

@@ -3,11 +3,11 @@
 import numpy as np
 
 from derivations.softmax import softmax, softmax_jacobian
-from derivations.widgets._base import Explorer, Vector, as_class_count, bundle_esm, resized
+from derivations.widgets._base import ClassCount, Explorer, Vector, bundle_esm
 from derivations.widgets.logits import C_MAX, C_MIN, Z_LIMIT
 
 
-class JacobianExplorer(Explorer):
+class JacobianExplorer(ClassCount, Explorer):
     r"""A heatmap of the softmax Jacobian that updates as the logits move.
 
     Entry ``(i, j)`` is ``dp_i/dz_j = p_i (delta_ij - p_j)``, so the matrix
@@ -34,20 +34,12 @@ class JacobianExplorer(Explorer):
     """
 
     _esm = bundle_esm("jacobian.js")
+    _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT}
 
     z = Vector([1.5, 0.5, -0.5, 0.0], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
 
     def __init__(self, z=(1.5, 0.5, -0.5, 0.0), **kwargs):
         super().__init__(z=z, **kwargs)
-
-    @property
-    def C(self):
-        """The number of classes, ``len(z)``; setting it pads new logits with 0."""
-        return len(self.z)
-
-    @C.setter
-    def C(self, value):
-        self.z = resized(self.z, as_class_count(value, C_MIN, C_MAX))
 
     @property
     def p(self):

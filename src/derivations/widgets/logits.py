@@ -5,8 +5,19 @@ import traitlets
 
 from derivations.losses import cross_entropy, cross_entropy_grad
 from derivations.softmax import softmax
+from derivations.validation import as_int
 from derivations.widgets._base import (
-    Explorer, Index, InvalidTrait, Scalar, Vector, as_class_count, as_index, as_vector, bundle_esm, resized, shown,
+    ClassCount,
+    Explorer,
+    Index,
+    InvalidTrait,
+    Scalar,
+    Vector,
+    as_index,
+    as_vector,
+    bundle_esm,
+    resized,
+    shown,
 )
 
 C_MIN, C_MAX = 2, 10
@@ -14,7 +25,7 @@ Z_LIMIT = 10.0  # the logit sliders run from -Z_LIMIT to Z_LIMIT
 T_MIN, T_MAX = 0.1, 5.0  # the temperature slider's range
 
 
-class LogitsExplorer(Explorer):
+class LogitsExplorer(ClassCount, Explorer):
     r"""Drag the logits; watch softmax, the loss and two gradients move.
 
     One example with ``C`` classes (2 to 10), logits ``z`` and a target that
@@ -57,6 +68,9 @@ class LogitsExplorer(Explorer):
     z, target, soft, soft_target, temperature, label_smoothing
         The synced inputs. ``soft`` says whether ``soft_target`` or the
         class index ``target`` is in use.
+    limits
+        The ranges above (``C_MIN``, ``C_MAX``, ``Z_LIMIT``, ``T_MIN``,
+        ``T_MAX``), read-only: the page's controls are drawn from them.
 
     Examples
     --------
@@ -74,6 +88,7 @@ class LogitsExplorer(Explorer):
     """
 
     _esm = bundle_esm("logits.js")
+    _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT, "T_MIN": T_MIN, "T_MAX": T_MAX}
 
     z = Vector([2.0, 1.0, 0.1], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
     target = Index(0).tag(sync=True)
@@ -85,7 +100,7 @@ class LogitsExplorer(Explorer):
     def __init__(self, z=(2.0, 1.0, 0.1), target=0, *, temperature=1.0, label_smoothing=0.0, **kwargs):
         z = as_vector(z, "z", min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT)
         C = len(z)
-        if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
+        if _is_integer(target):
             index = as_index(target, "target", C)
             soft, soft_target = False, np.eye(C)[index].tolist()
         else:
@@ -144,16 +159,6 @@ class LogitsExplorer(Explorer):
             self.target = C - 1
 
     @property
-    def C(self):
-        """The number of classes, ``len(z)``. Setting it keeps the first
-        logits and pads new ones with 0."""
-        return len(self.z)
-
-    @C.setter
-    def C(self, value):
-        self.z = resized(self.z, as_class_count(value, C_MIN, C_MAX))
-
-    @property
     def t(self):
         """The target in use after label smoothing, ``(1 - eps) t + eps / C``."""
         raw = self._raw_target()
@@ -190,3 +195,12 @@ class LogitsExplorer(Explorer):
         t = self.t
         # written as 0 - ... so that a class without target mass shows 0, not -0
         return 0.0 - t * (1 - self.p) / self.temperature
+
+
+def _is_integer(target):
+    """Whether ``target`` is a class index (an int, not a bool) rather than a soft target."""
+    try:
+        as_int(target, "target")
+    except TypeError:
+        return False
+    return True

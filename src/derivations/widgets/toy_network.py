@@ -51,6 +51,7 @@ class ToyNetworkExplorer(Explorer):
     """
 
     _esm = bundle_esm("toy_network.js")
+    _limits = {"HW_LIMIT": HW_LIMIT}
 
     h = Vector([1.0, 0.5, -1.0], length=3, low=-HW_LIMIT, high=HW_LIMIT).tag(sync=True)
     w = Matrix([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]], shape=(3, 2), low=-HW_LIMIT, high=HW_LIMIT).tag(sync=True)
