@@ -236,3 +236,102 @@ function trackWidth(root, redraw, cleanups) {
 function chartWidth(size, min = 300, max = 640) {
   return Math.round(Math.min(max, Math.max(min, size.width || max)));
 }
+
+// ---- the parts every render() is made of -----------------------------------
+
+/** The explorer's root element in the widget's host, and the plain object its
+ *  build, draw, update and wire functions share: the model, the limits the
+ *  Python side set (its constants, passed in as the read-only `limits`
+ *  trait, so the two sides cannot drift apart), the cleanups to run when
+ *  the view goes away and, with `tracksWidth`, the explorer's width. */
+function mountExplorer(model, host, className, { tracksWidth = false } = {}) {
+  const root = el("div", { class: `dx-explorer ${className}` });
+  host.append(root);
+  const s = { model, root, limits: model.get("limits"), cleanups: [] };
+  // a chart drawn at the explorer's width is redrawn when the width changes
+  if (tracksWidth) s.size = trackWidth(root, () => s.schedule(), s.cleanups);
+  return s;
+}
+
+/** `update`, run once before the next frame however many times it was asked
+ *  for: several traits often change together (C resizes z and soft_target),
+ *  and the view should be redrawn once, after all of them have landed. */
+function batched(update) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      update();
+    });
+  };
+}
+
+/** Redraw (batched) and announce (debounced) whenever one of the traits
+ *  `names` changes; draw the first view now; return the view's cleanup. */
+function followModel(s, names, update) {
+  const schedule = batched(update);
+  s.schedule = schedule;
+  listen(s.model, names, () => {
+    schedule();
+    s.live.soon();
+  }, s.cleanups);
+  update();
+  return () => s.cleanups.forEach((f) => f());
+}
+
+/** Set one entry of the list trait `name` (`index` is j, or [i, j] in a
+ *  nested list) and send the change. `length` resizes the list first: the
+ *  soft target follows the number of logits. */
+function setEntry(model, name, index, value, length) {
+  const list = model.get(name);
+  const next = structuredClone(length === undefined ? list : resized(list, length));
+  const [i, j] = [].concat(index);
+  if (j === undefined) next[i] = value;
+  else next[i][j] = value;
+  model.set(name, next);
+  model.save_changes();
+}
+
+/** A row of range sliders, one per entry of the list trait `trait`: slider j
+ *  is made from `spec(j)` (rangeControl's options), put in `box` as a
+ *  .dx-slider-row (with `extra(j)` after its readout), and moving it tells
+ *  the live region and sends the list with entry j changed. */
+function sliderRow(s, { box, trait, kind, count, spec, rowClass = "dx-slider-row", extra, length }) {
+  const controls = [];
+  for (let j = 0; j < count; j++) {
+    const c = rangeControl(spec(j));
+    c.input.addEventListener("input", () => {
+      s.live.touch({ kind, j });
+      setEntry(s.model, trait, j, Number(c.input.value), length && length());
+    });
+    box.append(el("div", { class: rowClass }, [c.label, c.input, c.readout, ...(extra ? [extra(j)] : [])]));
+    controls.push(c);
+  }
+  return controls;
+}
+
+/** A range control's value follows the model's, unless it already shows it
+ *  (setting it anyway would fight a slider being dragged). */
+function syncRange(control, value) {
+  if (Number(control.input.value) !== value) control.input.value = value;
+  control.show();
+}
+
+/** The options of a "number of classes" select: min .. max. */
+function classCountOptions(min, max) {
+  return Array.from({ length: max - min + 1 }, (_, k) => ({ value: k + min, text: k + min }));
+}
+
+/** A labelled range control in a .dx-field, as the controls bars show them. */
+function rangeField(c) {
+  return el("span", { class: "dx-field dx-field-range" }, [c.label, c.input, c.readout]);
+}
+
+/** Send a change made by one control: tell the live region, set, save. */
+function sendInput(s, kind, name, value) {
+  s.live.touch({ kind });
+  s.model.set(name, value);
+  s.model.save_changes();
+}

@@ -114,288 +114,284 @@ function drawMarker(ctx, shape, x, y, r) {
   ctx.stroke();
 }
 
-function render({ model, el: host }) {
-  const cleanups = [];
-  const root = el("div", { class: "dx-explorer dx-descent" });
-  host.append(root);
-  const size = trackWidth(root, () => schedule(), cleanups);
+// ---- build: the DOM, once -----------------------------------------------------
 
-  const X = model.get("X");
-  const y = model.get("y");
-  const C = model.get("b").length;
-
-  // ---- controls ----------------------------------------------------------------
-  const stepBtn = el("button", { type: "button", name: "step" }, ["Step"]);
-  const runBtn = el("button", { type: "button", name: "run", "aria-pressed": "false" }, ["Run"]);
-  const resetBtn = el("button", { type: "button", name: "reset" }, ["Reset"]);
-  const lr = rangeControl({
-    name: "lr", label: "Learning rate <var>η</var>", min: 0.01, max: 5, step: 0.01, value: model.get("lr"),
+function buildDescentControls(s) {
+  const { LR_MIN, LR_MAX } = s.limits;
+  s.stepBtn = el("button", { type: "button", name: "step" }, ["Step"]);
+  s.runBtn = el("button", { type: "button", name: "run", "aria-pressed": "false" }, ["Run"]);
+  s.resetBtn = el("button", { type: "button", name: "reset" }, ["Reset"]);
+  s.lr = rangeControl({
+    name: "lr", label: "Learning rate <var>η</var>", min: LR_MIN, max: LR_MAX, step: 0.01, value: s.model.get("lr"),
   });
-  root.append(el("div", { class: "dx-controls" }, [
-    stepBtn, runBtn, resetBtn,
-    el("span", { class: "dx-field dx-field-range" }, [lr.label, lr.input, lr.readout]),
+  s.root.append(el("div", { class: "dx-controls" }, [s.stepBtn, s.runBtn, s.resetBtn, rangeField(s.lr)]));
+  s.out = {};
+  s.o = (name, digits = 4) => (s.out[name] = numberOut(name, digits)).el;
+  s.root.append(el("p", { class: "dx-summary" }, [
+    "Step ", s.o("steps", 0), el("span", { class: "dx-sep" }, [" · "]),
+    "loss ", s.o("loss"), el("span", { class: "dx-sep" }, [" · "]),
+    "accuracy ", s.o("accuracy", 3),
   ]));
-
-  const out = {};
-  const o = (name, digits = 4) => (out[name] = numberOut(name, digits)).el;
-  const status = el("p", { class: "dx-summary" }, [
-    "Step ", o("steps", 0), el("span", { class: "dx-sep" }, [" · "]),
-    "loss ", o("loss"), el("span", { class: "dx-sep" }, [" · "]),
-    "accuracy ", o("accuracy", 3),
-  ]);
-  root.append(status);
   // shown when the loss overflowed: says what happened and what to do
-  const divergedNote = el("p", { class: "dx-note dx-diverged", hidden: true });
-  root.append(divergedNote);
-  // heard once a step, a reset or a whole run is over, not every frame
-  const live = announcer(root, (touched) => describeDescent(model, X, y, touched), cleanups);
+  s.divergedNote = el("p", { class: "dx-note dx-diverged", hidden: true });
+  s.root.append(s.divergedNote);
+}
 
-  const canvas = el("canvas", {
+/** A class's marker in the legend, the shape drawMarker gives its points. */
+function legendMarker(c) {
+  const icon = svgEl("svg", { class: "dx-marker", viewBox: "-6 -6 12 12", width: 14, height: 14, "aria-hidden": "true" });
+  const mark = SHAPES[c] === "square" ? svgEl("rect", { x: -4.2, y: -4.2, width: 8.4, height: 8.4 })
+    : SHAPES[c] === "triangle" ? svgEl("polygon", { points: "0,-5.4 5,4 -5,4" })
+    : SHAPES[c] === "diamond" ? svgEl("polygon", { points: "0,-5.6 5.2,0 0,5.6 -5.2,0" })
+    : svgEl("circle", { r: 4.8 });
+  mark.setAttribute("style", `fill: var(--dx-class-${c})`);
+  icon.append(mark);
+  return el("span", { class: "dx-legend-item" }, [icon, `class ${c}`]);
+}
+
+function buildDescentFigures(s) {
+  s.canvas = el("canvas", {
     class: "dx-regions", role: "img",
     "aria-label": "The data points, one colour and marker shape per class, over the plane coloured by the class the model predicts there",
   });
-  const curve = svgEl("svg", {
+  s.curve = svgEl("svg", {
     class: "dx-curve", role: "img", "aria-label": "The training loss after each gradient step",
   });
-  root.append(el("div", { class: "dx-descent-figs" }, [canvas, curve]));
+  s.root.append(el("div", { class: "dx-descent-figs" }, [s.canvas, s.curve]));
+  s.root.append(el("p", { class: "dx-legend" }, Array.from({ length: s.C }, (_, c) => legendMarker(c))));
+}
 
-  const legend = el("p", { class: "dx-legend" });
-  for (let c = 0; c < C; c++) {
-    const icon = svgEl("svg", { class: "dx-marker", viewBox: "-6 -6 12 12", width: 14, height: 14, "aria-hidden": "true" });
-    const mark = SHAPES[c] === "square" ? svgEl("rect", { x: -4.2, y: -4.2, width: 8.4, height: 8.4 })
-      : SHAPES[c] === "triangle" ? svgEl("polygon", { points: "0,-5.4 5,4 -5,4" })
-      : SHAPES[c] === "diamond" ? svgEl("polygon", { points: "0,-5.6 5.2,0 0,5.6 -5.2,0" })
-      : svgEl("circle", { r: 4.8 });
-    mark.setAttribute("style", `fill: var(--dx-class-${c})`);
-    icon.append(mark);
-    legend.append(el("span", { class: "dx-legend-item" }, [icon, `class ${c}`]));
-  }
-  root.append(legend);
+/** W and b: full values for programs, a compact table for people. */
+function buildParameterTable(s) {
+  const { o } = s;
+  const rows = Array.from({ length: s.C }, (_, c) => el("tr", {}, [
+    el("th", { scope: "row" }, [String(c)]),
+    el("td", {}, [o(`W${c}_0`, 3)]), el("td", {}, [o(`W${c}_1`, 3)]), el("td", {}, [o(`b${c}`, 3)]),
+  ]));
+  const caption = el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]);
+  s.root.append(tableWrap(el("table", { class: "dx-table" }, [
+    caption,
+    el("thead", {}, [el("tr", {}, ["class", "W·,₀", "W·,₁", "b"].map((h) => el("th", { scope: "col" }, [h])))]),
+    el("tbody", {}, rows),
+  ]), caption, s.cleanups));
+}
 
-  // W and b: full values for programs, a compact table for people
-  const paramRows = [];
-  for (let c = 0; c < C; c++) {
-    paramRows.push(el("tr", {}, [
-      el("th", { scope: "row" }, [String(c)]),
-      el("td", {}, [o(`W${c}_0`, 3)]), el("td", {}, [o(`W${c}_1`, 3)]), el("td", {}, [o(`b${c}`, 3)]),
-    ]));
-  }
-  const paramCaption = el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]);
-  root.append(tableWrap(el("table", { class: "dx-table" }, [
-    paramCaption,
-    el("thead", {}, [el("tr", {}, [
-      el("th", { scope: "col" }, ["class"]), el("th", { scope: "col" }, ["W·,₀"]),
-      el("th", { scope: "col" }, ["W·,₁"]), el("th", { scope: "col" }, ["b"]),
-    ])]),
-    el("tbody", {}, paramRows),
-  ]), paramCaption, cleanups));
-
-  // ---- extent of the picture: the data's bounding square plus a margin -------
+/** The extent of the picture: the data's bounding square plus a margin. */
+function dataExtent(X) {
   const xs = X.map((p) => p[0]);
   const ys = X.map((p) => p[1]);
-  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
-  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
-  const half = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) / 2 + 0.5;
+  return {
+    cx: (Math.min(...xs) + Math.max(...xs)) / 2,
+    cy: (Math.min(...ys) + Math.max(...ys)) / 2,
+    half: Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) / 2 + 0.5,
+  };
+}
 
-  function classColors() {
-    const style = getComputedStyle(root);
-    return Array.from({ length: C }, (_, c) => style.getPropertyValue(`--dx-class-${c}`).trim());
-  }
+// ---- draw: the decision regions and the loss curve --------------------------------
 
-  function drawRegions(W, b) {
-    const side = chartWidth(size, 260, 400);
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(side * dpr);
-    canvas.height = Math.round(side * dpr);
-    canvas.style.width = `${side}px`;
-    canvas.style.height = `${side}px`;
-    const ctx = canvas.getContext("2d");
-    const colors = classColors();
-    const rgb = colors.map(parseColor);
-    // the regions: GRID x GRID predictions, scaled up smoothly
-    const img = new ImageData(GRID, GRID);
-    for (let r = 0; r < GRID; r++) {
-      for (let q = 0; q < GRID; q++) {
-        const x0 = cx - half + ((q + 0.5) / GRID) * 2 * half;
-        const x1 = cy + half - ((r + 0.5) / GRID) * 2 * half;
-        const { c, sure } = prediction(W, b, x0, x1);
-        const k = 4 * (r * GRID + q);
-        img.data[k] = rgb[c][0];
-        img.data[k + 1] = rgb[c][1];
-        img.data[k + 2] = rgb[c][2];
-        // shade by confidence: a region appears as the model commits to it
-        img.data[k + 3] = Math.round(120 * sure);
-      }
-    }
-    const off = new OffscreenCanvas(GRID, GRID);
-    off.getContext("2d").putImageData(img, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
-    const px = (v) => ((v - (cx - half)) / (2 * half)) * canvas.width;
-    const py = (v) => ((cy + half - v) / (2 * half)) * canvas.height;
-    ctx.lineWidth = 1 * dpr;
-    // outlined in the text colour: markers stand out from their own class's region
-    ctx.strokeStyle = getComputedStyle(root).getPropertyValue("--dx-fg").trim() || "#222";
-    for (let n = 0; n < X.length; n++) {
-      ctx.fillStyle = colors[y[n]];
-      drawMarker(ctx, SHAPES[y[n]], px(X[n][0]), py(X[n][1]), 4.5 * dpr);
+/** GRID x GRID predictions as an image: each point in its class's colour,
+ *  shaded by confidence, so a region appears as the model commits to it. */
+function regionImage(W, b, { cx, cy, half }, rgb) {
+  const img = new ImageData(GRID, GRID);
+  for (let r = 0; r < GRID; r++) {
+    for (let q = 0; q < GRID; q++) {
+      const x0 = cx - half + ((q + 0.5) / GRID) * 2 * half;
+      const x1 = cy + half - ((r + 0.5) / GRID) * 2 * half;
+      const { c, sure } = prediction(W, b, x0, x1);
+      const k = 4 * (r * GRID + q);
+      img.data[k] = rgb[c][0];
+      img.data[k + 1] = rgb[c][1];
+      img.data[k + 2] = rgb[c][2];
+      img.data[k + 3] = Math.round(120 * sure);
     }
   }
+  return img;
+}
 
-  function drawCurve(history) {
-    const W = chartWidth(size, 260, 400);
-    const H = 180;
-    curve.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    curve.style.maxWidth = `${W}px`;
-    const left = 40, right = 10, top = 18, bottom = 26;
-    // null marks a loss that overflowed: the curve stops there and says so
-    const finite = history.filter((v) => Number.isFinite(v));
-    const top0 = Math.max(...finite, 1e-12);
-    const n = Math.max(history.length - 1, 1);
-    const px = (k) => left + (k / n) * (W - left - right);
-    const py = (v) => top + (1 - v / top0) * (H - top - bottom);
-    const pts = history.flatMap((v, k) => (Number.isFinite(v) ? [`${px(k).toFixed(1)},${py(v).toFixed(1)}`] : []))
-      .join(" ");
-    const overflow = history.length > 0 && !Number.isFinite(history[history.length - 1]);
-    const marks = overflow ? [
-      svgEl("line", { x1: px(n), x2: px(n), y1: top, y2: H - bottom, class: "dx-axis dx-overflow-line" }),
-      svgEl("text", { x: px(n) - 4, y: top + 14, class: "dx-tick dx-overflow", "text-anchor": "end" }, ["↑ overflow: diverged"]),
-    ] : [];
-    curve.replaceChildren(
-      svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, ["training loss"]),
-      svgEl("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "dx-axis" }),
-      svgEl("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "dx-axis" }),
-      svgEl("text", { x: left - 5, y: top + 4, class: "dx-tick", "text-anchor": "end" }, [fmt(top0, 2)]),
-      svgEl("text", { x: left - 5, y: H - bottom + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]),
-      svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [`step ${history.length - 1}`]),
-      svgEl("polyline", { points: pts, class: "dx-loss-line" }),
-      ...marks,
-    );
+function drawRegions(s, W, b) {
+  const { canvas, X, y, extent: { cx, cy, half } } = s;
+  const side = chartWidth(s.size, 260, 400);
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(side * dpr);
+  canvas.height = Math.round(side * dpr);
+  canvas.style.width = `${side}px`;
+  canvas.style.height = `${side}px`;
+  const ctx = canvas.getContext("2d");
+  const style = getComputedStyle(s.root);
+  const colors = Array.from({ length: s.C }, (_, c) => style.getPropertyValue(`--dx-class-${c}`).trim());
+  // the regions: GRID x GRID predictions, scaled up smoothly
+  const off = new OffscreenCanvas(GRID, GRID);
+  off.getContext("2d").putImageData(regionImage(W, b, s.extent, colors.map(parseColor)), 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+  const px = (v) => ((v - (cx - half)) / (2 * half)) * canvas.width;
+  const py = (v) => ((cy + half - v) / (2 * half)) * canvas.height;
+  ctx.lineWidth = 1 * dpr;
+  // outlined in the text colour: markers stand out from their own class's region
+  ctx.strokeStyle = getComputedStyle(s.root).getPropertyValue("--dx-fg").trim() || "#222";
+  for (let n = 0; n < X.length; n++) {
+    ctx.fillStyle = colors[y[n]];
+    drawMarker(ctx, SHAPES[y[n]], px(X[n][0]), py(X[n][1]), 4.5 * dpr);
   }
+}
 
-  // ---- stepping ----------------------------------------------------------------
-  /** One step; false if the descent has diverged (then nothing more happens). */
-  function stepOnce() {
-    if (hasDiverged(model.get("loss_history"))) return false;
-    const eta = model.get("lr");
-    const W0 = model.get("W");
-    const b0 = model.get("b");
-    const g = lossAndGrads(X, y, W0, b0);
-    const W = W0.map((row, c) => row.map((v, d) => v - eta * g.dW[c][d]));
-    const b = b0.map((v, c) => v - eta * g.db[c]);
-    const after = allFinite(W) && allFinite(b) ? lossAndGrads(X, y, W, b) : null;
-    const ok = after !== null && Number.isFinite(after.loss) && allFinite(after.dW) && allFinite(after.db);
-    if (ok) {
-      model.set("W", W);
-      model.set("b", b);
-    }
-    model.set("steps", model.get("steps") + 1);
-    model.set("loss_history", [...model.get("loss_history"), ok ? after.loss : null]);
-    return ok;
-  }
+function drawCurve(s, history) {
+  const { curve } = s;
+  const W = chartWidth(s.size, 260, 400);
+  const H = 180;
+  curve.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  curve.style.maxWidth = `${W}px`;
+  const left = 40, right = 10, top = 18, bottom = 26;
+  // null marks a loss that overflowed: the curve stops there and says so
+  const finite = history.filter((v) => Number.isFinite(v));
+  const top0 = Math.max(...finite, 1e-12);
+  const n = Math.max(history.length - 1, 1);
+  const px = (k) => left + (k / n) * (W - left - right);
+  const py = (v) => top + (1 - v / top0) * (H - top - bottom);
+  const pts = history.flatMap((v, k) => (Number.isFinite(v) ? [`${px(k).toFixed(1)},${py(v).toFixed(1)}`] : []))
+    .join(" ");
+  const overflow = history.length > 0 && !Number.isFinite(history[history.length - 1]);
+  const marks = overflow ? [
+    svgEl("line", { x1: px(n), x2: px(n), y1: top, y2: H - bottom, class: "dx-axis dx-overflow-line" }),
+    svgEl("text", { x: px(n) - 4, y: top + 14, class: "dx-tick dx-overflow", "text-anchor": "end" }, ["↑ overflow: diverged"]),
+  ] : [];
+  curve.replaceChildren(
+    svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, ["training loss"]),
+    svgEl("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "dx-axis" }),
+    svgEl("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "dx-axis" }),
+    svgEl("text", { x: left - 5, y: top + 4, class: "dx-tick", "text-anchor": "end" }, [fmt(top0, 2)]),
+    svgEl("text", { x: left - 5, y: H - bottom + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]),
+    svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [`step ${history.length - 1}`]),
+    svgEl("polyline", { points: pts, class: "dx-loss-line" }),
+    ...marks,
+  );
+}
 
-  let running = 0; // steps left in the current run
-  let frame = null;
-  function setRunning(on) {
-    runBtn.textContent = on ? "Pause" : "Run";
-    runBtn.setAttribute("aria-pressed", on ? "true" : "false");
-    if (!on) {
-      running = 0;
-      if (frame !== null) cancelAnimationFrame(frame);
-      frame = null;
-      model.save_changes();
-    }
-  }
-  function tick() {
-    frame = null;
-    if (running <= 0 || !root.isConnected) {
-      setRunning(false);
-      return;
-    }
-    if (!stepOnce()) {
-      setRunning(false);
-      return;
-    }
-    running -= 1;
-    // the kernel (if any) hears about progress every 20 steps, not every frame
-    if (running % 20 === 0) model.save_changes();
-    frame = requestAnimationFrame(tick);
-  }
+// ---- stepping ------------------------------------------------------------------------
 
-  stepBtn.addEventListener("click", () => {
-    stepOnce();
-    model.save_changes();
-  });
-  runBtn.addEventListener("click", () => {
-    if (running > 0) {
-      setRunning(false);
-    } else {
-      running = RUN_STEPS;
-      setRunning(true);
-      frame = requestAnimationFrame(tick);
-    }
-  });
-  resetBtn.addEventListener("click", () => {
-    setRunning(false);
-    const W = model.get("W").map((row) => row.map(() => 0));
-    const b = model.get("b").map(() => 0);
+/** One step; false if the descent has diverged (then nothing more happens). */
+function stepOnce(s) {
+  const { model, X, y } = s;
+  if (hasDiverged(model.get("loss_history"))) return false;
+  const eta = model.get("lr");
+  const W0 = model.get("W");
+  const b0 = model.get("b");
+  const g = lossAndGrads(X, y, W0, b0);
+  const W = W0.map((row, c) => row.map((v, d) => v - eta * g.dW[c][d]));
+  const b = b0.map((v, c) => v - eta * g.db[c]);
+  const after = allFinite(W) && allFinite(b) ? lossAndGrads(X, y, W, b) : null;
+  const ok = after !== null && Number.isFinite(after.loss) && allFinite(after.dW) && allFinite(after.db);
+  if (ok) {
     model.set("W", W);
     model.set("b", b);
-    model.set("steps", 0);
-    model.set("loss_history", [lossAndGrads(X, y, W, b).loss]);
-    model.save_changes();
-  });
-  lr.input.addEventListener("input", () => {
-    live.touch({ kind: "lr" });
-    model.set("lr", Number(lr.input.value));
-    model.save_changes();
-  });
-  cleanups.push(() => {
-    if (frame !== null) cancelAnimationFrame(frame);
-  });
+  }
+  model.set("steps", model.get("steps") + 1);
+  model.set("loss_history", [...model.get("loss_history"), ok ? after.loss : null]);
+  return ok;
+}
 
-  // ---- drawing -----------------------------------------------------------------
-  let pending = false;
-  function update() {
-    pending = false;
-    const W = model.get("W");
-    const b = model.get("b");
-    const g = lossAndGrads(X, y, W, b);
-    out.steps.set(model.get("steps"));
-    out.loss.set(g.loss);
-    out.accuracy.set(accuracyOf(X, y, W, b));
-    for (let c = 0; c < C; c++) {
-      out[`W${c}_0`].set(W[c][0]);
-      out[`W${c}_1`].set(W[c][1]);
-      out[`b${c}`].set(b[c]);
-    }
-    if (Number(lr.input.value) !== model.get("lr")) lr.input.value = model.get("lr");
-    lr.show();
-    const history = model.get("loss_history");
-    const diverged = hasDiverged(history);
-    stepBtn.disabled = diverged;
-    runBtn.disabled = diverged;
-    divergedNote.hidden = !diverged;
-    divergedNote.textContent = diverged
-      ? `At step ${model.get("steps")} the loss overflowed float64: the descent diverged. `
-        + "W and b show their last finite values; lower the learning rate η and press Reset."
-      : "";
-    drawCurve(history.length ? history : [g.loss]);
-    drawRegions(W, b);
+function setRunning(s, on) {
+  s.runBtn.textContent = on ? "Pause" : "Run";
+  s.runBtn.setAttribute("aria-pressed", on ? "true" : "false");
+  if (!on) {
+    s.running = 0;
+    if (s.frame !== null) cancelAnimationFrame(s.frame);
+    s.frame = null;
+    s.model.save_changes();
   }
-  function schedule() {
-    if (!pending) {
-      pending = true;
-      queueMicrotask(update);
-    }
+}
+
+/** One frame of a run: a step, until RUN_STEPS are done or the descent diverges. */
+function tick(s) {
+  s.frame = null;
+  if (s.running <= 0 || !s.root.isConnected || !stepOnce(s)) {
+    setRunning(s, false);
+    return;
   }
-  listen(model, ["W", "b", "steps", "lr", "loss_history"], () => {
-    schedule();
-    live.soon();
-  }, cleanups);
-  update();
-  return () => cleanups.forEach((f) => f());
+  s.running -= 1;
+  // the kernel (if any) hears about progress every 20 steps, not every frame
+  if (s.running % 20 === 0) s.model.save_changes();
+  s.frame = requestAnimationFrame(() => tick(s));
+}
+
+function reset(s) {
+  const { model } = s;
+  setRunning(s, false);
+  const W = model.get("W").map((row) => row.map(() => 0));
+  const b = model.get("b").map(() => 0);
+  model.set("W", W);
+  model.set("b", b);
+  model.set("steps", 0);
+  model.set("loss_history", [lossAndGrads(s.X, s.y, W, b).loss]);
+  model.save_changes();
+}
+
+// ---- update: the numbers and the pictures, from the model --------------------------
+
+function updateDescent(s) {
+  const { model, out } = s;
+  const W = model.get("W");
+  const b = model.get("b");
+  const g = lossAndGrads(s.X, s.y, W, b);
+  out.steps.set(model.get("steps"));
+  out.loss.set(g.loss);
+  out.accuracy.set(accuracyOf(s.X, s.y, W, b));
+  for (let c = 0; c < s.C; c++) {
+    out[`W${c}_0`].set(W[c][0]);
+    out[`W${c}_1`].set(W[c][1]);
+    out[`b${c}`].set(b[c]);
+  }
+  syncRange(s.lr, model.get("lr"));
+  const history = model.get("loss_history");
+  const diverged = hasDiverged(history);
+  s.stepBtn.disabled = diverged;
+  s.runBtn.disabled = diverged;
+  s.divergedNote.hidden = !diverged;
+  s.divergedNote.textContent = diverged
+    ? `At step ${model.get("steps")} the loss overflowed float64: the descent diverged. `
+      + "W and b show their last finite values; lower the learning rate η and press Reset."
+    : "";
+  drawCurve(s, history.length ? history : [g.loss]);
+  drawRegions(s, W, b);
+}
+
+// ---- wire: the buttons and the slider ------------------------------------------------
+
+function wireDescent(s) {
+  s.running = 0; // steps left in the current run
+  s.frame = null;
+  s.stepBtn.addEventListener("click", () => {
+    stepOnce(s);
+    s.model.save_changes();
+  });
+  s.runBtn.addEventListener("click", () => {
+    if (s.running > 0) {
+      setRunning(s, false);
+    } else {
+      s.running = RUN_STEPS;
+      setRunning(s, true);
+      s.frame = requestAnimationFrame(() => tick(s));
+    }
+  });
+  s.resetBtn.addEventListener("click", () => reset(s));
+  s.lr.input.addEventListener("input", () => sendInput(s, "lr", "lr", Number(s.lr.input.value)));
+  s.cleanups.push(() => {
+    if (s.frame !== null) cancelAnimationFrame(s.frame);
+  });
+}
+
+function render({ model, el: host }) {
+  const s = mountExplorer(model, host, "dx-descent", { tracksWidth: true });
+  Object.assign(s, { X: model.get("X"), y: model.get("y"), C: model.get("b").length });
+  s.extent = dataExtent(s.X);
+  buildDescentControls(s);
+  // heard once a step, a reset or a whole run is over, not every frame
+  s.live = announcer(s.root, (touched) => describeDescent(model, s.X, s.y, touched), s.cleanups);
+  buildDescentFigures(s);
+  buildParameterTable(s);
+  wireDescent(s);
+  return followModel(s, ["W", "b", "steps", "lr", "loss_history"], () => updateDescent(s));
 }
 
 export default { render };

@@ -3,10 +3,6 @@
 // definitions; this module recomputes them in the browser so that the
 // explorer stays live on the static site.
 
-const C_MIN = 2;
-const C_MAX = 10;
-const Z_LIMIT = 10;
-
 function computeLogits(state) {
   const { z, target, soft, soft_target: softTarget, temperature: T, label_smoothing: eps } = state;
   const C = z.length;
@@ -55,263 +51,219 @@ function readState(model) {
   };
 }
 
-function render({ model, el: host }) {
-  const cleanups = [];
-  const root = el("div", { class: "dx-explorer dx-logits" });
-  host.append(root);
-  const size = trackWidth(root, () => schedule(), cleanups);
+// ---- build: the DOM, once (the rows that depend on C, whenever C changes) ----
 
-  // ---- controls that do not depend on C -----------------------------------
-  const cSel = selectControl({
-    name: "C",
-    label: "Classes <var>C</var>",
-    options: Array.from({ length: C_MAX - C_MIN + 1 }, (_, k) => ({ value: k + C_MIN, text: k + C_MIN })),
-    value: model.get("z").length,
+function buildLogitsControls(s) {
+  const { C_MIN, C_MAX, T_MIN, T_MAX } = s.limits;
+  s.cSel = selectControl({
+    name: "C", label: "Classes <var>C</var>", options: classCountOptions(C_MIN, C_MAX), value: s.model.get("z").length,
   });
-  const targetSel = selectControl({ name: "target", label: "Target", options: [], value: 0 });
-  const temp = rangeControl({
+  s.targetSel = selectControl({ name: "target", label: "Target", options: [], value: 0 });
+  s.temp = rangeControl({
     name: "temperature", label: "Temperature <var>T</var>",
-    min: 0.1, max: 5, step: 0.05, value: model.get("temperature"),
+    min: T_MIN, max: T_MAX, step: 0.05, value: s.model.get("temperature"),
   });
-  const smooth = rangeControl({
+  s.smooth = rangeControl({
     name: "label_smoothing", label: "Label smoothing <var>ε</var>",
-    min: 0, max: 1, step: 0.01, value: model.get("label_smoothing"),
+    min: 0, max: 1, step: 0.01, value: s.model.get("label_smoothing"),
   });
-  root.append(el("div", { class: "dx-controls" }, [
-    cSel.field,
-    targetSel.field,
-    el("span", { class: "dx-field dx-field-range" }, [temp.label, temp.input, temp.readout]),
-    el("span", { class: "dx-field dx-field-range" }, [smooth.label, smooth.input, smooth.readout]),
+  s.root.append(el("div", { class: "dx-controls" }, [
+    s.cSel.field, s.targetSel.field, rangeField(s.temp), rangeField(s.smooth),
   ]));
+  s.zBox = el("fieldset", { class: "dx-sliders" });
+  s.softBox = el("fieldset", { class: "dx-sliders dx-soft" });
+  s.root.append(s.zBox, s.softBox);
+}
 
-  const zBox = el("fieldset", { class: "dx-sliders" });
-  const softBox = el("fieldset", { class: "dx-sliders dx-soft" });
-  root.append(zBox, softBox);
-
-  const chart = svgEl("svg", {
+function buildLogitsFigure(s) {
+  s.chart = svgEl("svg", {
     class: "dx-chart", role: "img",
     "aria-label": "Bar charts of the softmax probabilities and of the two gradients for each class",
   });
-  root.append(chart);
-  root.append(el("p", { class: "dx-legend" }, [
+  s.root.append(s.chart);
+  s.root.append(el("p", { class: "dx-legend" }, [
     legendItem("dx-swatch-p", ["probability ", el("var", {}, ["p"])]),
     legendItem("dx-swatch-t", ["target ", el("var", {}, ["t′"])]),
     legendItem("dx-swatch-grad", ["correct ∂L/∂z"]),
     legendItem("dx-swatch-diag", ["diagonal-only"]),
   ]));
-  root.append(el("p", { class: "dx-note" }, [
+  s.root.append(el("p", { class: "dx-note" }, [
     "Diagonal-only keeps ∂p", el("sub", {}, ["j"]), "/∂z", el("sub", {}, ["j"]),
     " = p", el("sub", {}, ["j"]), "(1 − p", el("sub", {}, ["j"]), ") and drops every −p",
     el("sub", {}, ["i"]), "p", el("sub", {}, ["j"]),
     ": it is 0 for each class without target mass, so no wrong class is ever pushed down.",
   ]));
+}
 
+function buildLogitsTable(s) {
   const table = el("table", { class: "dx-table" });
   const caption = el("caption", {}, ["Per class: probability, target after smoothing, and the two gradients"]);
-  const thead = el("thead", {}, [el("tr", {}, [
-    el("th", { scope: "col" }, ["class"]),
-    el("th", { scope: "col" }, ["p"]),
-    el("th", { scope: "col" }, ["t′"]),
-    el("th", { scope: "col" }, ["∂L/∂z"]),
-    el("th", { scope: "col" }, ["diagonal-only"]),
-  ])]);
-  const tbody = el("tbody");
-  table.append(caption, thead, tbody);
-  root.append(tableWrap(table, caption, cleanups));
-
-  const lossOut = numberOut("loss", 4);
-  const tsumOut = numberOut("tsum", 3);
-  root.append(el("p", { class: "dx-summary" }, [
-    "Loss ", el("var", {}, ["L"]), " = ", lossOut.el,
+  const heads = ["class", "p", "t′", "∂L/∂z", "diagonal-only"];
+  const thead = el("thead", {}, [el("tr", {}, heads.map((h) => el("th", { scope: "col" }, [h])))]);
+  s.tbody = el("tbody");
+  table.append(caption, thead, s.tbody);
+  s.root.append(tableWrap(table, caption, s.cleanups));
+  s.lossOut = numberOut("loss", 4);
+  s.tsumOut = numberOut("tsum", 3);
+  s.root.append(el("p", { class: "dx-summary" }, [
+    "Loss ", el("var", {}, ["L"]), " = ", s.lossOut.el,
     el("span", { class: "dx-sep" }, [" · "]),
-    "Σ", el("var", {}, ["t′"]), " = ", tsumOut.el,
+    "Σ", el("var", {}, ["t′"]), " = ", s.tsumOut.el,
   ]));
+}
 
-  const live = announcer(root, (touched) => describeLogits(readState(model), touched), cleanups);
-
-  // ---- rows that depend on C -----------------------------------------------
-  let rows = null;
-
-  function build(C) {
-    zBox.replaceChildren(el("legend", {}, ["Logits ", el("var", {}, ["z"])]));
-    softBox.replaceChildren(el("legend", {}, [
-      "Soft target ", el("var", {}, ["t"]), " (need not sum to 1)",
+/** The sliders, table rows and target options of C classes. */
+function buildLogitsRows(s, C) {
+  const { model } = s;
+  const Z = s.limits.Z_LIMIT;
+  s.zBox.replaceChildren(el("legend", {}, ["Logits ", el("var", {}, ["z"])]));
+  s.softBox.replaceChildren(el("legend", {}, ["Soft target ", el("var", {}, ["t"]), " (need not sum to 1)"]));
+  const z = model.get("z");
+  const softTarget = resized(model.get("soft_target"), C);
+  const zcs = sliderRow(s, {
+    box: s.zBox, trait: "z", kind: "z", count: C,
+    spec: (j) => ({ name: `z${j}`, label: `<var>z</var>${sub(j)}`, min: -Z, max: Z, step: 0.1, value: z[j] }),
+  });
+  const tcs = sliderRow(s, {
+    box: s.softBox, trait: "soft_target", kind: "soft_target", count: C, length: () => model.get("z").length,
+    spec: (j) => ({ name: `soft_target${j}`, label: `<var>t</var>${sub(j)}`, min: 0, max: 1, step: 0.01, value: softTarget[j] }),
+  });
+  s.tbody.replaceChildren();
+  s.rows = zcs.map((zc, j) => {
+    const out = { p: numberOut(`p${j}`), t: numberOut(`t${j}`), grad: numberOut(`grad${j}`), diag: numberOut(`diag${j}`) };
+    s.tbody.append(el("tr", {}, [
+      el("th", { scope: "row" }, [String(j)]),
+      el("td", {}, [out.p.el]), el("td", {}, [out.t.el]),
+      el("td", {}, [out.grad.el]), el("td", {}, [out.diag.el]),
     ]));
-    tbody.replaceChildren();
-    rows = [];
-    const z = model.get("z");
-    const softTarget = resized(model.get("soft_target"), C);
-    for (let j = 0; j < C; j++) {
-      const zc = rangeControl({
-        name: `z${j}`, label: `<var>z</var>${sub(j)}`,
-        min: -Z_LIMIT, max: Z_LIMIT, step: 0.1, value: z[j],
-      });
-      zc.input.addEventListener("input", () => {
-        live.touch({ kind: "z", j });
-        const next = model.get("z").slice();
-        next[j] = Number(zc.input.value);
-        model.set("z", next);
-        model.save_changes();
-      });
-      zBox.append(el("div", { class: "dx-slider-row" }, [zc.label, zc.input, zc.readout]));
+    return { zc, tc: tcs[j], out };
+  });
+  const opts = Array.from({ length: C }, (_, j) => el("option", { value: j }, [`class ${j} (one-hot)`]));
+  opts.push(el("option", { value: "soft" }, ["soft target"]));
+  s.targetSel.select.replaceChildren(...opts);
+}
 
-      const tc = rangeControl({
-        name: `soft_target${j}`, label: `<var>t</var>${sub(j)}`,
-        min: 0, max: 1, step: 0.01, value: softTarget[j],
-      });
-      tc.input.addEventListener("input", () => {
-        live.touch({ kind: "soft_target", j });
-        const next = resized(model.get("soft_target"), model.get("z").length);
-        next[j] = Number(tc.input.value);
-        model.set("soft_target", next);
-        model.save_changes();
-      });
-      softBox.append(el("div", { class: "dx-slider-row" }, [tc.label, tc.input, tc.readout]));
+// ---- draw: the two bar charts, from a computed state -------------------------
 
-      const out = {
-        p: numberOut(`p${j}`), t: numberOut(`t${j}`),
-        grad: numberOut(`grad${j}`), diag: numberOut(`diag${j}`),
-      };
-      tbody.append(el("tr", {}, [
-        el("th", { scope: "row" }, [String(j)]),
-        el("td", {}, [out.p.el]), el("td", {}, [out.t.el]),
-        el("td", {}, [out.grad.el]), el("td", {}, [out.diag.el]),
-      ]));
-      rows.push({ zc, tc, out });
+const LOGITS_CHART = { H: 338, left: 44, right: 8, top1: 30, h1: 100, top2: 178, h2: 130 };
+
+function tickLabel(x, y, text, anchor = "end") {
+  return svgEl("text", { x, y, class: "dx-tick", "text-anchor": anchor }, [text]);
+}
+
+/** softmax p as bars, the target t′ as a mark on each. */
+function drawProbabilities(parts, g, r) {
+  const { left, right, top1, h1 } = LOGITS_CHART;
+  parts.push(svgEl("text", { x: left, y: 14, class: "dx-axis-title" }, ["softmax p and target t′"]));
+  parts.push(svgEl("line", { x1: left, x2: g.W - right, y1: top1 + h1, y2: top1 + h1, class: "dx-axis" }));
+  parts.push(tickLabel(left - 6, top1 + 5, "1"), tickLabel(left - 6, top1 + h1 + 4, "0"));
+  for (let j = 0; j < r.C; j++) {
+    const x0 = left + j * g.band;
+    const bh = h1 * Math.min(r.p[j], 1);
+    parts.push(svgEl("rect", {
+      x: x0 + g.band * 0.2, width: g.band * 0.6, y: top1 + h1 - bh, height: bh, class: "dx-bar-p",
+    }));
+    if (r.t[j] > 0) {
+      const ty = top1 + h1 - h1 * Math.min(r.t[j], 1);
+      parts.push(svgEl("line", { x1: x0 + g.band * 0.1, x2: x0 + g.band * 0.9, y1: ty, y2: ty, class: "dx-mark-t" }));
     }
-    const opts = Array.from({ length: C }, (_, j) => el("option", { value: j }, [`class ${j} (one-hot)`]));
-    opts.push(el("option", { value: "soft" }, ["soft target"]));
-    targetSel.select.replaceChildren(...opts);
+    parts.push(tickLabel(x0 + g.band / 2, top1 + h1 + 16, String(j), "middle"));
   }
+}
 
-  // ---- the picture -----------------------------------------------------------
-  function draw(r) {
-    // one user unit per CSS pixel, so the labels keep their size on a phone
-    const W = chartWidth(size), H = 338;
-    chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const left = 44, right = 8, top1 = 30, h1 = 100, top2 = 178, h2 = 130;
-    const band = (W - left - right) / r.C;
-    const parts = [];
-    parts.push(svgEl("text", { x: left, y: 14, class: "dx-axis-title" }, ["softmax p and target t′"]));
-    parts.push(svgEl("line", { x1: left, x2: W - right, y1: top1 + h1, y2: top1 + h1, class: "dx-axis" }));
-    parts.push(svgEl("text", { x: left - 6, y: top1 + 5, class: "dx-tick", "text-anchor": "end" }, ["1"]));
-    parts.push(svgEl("text", { x: left - 6, y: top1 + h1 + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]));
-    for (let j = 0; j < r.C; j++) {
-      const x0 = left + j * band;
-      const bh = h1 * Math.min(r.p[j], 1);
+/** The correct and the diagonal-only gradient side by side, about 0. */
+function drawGradients(parts, g, r) {
+  const { left, right, top2, h2 } = LOGITS_CHART;
+  // a symmetric axis that only grows (past 1) when the values need it,
+  // so that the usual case keeps one fixed scale while dragging
+  const scale = Math.max(1, ...r.grad.map(Math.abs), ...r.diag.map(Math.abs));
+  const mid = top2 + h2 / 2;
+  parts.push(svgEl("text", { x: left, y: top2 - 8, class: "dx-axis-title" }, ["∂L/∂z: correct and diagonal-only"]));
+  parts.push(svgEl("line", { x1: left, x2: g.W - right, y1: mid, y2: mid, class: "dx-axis" }));
+  parts.push(tickLabel(left - 6, top2 + 5, fmt(scale, 1)), tickLabel(left - 6, mid + 4, "0"),
+    tickLabel(left - 6, top2 + h2 + 3, fmt(-scale, 1)));
+  for (let j = 0; j < r.C; j++) {
+    const x0 = left + j * g.band;
+    for (const [v, cls, off] of [[r.grad[j], "dx-bar-grad", 0.12], [r.diag[j], "dx-bar-diag", 0.52]]) {
+      const hh = (h2 / 2) * (Math.abs(v) / scale);
       parts.push(svgEl("rect", {
-        x: x0 + band * 0.2, width: band * 0.6, y: top1 + h1 - bh, height: bh, class: "dx-bar-p",
+        x: x0 + g.band * off, width: g.band * 0.36, y: v >= 0 ? mid - hh : mid, height: hh, class: cls,
       }));
-      if (r.t[j] > 0) {
-        const ty = top1 + h1 - h1 * Math.min(r.t[j], 1);
-        parts.push(svgEl("line", {
-          x1: x0 + band * 0.1, x2: x0 + band * 0.9, y1: ty, y2: ty, class: "dx-mark-t",
-        }));
-      }
-      parts.push(svgEl("text", {
-        x: x0 + band / 2, y: top1 + h1 + 16, class: "dx-tick", "text-anchor": "middle",
-      }, [String(j)]));
     }
-    // a symmetric axis that only grows (past 1) when the values need it,
-    // so that the usual case keeps one fixed scale while dragging
-    const scale = Math.max(1, ...r.grad.map(Math.abs), ...r.diag.map(Math.abs));
-    const mid = top2 + h2 / 2;
-    parts.push(svgEl("text", { x: left, y: top2 - 8, class: "dx-axis-title" }, ["∂L/∂z: correct and diagonal-only"]));
-    parts.push(svgEl("line", { x1: left, x2: W - right, y1: mid, y2: mid, class: "dx-axis" }));
-    parts.push(svgEl("text", { x: left - 6, y: top2 + 5, class: "dx-tick", "text-anchor": "end" }, [fmt(scale, 1)]));
-    parts.push(svgEl("text", { x: left - 6, y: mid + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]));
-    parts.push(svgEl("text", { x: left - 6, y: top2 + h2 + 3, class: "dx-tick", "text-anchor": "end" }, [fmt(-scale, 1)]));
-    for (let j = 0; j < r.C; j++) {
-      const x0 = left + j * band;
-      const bars = [[r.grad[j], "dx-bar-grad", 0.12], [r.diag[j], "dx-bar-diag", 0.52]];
-      for (const [v, cls, off] of bars) {
-        const hh = (h2 / 2) * (Math.abs(v) / scale);
-        parts.push(svgEl("rect", {
-          x: x0 + band * off, width: band * 0.36, y: v >= 0 ? mid - hh : mid, height: hh, class: cls,
-        }));
-      }
-      parts.push(svgEl("text", {
-        x: x0 + band / 2, y: top2 + h2 + 18, class: "dx-tick", "text-anchor": "middle",
-      }, [String(j)]));
-    }
-    chart.replaceChildren(...parts);
+    parts.push(tickLabel(x0 + g.band / 2, top2 + h2 + 18, String(j), "middle"));
   }
+}
 
-  // ---- keeping the view in step with the model -------------------------------
-  let pending = false;
-  function update() {
-    pending = false;
-    const state = readState(model);
-    const r = computeLogits(state);
-    if (!rows || rows.length !== r.C) build(r.C);
-    cSel.select.value = String(r.C);
-    targetSel.select.value = state.soft ? "soft" : String(state.target);
-    softBox.hidden = !state.soft;
-    if (Number(temp.input.value) !== state.temperature) temp.input.value = state.temperature;
-    if (Number(smooth.input.value) !== state.label_smoothing) smooth.input.value = state.label_smoothing;
-    temp.show();
-    smooth.show();
-    const softTarget = resized(state.soft_target, r.C);
-    rows.forEach((row, j) => {
-      if (Number(row.zc.input.value) !== state.z[j]) row.zc.input.value = state.z[j];
-      if (Number(row.tc.input.value) !== softTarget[j]) row.tc.input.value = softTarget[j];
-      row.zc.show();
-      row.tc.show();
-      row.zc.input.setAttribute("aria-valuetext", `${fmt(state.z[j], 1)}, probability ${fmt(r.p[j], 2)}`);
-      row.out.p.set(r.p[j]);
-      row.out.t.set(r.t[j]);
-      row.out.grad.set(r.grad[j]);
-      row.out.diag.set(r.diag[j]);
-    });
-    lossOut.set(r.loss);
-    tsumOut.set(r.tsum);
-    draw(r);
-  }
-  // several traits often change together (C resizes z and soft_target):
-  // redraw once, before the next frame, after all of them have landed
-  function schedule() {
-    if (!pending) {
-      pending = true;
-      queueMicrotask(update);
-    }
-  }
+function drawLogits(s, r) {
+  // one user unit per CSS pixel, so the labels keep their size on a phone
+  const W = chartWidth(s.size);
+  s.chart.setAttribute("viewBox", `0 0 ${W} ${LOGITS_CHART.H}`);
+  const g = { W, band: (W - LOGITS_CHART.left - LOGITS_CHART.right) / r.C };
+  const parts = [];
+  drawProbabilities(parts, g, r);
+  drawGradients(parts, g, r);
+  s.chart.replaceChildren(...parts);
+}
 
-  cSel.select.addEventListener("change", () => {
-    live.touch({ kind: "C" });
-    const C = Number(cSel.select.value);
+// ---- update: recompute from the model, refresh the controls and numbers ------
+
+function updateLogits(s) {
+  const state = readState(s.model);
+  const r = computeLogits(state);
+  if (!s.rows || s.rows.length !== r.C) buildLogitsRows(s, r.C);
+  s.cSel.select.value = String(r.C);
+  s.targetSel.select.value = state.soft ? "soft" : String(state.target);
+  s.softBox.hidden = !state.soft;
+  syncRange(s.temp, state.temperature);
+  syncRange(s.smooth, state.label_smoothing);
+  const softTarget = resized(state.soft_target, r.C);
+  s.rows.forEach((row, j) => {
+    syncRange(row.zc, state.z[j]);
+    syncRange(row.tc, softTarget[j]);
+    row.zc.input.setAttribute("aria-valuetext", `${fmt(state.z[j], 1)}, probability ${fmt(r.p[j], 2)}`);
+    row.out.p.set(r.p[j]);
+    row.out.t.set(r.t[j]);
+    row.out.grad.set(r.grad[j]);
+    row.out.diag.set(r.diag[j]);
+  });
+  s.lossOut.set(r.loss);
+  s.tsumOut.set(r.tsum);
+  drawLogits(s, r);
+}
+
+// ---- wire: what the controls send --------------------------------------------
+
+function wireLogits(s) {
+  const { model } = s;
+  s.cSel.select.addEventListener("change", () => {
+    s.live.touch({ kind: "C" });
+    const C = Number(s.cSel.select.value);
     model.set("target", Math.min(model.get("target"), C - 1));
     model.set("soft_target", resized(model.get("soft_target"), C));
     model.set("z", resized(model.get("z"), C));
     model.save_changes();
   });
-  targetSel.select.addEventListener("change", () => {
-    live.touch({ kind: "target" });
-    const v = targetSel.select.value;
-    if (v === "soft") {
-      model.set("soft", true);
-    } else {
-      model.set("soft", false);
-      model.set("target", Number(v));
-    }
+  s.targetSel.select.addEventListener("change", () => {
+    s.live.touch({ kind: "target" });
+    const v = s.targetSel.select.value;
+    model.set("soft", v === "soft");
+    if (v !== "soft") model.set("target", Number(v));
     model.save_changes();
   });
-  temp.input.addEventListener("input", () => {
-    live.touch({ kind: "temperature" });
-    model.set("temperature", Number(temp.input.value));
-    model.save_changes();
+  s.temp.input.addEventListener("input", () => sendInput(s, "temperature", "temperature", Number(s.temp.input.value)));
+  s.smooth.input.addEventListener("input", () => {
+    sendInput(s, "label_smoothing", "label_smoothing", Number(s.smooth.input.value));
   });
-  smooth.input.addEventListener("input", () => {
-    live.touch({ kind: "label_smoothing" });
-    model.set("label_smoothing", Number(smooth.input.value));
-    model.save_changes();
-  });
+}
 
-  listen(model, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], () => {
-    schedule();
-    live.soon();
-  }, cleanups);
-  update();
-  return () => cleanups.forEach((f) => f());
+function render({ model, el: host }) {
+  const s = mountExplorer(model, host, "dx-logits", { tracksWidth: true });
+  buildLogitsControls(s);
+  buildLogitsFigure(s);
+  buildLogitsTable(s);
+  s.live = announcer(s.root, (touched) => describeLogits(readState(model), touched), s.cleanups);
+  wireLogits(s);
+  return followModel(s, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], () => updateLogits(s));
 }
 
 export default { render };

@@ -3,8 +3,6 @@
 // its value and the gradient that flows back along it; the two paths from L
 // to w_21 are highlighted and summed.
 
-const HW_LIMIT = 5;
-
 function computeToy(h, w, t) {
   const y = [0, 1].map((j) => sum(h.map((hi, i) => w[i][j] * hi)));
   const o = softmax(y);
@@ -38,84 +36,72 @@ function describeToy(h, w, t, touched) {
   return `${what}o1 = ${fmt(r.o[0], 2)}, loss ${fmt(r.loss, 3)}, gradient for w${i}${j} ${fmt(r.dLdw[i - 1][j - 1], 3)}`;
 }
 
-function render({ model, el: host }) {
-  const cleanups = [];
-  const root = el("div", { class: "dx-explorer dx-toy" });
-  host.append(root);
-  const size = trackWidth(root, () => schedule(), cleanups);
+// ---- build: the DOM, once -------------------------------------------------------
 
-  // ---- inputs: number fields named after the maths (1-based, like w_21) ----
-  const fields = { h: [], w: [[], [], []], t: [] };
-  function numberField(name, label, min, max, step, onValue) {
-    const c = numberControl({ name, label, min, max, step, value: 0 });
-    c.input.addEventListener("input", () => {
-      const v = c.input.valueAsNumber;
-      // commit only complete numbers in range; a half-typed "-" waits
-      const ok = Number.isFinite(v) && v >= min && v <= max;
-      c.input.classList.toggle("dx-bad", !ok);
-      c.input.setAttribute("aria-invalid", ok ? "false" : "true");
-      if (!ok) return;
-      live.touch({ name, value: v });
-      onValue(v);
+/** A number field that commits only complete numbers in min .. max (a
+ *  half-typed "-" waits, marked invalid) and hands them to `onValue`. */
+function numberField(s, { name, label, min, max, step, onValue }) {
+  const c = numberControl({ name, label, min, max, step, value: 0 });
+  c.input.addEventListener("input", () => {
+    const v = c.input.valueAsNumber;
+    const ok = Number.isFinite(v) && v >= min && v <= max;
+    c.input.classList.toggle("dx-bad", !ok);
+    c.input.setAttribute("aria-invalid", ok ? "false" : "true");
+    if (!ok) return;
+    s.live.touch({ name, value: v });
+    onValue(v);
+  });
+  return c;
+}
+
+/** One fieldset of number fields, one per entry of the list trait `trait`
+ *  (`index` is i, or [i, j] for w), named after the maths: 1-based, like w_21. */
+function fieldGroup(s, { trait, indices, min, max, step, box }) {
+  return indices.map((index) => {
+    const ks = [].concat(index).map((k) => k + 1);
+    const c = numberField(s, {
+      name: `${trait}${ks.join("")}`, label: `<var>${trait}</var>${ks.map(sub).join("")}`, min, max, step,
+      onValue: (v) => setEntry(s.model, trait, index, v),
     });
-    return c;
-  }
+    box.append(c.field);
+    return { input: c.input, index };
+  });
+}
+
+function buildToyInputs(s) {
+  const HW = s.limits.HW_LIMIT;
   const hBox = el("fieldset", { class: "dx-inputs" }, [el("legend", {}, ["Hidden units ", el("var", {}, ["h"])])]);
-  for (let i = 0; i < 3; i++) {
-    const c = numberField(`h${i + 1}`, `<var>h</var>${sub(i + 1)}`, -HW_LIMIT, HW_LIMIT, 0.1, (v) => {
-      const next = model.get("h").slice();
-      next[i] = v;
-      model.set("h", next);
-      model.save_changes();
-    });
-    fields.h.push(c.input);
-    hBox.append(c.field);
-  }
   const wBox = el("fieldset", { class: "dx-inputs dx-inputs-w" }, [
     el("legend", {}, ["Weights ", el("var", {}, ["w"]), el("sub", {}, ["ij"]), " (from ", el("var", {}, ["h"]),
       el("sub", {}, ["i"]), " to ", el("var", {}, ["y"]), el("sub", {}, ["j"]), ")"]),
   ]);
-  for (let i = 0; i < 3; i++) {
-    for (let j = 0; j < 2; j++) {
-      const c = numberField(`w${i + 1}${j + 1}`, `<var>w</var>${sub(i + 1)}${sub(j + 1)}`, -HW_LIMIT, HW_LIMIT, 0.1, (v) => {
-        const next = model.get("w").map((row) => row.slice());
-        next[i][j] = v;
-        model.set("w", next);
-        model.save_changes();
-      });
-      fields.w[i].push(c.input);
-      wBox.append(c.field);
-    }
-  }
   const tBox = el("fieldset", { class: "dx-inputs" }, [el("legend", {}, ["Target ", el("var", {}, ["t"])])]);
-  for (let k = 0; k < 2; k++) {
-    const c = numberField(`t${k + 1}`, `<var>t</var>${sub(k + 1)}`, 0, 1, 0.05, (v) => {
-      const next = model.get("t").slice();
-      next[k] = v;
-      model.set("t", next);
-      model.save_changes();
-    });
-    fields.t.push(c.input);
-    tBox.append(c.field);
-  }
-  root.append(el("div", { class: "dx-input-groups" }, [hBox, wBox, tBox]));
+  const hw = { min: -HW, max: HW, step: 0.1 };
+  s.fields = {
+    h: fieldGroup(s, { trait: "h", indices: [0, 1, 2], box: hBox, ...hw }),
+    w: fieldGroup(s, { trait: "w", indices: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]], box: wBox, ...hw }),
+    t: fieldGroup(s, { trait: "t", indices: [0, 1], box: tBox, min: 0, max: 1, step: 0.05 }),
+  };
+  s.root.append(el("div", { class: "dx-input-groups" }, [hBox, wBox, tBox]));
+}
 
-  const graph = svgEl("svg", {
+function buildToyGraph(s) {
+  s.graph = svgEl("svg", {
     class: "dx-graph", role: "img",
     "aria-label": "Computational graph from h through the weights w to y, o and the loss L, "
       + "with each edge's value and gradient; the two paths from L back to w21 are highlighted",
   });
-  root.append(graph);
-  root.append(el("p", { class: "dx-legend" }, [
+  s.root.append(s.graph);
+  s.root.append(el("p", { class: "dx-legend" }, [
     legendItem("dx-swatch-value", ["value (on y→o edges: ∂o/∂y)"]),
     legendItem("dx-swatch-grad", ["gradient ∂L/∂· flowing back"]),
     legendItem("dx-swatch-path", ["the two paths to ", el("var", {}, ["w"]), "₂₁"]),
   ]));
+}
 
-  // ---- numbers: the two paths, and every gradient ---------------------------
-  const out = {};
-  const o = (name, digits = 4) => (out[name] = numberOut(name, digits)).el;
-  root.append(el("div", { class: "dx-paths" }, [
+/** The two paths to w_21 and their sum, as sentences. */
+function buildToyPaths(s, o) {
+  s.root.append(el("div", { class: "dx-paths" }, [
     el("p", {}, ["Path via ", el("var", {}, ["o"]), "₁: ",
       "(∂L/∂o₁)(∂o₁/∂y₁)(∂y₁/∂w₂₁) = ", o("path1")]),
     el("p", {}, ["Path via ", el("var", {}, ["o"]), "₂: ",
@@ -127,179 +113,205 @@ function render({ model, el: host }) {
       ". It drops the path through o₂, t₂o₁h₂, which vanishes only when t₂ = 0.",
     ]),
   ]));
+}
 
+const th = (scope, text) => el("th", { scope }, [text]);
+
+/** Every weight's gradient, and every node's value and gradient. */
+function buildToyTables(s, o) {
   const gradCaption = el("caption", {}, ["∂L/∂w for every weight, and the diagonal-only version"]);
   const gradTable = el("table", { class: "dx-table" }, [
     gradCaption,
-    el("thead", {}, [el("tr", {}, [
-      el("th", { scope: "col" }, ["i"]),
-      el("th", { scope: "col" }, ["∂L/∂wᵢ₁"]), el("th", { scope: "col" }, ["∂L/∂wᵢ₂"]),
-      el("th", { scope: "col" }, ["diag-only ᵢ₁"]), el("th", { scope: "col" }, ["diag-only ᵢ₂"]),
-    ])]),
+    el("thead", {}, [el("tr", {}, ["i", "∂L/∂wᵢ₁", "∂L/∂wᵢ₂", "diag-only ᵢ₁", "diag-only ᵢ₂"].map((h) => th("col", h)))]),
     el("tbody", {}, [0, 1, 2].map((i) => el("tr", {}, [
-      el("th", { scope: "row" }, [String(i + 1)]),
+      th("row", String(i + 1)),
       el("td", {}, [o(`dL_dw${i + 1}1`)]), el("td", {}, [o(`dL_dw${i + 1}2`)]),
       el("td", {}, [o(`diag_dw${i + 1}1`)]), el("td", {}, [o(`diag_dw${i + 1}2`)]),
     ]))),
   ]);
+  const nodeRow = (label, value, grad) => el("tr", {}, [th("row", label), el("td", {}, [value]), el("td", {}, [grad])]);
   const nodeCaption = el("caption", {}, ["Forward values and their gradients"]);
   const nodeTable = el("table", { class: "dx-table" }, [
     nodeCaption,
-    el("thead", {}, [el("tr", {}, [
-      el("th", { scope: "col" }, ["node"]), el("th", { scope: "col" }, ["value"]), el("th", { scope: "col" }, ["∂L/∂node"]),
-    ])]),
+    el("thead", {}, [el("tr", {}, ["node", "value", "∂L/∂node"].map((h) => th("col", h)))]),
     el("tbody", {}, [
-      ...[1, 2].map((j) => el("tr", {}, [el("th", { scope: "row" }, [`y${sub(j)}`]), el("td", {}, [o(`y${j}`)]), el("td", {}, [o(`dL_dy${j}`)])])),
-      ...[1, 2].map((k) => el("tr", {}, [el("th", { scope: "row" }, [`o${sub(k)}`]), el("td", {}, [o(`o${k}`)]), el("td", {}, [o(`dL_do${k}`)])])),
-      el("tr", {}, [el("th", { scope: "row" }, ["L"]), el("td", {}, [o("loss")]), el("td", {}, ["1"])]),
+      ...[1, 2].map((j) => nodeRow(`y${sub(j)}`, o(`y${j}`), o(`dL_dy${j}`))),
+      ...[1, 2].map((k) => nodeRow(`o${sub(k)}`, o(`o${k}`), o(`dL_do${k}`))),
+      nodeRow("L", o("loss"), "1"),
     ]),
   ]);
-  root.append(el("div", { class: "dx-tables" }, [
-    tableWrap(gradTable, gradCaption, cleanups), tableWrap(nodeTable, nodeCaption, cleanups),
+  s.root.append(el("div", { class: "dx-tables" }, [
+    tableWrap(gradTable, gradCaption, s.cleanups), tableWrap(nodeTable, nodeCaption, s.cleanups),
   ]));
+}
+
+function buildToyOutputs(s) {
+  s.out = {};
+  const o = (name, digits = 4) => (s.out[name] = numberOut(name, digits)).el;
+  buildToyPaths(s, o);
+  buildToyTables(s, o);
   // the edge labels in the graph carry outputs too, created once and moved
-  const edgeOut = {};
+  s.edgeOut = {};
   for (let k = 1; k <= 2; k++) {
-    for (let j = 1; j <= 2; j++) edgeOut[`do${k}_dy${j}`] = numberOut(`do${k}_dy${j}`);
-    for (let j = 1; j <= 2; j++) edgeOut[`msg_y${j}_o${k}`] = numberOut(`msg_y${j}_o${k}`);
+    for (let j = 1; j <= 2; j++) s.edgeOut[`do${k}_dy${j}`] = numberOut(`do${k}_dy${j}`);
+    for (let j = 1; j <= 2; j++) s.edgeOut[`msg_y${j}_o${k}`] = numberOut(`msg_y${j}_o${k}`);
   }
-  for (let i = 1; i <= 3; i++) edgeOut[`dL_dh${i}`] = numberOut(`dL_dh${i}`);
+  for (let i = 1; i <= 3; i++) s.edgeOut[`dL_dh${i}`] = numberOut(`dL_dh${i}`);
   // the graph shows these rounded; their full values sit here, out of sight
-  root.append(el("div", { class: "dx-full", "aria-hidden": "true" }, Object.values(edgeOut).map((x) => x.el)));
-  // the live region goes last in the explorer; the fields' handlers above
-  // reach it only once the reader types
-  const live = announcer(root, (touched) => describeToy(model.get("h"), model.get("w"), model.get("t"), touched),
-    cleanups);
+  s.root.append(el("div", { class: "dx-full", "aria-hidden": "true" }, Object.values(s.edgeOut).map((x) => x.el)));
+}
 
-  // ---- the graph -------------------------------------------------------------
-  // Columns h | w | y | o | L. Each weight is a box between its h and its y,
-  // so the edges that carry labels (w -> y, y -> o, o -> L) can be placed
-  // where they do not collide; the h -> w edges, which must cross, carry none.
-  function drawGraph(r, h, w) {
-    const W = chartWidth(size, 360, 720);
-    const H = 400;
-    graph.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const X = { h: 0.065 * W, w: 0.27 * W, y: 0.49 * W, o: 0.74 * W, L: 0.93 * W };
-    const yRow = [98, 308];
-    const hRow = [98, 203, 308];
+// ---- draw: the graph --------------------------------------------------------------
+// Columns h | w | y | o | L. Each weight is a box between its h and its y,
+// so the edges that carry labels (w -> y, y -> o, o -> L) can be placed
+// where they do not collide; the h -> w edges, which must cross, carry none.
+
+/** The graph's layout at width W, and the lists its parts are drawn into. */
+function graphLayout(W) {
+  return {
+    X: { h: 0.065 * W, w: 0.27 * W, y: 0.49 * W, o: 0.74 * W, L: 0.93 * W },
+    yRow: [98, 308],
+    hRow: [98, 203, 308],
     // boxes for w_i1 above (feeding y_1), for w_i2 below (feeding y_2)
-    const wRow = (i, j) => (j === 0 ? 40 : 250) + 58 * i;
-    const R = 22;
-    const BW = Math.min(84, Math.max(64, 0.15 * W));
-    const edges = [];
-    const labels = [];
-    const nodes = [];
-    const onPathW = (i, j) => i === 1 && j === 0;
+    wRow: (i, j) => (j === 0 ? 40 : 250) + 58 * i,
+    R: 22,
+    BW: Math.min(84, Math.max(64, 0.15 * W)),
+    edges: [], labels: [], nodes: [],
+  };
+}
 
-    const line = (x1, y1, x2, y2, cls) => edges.push(svgEl("line", { x1, y1, x2, y2, class: cls }));
-    const text = (x, y, cls, s, anchor = "middle") =>
-      labels.push(svgEl("text", { x, y, class: cls, "text-anchor": anchor }, [s]));
-    function circle(x, y, name, value, grad, onPath) {
-      nodes.push(svgEl("circle", { cx: x, cy: y, r: R, class: onPath ? "dx-node dx-node-path" : "dx-node" }));
-      nodes.push(svgEl("text", { x, y: y + 4, class: "dx-node-value", "text-anchor": "middle" }, [fmt(value, 2)]));
-      nodes.push(svgEl("text", { x, y: y - R - 6, class: "dx-node-name", "text-anchor": "middle" }, [name]));
-      if (grad !== null) {
-        nodes.push(svgEl("text", { x, y: y + R + 15, class: "dx-edge-grad", "text-anchor": "middle" }, [fmt(grad, 2)]));
-      }
-    }
+const gLine = (g, x1, y1, x2, y2, cls) => g.edges.push(svgEl("line", { x1, y1, x2, y2, class: cls }));
+const gText = (g, x, y, cls, s, anchor = "middle") =>
+  g.labels.push(svgEl("text", { x, y, class: cls, "text-anchor": anchor }, [s]));
 
-    for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 2; j++) {
-        const onPath = onPathW(i, j);
-        line(X.h + R, hRow[i], X.w - BW / 2, wRow(i, j), "dx-edge dx-edge-thin");
-        line(X.w + BW / 2, wRow(i, j), X.y - R, yRow[j], onPath ? "dx-edge dx-edge-path" : "dx-edge");
-        // a two-line box: the weight's name and value, then dL/dw_ij
-        const x = X.w, y = wRow(i, j);
-        nodes.push(svgEl("rect", {
-          x: x - BW / 2, y: y - 18, width: BW, height: 36, rx: 4,
-          class: onPath ? "dx-node dx-node-path" : "dx-node",
-        }));
-        nodes.push(svgEl("text", { x, y: y - 3, class: onPath ? "dx-w-name dx-on-path" : "dx-w-name", "text-anchor": "middle" },
-          [`w${sub(i + 1)}${sub(j + 1)} ${fmt(w[i][j], 2)}`]));
-        nodes.push(svgEl("text", { x, y: y + 13, class: "dx-edge-grad", "text-anchor": "middle" }, [fmt(r.dLdw[i][j], 3)]));
-      }
+function gCircle(g, x, y, name, value, grad, onPath) {
+  const { R } = g;
+  g.nodes.push(svgEl("circle", { cx: x, cy: y, r: R, class: onPath ? "dx-node dx-node-path" : "dx-node" }));
+  g.nodes.push(svgEl("text", { x, y: y + 4, class: "dx-node-value", "text-anchor": "middle" }, [fmt(value, 2)]));
+  g.nodes.push(svgEl("text", { x, y: y - R - 6, class: "dx-node-name", "text-anchor": "middle" }, [name]));
+  if (grad !== null) {
+    g.nodes.push(svgEl("text", { x, y: y + R + 15, class: "dx-edge-grad", "text-anchor": "middle" }, [fmt(grad, 2)]));
+  }
+}
+
+/** h -> w -> y: each weight a two-line box, its name and value, then dL/dw_ij. */
+function drawWeights(g, r, w) {
+  const { X, hRow, yRow, wRow, R, BW } = g;
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 2; j++) {
+      const onPath = i === 1 && j === 0;
+      gLine(g, X.h + R, hRow[i], X.w - BW / 2, wRow(i, j), "dx-edge dx-edge-thin");
+      gLine(g, X.w + BW / 2, wRow(i, j), X.y - R, yRow[j], onPath ? "dx-edge dx-edge-path" : "dx-edge");
+      const x = X.w, y = wRow(i, j);
+      g.nodes.push(svgEl("rect", {
+        x: x - BW / 2, y: y - 18, width: BW, height: 36, rx: 4,
+        class: onPath ? "dx-node dx-node-path" : "dx-node",
+      }));
+      g.nodes.push(svgEl("text", { x, y: y - 3, class: onPath ? "dx-w-name dx-on-path" : "dx-w-name", "text-anchor": "middle" },
+        [`w${sub(i + 1)}${sub(j + 1)} ${fmt(w[i][j], 2)}`]));
+      g.nodes.push(svgEl("text", { x, y: y + 13, class: "dx-edge-grad", "text-anchor": "middle" }, [fmt(r.dLdw[i][j], 3)]));
     }
-    // y -> o: the local derivative (top) and the gradient carried back (bottom)
-    const yoLabel = (j, k) => {
-      const [x1, y1, x2, y2] = [X.y, yRow[j], X.o, yRow[k]];
+  }
+}
+
+/** y -> o: the local derivative (top) and the gradient carried back (bottom);
+ *  o -> L: dL/do_k. */
+function drawOutputEdges(g, r) {
+  const { X, yRow, hRow } = g;
+  for (let j = 0; j < 2; j++) {
+    for (let k = 0; k < 2; k++) {
+      gLine(g, X.y, yRow[j], X.o, yRow[k], j === 0 ? "dx-edge dx-edge-path" : "dx-edge");
       const f = j === k ? 0.5 : 0.4;
-      const x = x1 + f * (x2 - x1);
-      const yMid = y1 + f * (y2 - y1);
+      const x = X.y + f * (X.o - X.y);
+      const yMid = yRow[j] + f * (yRow[k] - yRow[j]);
       // horizontal edges are labelled above the line, clear of the nodes' own labels
       const base = j === k ? yMid - 22 : yMid - 4;
-      text(x, base, `dx-edge-value${j === 0 ? " dx-on-path" : ""}`, fmt(r.dody[k][j], 3));
-      text(x, base + 15, "dx-edge-grad", fmt(r.msg[k][j], 3));
-    };
-    for (let j = 0; j < 2; j++) {
-      for (let k = 0; k < 2; k++) {
-        line(X.y, yRow[j], X.o, yRow[k], j === 0 ? "dx-edge dx-edge-path" : "dx-edge");
-        yoLabel(j, k);
-      }
+      gText(g, x, base, `dx-edge-value${j === 0 ? " dx-on-path" : ""}`, fmt(r.dody[k][j], 3));
+      gText(g, x, base + 15, "dx-edge-grad", fmt(r.msg[k][j], 3));
     }
-    for (let k = 0; k < 2; k++) {
-      line(X.o, yRow[k], X.L, hRow[1], "dx-edge dx-edge-path");
-      const x = X.o + 0.5 * (X.L - X.o);
-      const y = yRow[k] + 0.5 * (hRow[1] - yRow[k]);
-      text(x + 6, k === 0 ? y - 10 : y + 20, "dx-edge-grad", fmt(r.dLdo[k], 3), "start");
-    }
-    for (let i = 0; i < 3; i++) circle(X.h, hRow[i], `h${sub(i + 1)}`, h[i], r.dLdh[i], false);
-    for (let j = 0; j < 2; j++) circle(X.y, yRow[j], `y${sub(j + 1)}`, r.y[j], r.dLdy[j], j === 0);
-    for (let k = 0; k < 2; k++) circle(X.o, yRow[k], `o${sub(k + 1)}`, r.o[k], r.dLdo[k], true);
-    circle(X.L, hRow[1], "L", r.loss, null, true);
-    graph.replaceChildren(...edges, ...nodes, ...labels);
   }
+  for (let k = 0; k < 2; k++) {
+    gLine(g, X.o, yRow[k], X.L, hRow[1], "dx-edge dx-edge-path");
+    const x = X.o + 0.5 * (X.L - X.o);
+    const y = yRow[k] + 0.5 * (hRow[1] - yRow[k]);
+    gText(g, x + 6, k === 0 ? y - 10 : y + 20, "dx-edge-grad", fmt(r.dLdo[k], 3), "start");
+  }
+}
 
-  let pending = false;
-  function update() {
-    pending = false;
-    const h = model.get("h");
-    const w = model.get("w");
-    const t = model.get("t");
-    const r = computeToy(h, w, t);
-    // leave a field alone while its text still means the model's value
-    const sync = (input, v) => { if (input.valueAsNumber !== v) input.value = v; };
-    fields.h.forEach((input, i) => sync(input, h[i]));
-    fields.w.forEach((row, i) => row.forEach((input, j) => sync(input, w[i][j])));
-    fields.t.forEach((input, k) => sync(input, t[k]));
+function drawGraph(s, r, h, w) {
+  const W = chartWidth(s.size, 360, 720);
+  s.graph.setAttribute("viewBox", `0 0 ${W} 400`);
+  const g = graphLayout(W);
+  drawWeights(g, r, w);
+  drawOutputEdges(g, r);
+  for (let i = 0; i < 3; i++) gCircle(g, g.X.h, g.hRow[i], `h${sub(i + 1)}`, h[i], r.dLdh[i], false);
+  for (let j = 0; j < 2; j++) gCircle(g, g.X.y, g.yRow[j], `y${sub(j + 1)}`, r.y[j], r.dLdy[j], j === 0);
+  for (let k = 0; k < 2; k++) gCircle(g, g.X.o, g.yRow[k], `o${sub(k + 1)}`, r.o[k], r.dLdo[k], true);
+  gCircle(g, g.X.L, g.hRow[1], "L", r.loss, null, true);
+  s.graph.replaceChildren(...g.edges, ...g.nodes, ...g.labels);
+}
+
+// ---- update: the fields and every number, from the model --------------------------
+
+function setToyOutputs(s, r, h, t) {
+  const { out, edgeOut } = s;
+  for (let j = 0; j < 2; j++) {
+    out[`y${j + 1}`].set(r.y[j]);
+    out[`dL_dy${j + 1}`].set(r.dLdy[j]);
+    out[`o${j + 1}`].set(r.o[j]);
+    out[`dL_do${j + 1}`].set(r.dLdo[j]);
+  }
+  out.loss.set(r.loss);
+  for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 2; j++) {
-      out[`y${j + 1}`].set(r.y[j]);
-      out[`dL_dy${j + 1}`].set(r.dLdy[j]);
-      out[`o${j + 1}`].set(r.o[j]);
-      out[`dL_do${j + 1}`].set(r.dLdo[j]);
+      out[`dL_dw${i + 1}${j + 1}`].set(r.dLdw[i][j]);
+      out[`diag_dw${i + 1}${j + 1}`].set(r.diag[i][j]);
     }
-    out.loss.set(r.loss);
-    for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 2; j++) {
-        out[`dL_dw${i + 1}${j + 1}`].set(r.dLdw[i][j]);
-        out[`diag_dw${i + 1}${j + 1}`].set(r.diag[i][j]);
-      }
-      edgeOut[`dL_dh${i + 1}`].set(r.dLdh[i]);
-    }
-    for (let k = 0; k < 2; k++) {
-      for (let j = 0; j < 2; j++) {
-        edgeOut[`do${k + 1}_dy${j + 1}`].set(r.dody[k][j]);
-        edgeOut[`msg_y${j + 1}_o${k + 1}`].set(r.msg[k][j]);
-      }
-    }
-    out.path1.set(r.path1);
-    out.path2.set(r.path2);
-    out.path_sum.set(r.path1 + r.path2);
-    out.closed_form.set(h[1] * (r.o[0] * (t[0] + t[1]) - t[0]));
-    out.diag_w21.set(r.diag[1][0]);
-    drawGraph(r, h, w);
+    edgeOut[`dL_dh${i + 1}`].set(r.dLdh[i]);
   }
-  function schedule() {
-    if (!pending) {
-      pending = true;
-      queueMicrotask(update);
+  for (let k = 0; k < 2; k++) {
+    for (let j = 0; j < 2; j++) {
+      edgeOut[`do${k + 1}_dy${j + 1}`].set(r.dody[k][j]);
+      edgeOut[`msg_y${j + 1}_o${k + 1}`].set(r.msg[k][j]);
     }
   }
-  listen(model, ["h", "w", "t"], () => {
-    schedule();
-    live.soon();
-  }, cleanups);
-  update();
-  return () => cleanups.forEach((f) => f());
+  out.path1.set(r.path1);
+  out.path2.set(r.path2);
+  out.path_sum.set(r.path1 + r.path2);
+  out.closed_form.set(h[1] * (r.o[0] * (t[0] + t[1]) - t[0]));
+  out.diag_w21.set(r.diag[1][0]);
+}
+
+function updateToy(s) {
+  const h = s.model.get("h");
+  const w = s.model.get("w");
+  const t = s.model.get("t");
+  const r = computeToy(h, w, t);
+  const values = { h, w, t };
+  // leave a field alone while its text still means the model's value
+  for (const [trait, group] of Object.entries(s.fields)) {
+    for (const { input, index } of group) {
+      const [i, j] = [].concat(index);
+      const v = j === undefined ? values[trait][i] : values[trait][i][j];
+      if (input.valueAsNumber !== v) input.value = v;
+    }
+  }
+  setToyOutputs(s, r, h, t);
+  drawGraph(s, r, h, w);
+}
+
+// ---- wire: the fields wire themselves as they are built ----------------------------
+
+function render({ model, el: host }) {
+  const s = mountExplorer(model, host, "dx-toy", { tracksWidth: true });
+  buildToyInputs(s);
+  buildToyGraph(s);
+  buildToyOutputs(s);
+  // the live region goes last in the explorer; the fields' handlers above
+  // reach it only once the reader types
+  s.live = announcer(s.root, (touched) => describeToy(model.get("h"), model.get("w"), model.get("t"), touched),
+    s.cleanups);
+  return followModel(s, ["h", "w", "t"], () => updateToy(s));
 }
 
 export default { render };
