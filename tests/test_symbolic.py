@@ -15,15 +15,14 @@ import pytest
 import sympy as sp
 
 from derivations.symbolic import (
+    DERIVATIONS,
     C,
     D,
-    DERIVATIONS,
     Derivation,
     Step,
     index,
     register,
 )
-from derivations.symbolic import diagonal_only as dgo
 from derivations.symbolic import kronecker_delta as kd
 from derivations.symbolic import quotient_rule as qr
 
@@ -267,7 +266,8 @@ def test_show_marks_come_from_verification():
     assert shown.count("✗ REFUTED") == 1
     assert shown.count("✓ verified for general C") == len(DERIVATIONS["diagonal-only"].steps) - 1
     # a step that fails though it was expected to hold is flagged on the page
-    bad = Derivation("bad", "Bad", [Step("oops", sp.Eq(sp.Integer(1), sp.Integer(2), evaluate=False), "1 = 2", scope="exact")])
+    oops = Step("oops", sp.Eq(sp.Integer(1), sp.Integer(2), evaluate=False), "1 = 2", scope="exact")
+    bad = Derivation("bad", "Bad", [oops])
     text = bad.show()._repr_markdown_()
     assert "✗ REFUTED" in text and "expected to hold" in text
 
@@ -325,9 +325,9 @@ def test_scopes_used_by_the_book():
 
 
 def _numeric(expr, c, where, values):
-    from derivations.symbolic import _plain_indices
+    from derivations.symbolic import plain_indices
 
-    expr, _ = _plain_indices(expr)
+    expr, _ = plain_indices(expr)
     expr = expr.xreplace({C: c, D: 2}).doit().subs(where).doit()
     return float(sp.N(expr.xreplace(values)))
 

@@ -15,7 +15,8 @@ over), units of the layer below d.
 
 import sympy as sp
 
-from derivations.symbolic import C, D, Derivation, Step, index, register
+from derivations.symbolic.claims import C, D, cross_entropy_sum, index, output_gradient_claim, symbolic_softmax
+from derivations.symbolic.steps import Derivation, Step, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)
@@ -26,16 +27,11 @@ o_free = sp.IndexedBase("o", positive=True)  # outputs as free symbols, for the 
 j, k, q = index("j k q")  # q: the dummy of Omega's own sum, kept apart from k
 d, d2 = index("d d'", upper=D)
 
-Omega = sp.Sum(sp.exp(z[q]), (q, 1, C))
-
-
-def o(a):
-    """Softmax output o_a = exp(z_a) / Omega in terms of the logits."""
-    return sp.exp(z[a]) / Omega
+o, Omega = symbolic_softmax(z, q)  # o(a) = exp(z_a) / Omega in terms of the logits
 
 
 # E as a function of the logits
-E_of_z = -sp.Sum(t[k] * sp.log(o(k)), (k, 1, C))
+E_of_z = cross_entropy_sum(t, o, k)
 
 # The whole layer in terms of the weights: z_a = sum_d' w_d'a h_d' + b_a.
 # Writing the logits as functions of W makes dE/dw_dj a true partial derivative.
@@ -52,11 +48,7 @@ g = sp.IndexedBase(r"\frac{\partial E}{\partial z}", real=True)
 STEPS = [
     Step(
         "The loss's derivative with respect to one output",
-        sp.Eq(
-            sp.Derivative(-sp.Sum(t[k] * sp.log(o_free[k]), (k, 1, C)), o_free[j]),
-            -t[j] / o_free[j],
-            evaluate=False,
-        ),
+        output_gradient_claim(t, o_free, j, k),
         r"E = -\sum_{k=1}^{C} t_k \log o_k \;\Longrightarrow\; \frac{\partial E}{\partial o_j} = -\frac{t_j}{o_j}",
     ),
     Step(
@@ -76,7 +68,8 @@ STEPS = [
             g[j] * h[d],
             evaluate=False,
         ),
-        r"\frac{\partial E}{\partial w_{dj}} = \sum_{k=1}^{C} \frac{\partial E}{\partial z_k}\frac{\partial z_k}{\partial w_{dj}}"
+        r"\frac{\partial E}{\partial w_{dj}} = \sum_{k=1}^{C} "
+        r"\frac{\partial E}{\partial z_k}\frac{\partial z_k}{\partial w_{dj}}"
         r" = \frac{\partial E}{\partial z_j}\, h_d",
     ),
     Step(
@@ -87,7 +80,8 @@ STEPS = [
             evaluate=False,
         ),
         r"\frac{\partial E}{\partial z_j} = \frac{\partial E}{\partial o_j}\,\frac{\partial o_j}{\partial z_j}"
-        r"\quad\text{(instead of } \sum_{k=1}^{C} \frac{\partial E}{\partial o_k}\frac{\partial o_k}{\partial z_j}\text{)}",
+        r"\quad\text{(instead of } "
+        r"\sum_{k=1}^{C} \frac{\partial E}{\partial o_k}\frac{\partial o_k}{\partial z_j}\text{)}",
         expected=False,
     ),
     Step(

@@ -11,7 +11,8 @@ classes except the last, which specialises to targets that sum to 1.
 
 import sympy as sp
 
-from derivations.symbolic import C, D, Derivation, Step, index, register
+from derivations.symbolic.claims import C, D, cross_entropy_sum, index, symbolic_softmax
+from derivations.symbolic.steps import Derivation, Step, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)
@@ -23,16 +24,11 @@ q = index("q")  # the dummy of the sums inside Omega and tau, kept apart from k
 hot = index("y")  # the label: the class a one-hot target picks
 d, d2 = index("d d'", upper=D)  # units of the layer below
 
-Omega = sp.Sum(sp.exp(z[q]), (q, 1, C))
+o, Omega = symbolic_softmax(z, q)  # o(a) = exp(z_a) / Omega, for symbolic C
 tau = sp.Sum(t[q], (q, 1, C))
 
 
-def o(a):
-    """Softmax output o_a = exp(z_a) / Omega, for symbolic C."""
-    return sp.exp(z[a]) / Omega
-
-
-E = -sp.Sum(t[k] * sp.log(o(k)), (k, 1, C))
+E = cross_entropy_sum(t, o, k)
 
 
 STEPS = [
@@ -104,7 +100,8 @@ STEPS = [
             h[d] * (tau * o(j) - t[j]),
             evaluate=False,
         ),
-        r"\frac{\partial E}{\partial w_{dj}} = \sum_{k=1}^{C} \frac{\partial E}{\partial z_k}\frac{\partial z_k}{\partial w_{dj}}"
+        r"\frac{\partial E}{\partial w_{dj}} = \sum_{k=1}^{C} "
+        r"\frac{\partial E}{\partial z_k}\frac{\partial z_k}{\partial w_{dj}}"
         r" = \sum_{k=1}^{C} (\tau\, o_k - t_k)\, \delta_{kj}\, h_d = h_d\,(\tau\, o_j - t_j)",
     ),
     Step(

@@ -20,8 +20,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from derivations.symbolic import C, Derivation, Step, index, register
-from derivations.symbolic import D as D_any
+from derivations.symbolic.claims import C, index, output_gradient_claim, symbolic_softmax
+from derivations.symbolic.claims import D as D_any
+from derivations.symbolic.steps import Derivation, Step, register
 
 D = 3  # inputs of the explicit-matrix steps
 
@@ -147,11 +148,7 @@ def _gradient(c):
 
 
 # softmax of free logits z_1..z_C for general C
-_S = sp.Sum(sp.exp(z[u]), (u, 1, C))
-
-
-def _soft(a):
-    return sp.exp(z[a]) / _S
+_soft, _ = symbolic_softmax(z, u)
 
 
 STEPS = [
@@ -185,11 +182,7 @@ STEPS = [
     ),
     Step(
         r"Differential of the loss: $\delta E = -t : Y^{-1} \delta y$, entry by entry",
-        sp.Eq(
-            sp.Derivative(-sp.Sum(t[u] * sp.log(y[u]), (u, 1, C)), y[i]),
-            -t[i] / y[i],
-            evaluate=False,
-        ),
+        output_gradient_claim(t, y, i, u),
         r"\frac{\partial E}{\partial y_i} = -\frac{t_i}{y_i}"
         r"\quad\Longleftrightarrow\quad \delta E = -t : Y^{-1} \delta y",
     ),

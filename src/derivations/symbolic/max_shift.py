@@ -9,7 +9,8 @@ for a symbolic number of classes.
 
 import sympy as sp
 
-from derivations.symbolic import C, Derivation, Step, index, register
+from derivations.symbolic.claims import C, index
+from derivations.symbolic.steps import Derivation, Step, register
 
 z = sp.IndexedBase("z", real=True)
 zs = sp.IndexedBase("zs", real=True)
@@ -24,7 +25,15 @@ tau = sp.Sum(t[j], (j, 1, C))
 
 
 def p_shifted(a):
-    """The softmax of the shifted logits, entry a: e^(z_a - m) / sum_u e^(z_u - m)."""
+    """The softmax of the shifted logits, entry a: e^(z_a - m) / sum_u e^(z_u - m).
+
+    Shown in :ref:`max-shift-gradient` to be the softmax of the unshifted logits.
+
+    Examples
+    --------
+    >>> p_shifted(j)
+    exp(-m + z[j])/Sum(exp(-m + z[u]), (u, 1, C))
+    """
     return sp.exp(z[a] - m) / Omega_m
 
 

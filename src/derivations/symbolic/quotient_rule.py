@@ -10,7 +10,8 @@ chain rule's sum over the outputs k into the same two cases, k = j and k != j.
 
 import sympy as sp
 
-from derivations.symbolic import C, Derivation, Step, index, register
+from derivations.symbolic.claims import C, cross_entropy_sum, index, output_gradient_claim, symbolic_softmax
+from derivations.symbolic.steps import Derivation, Step, register
 
 z = sp.IndexedBase("z", real=True)
 t = sp.IndexedBase("t", real=True)
@@ -19,26 +20,17 @@ i, j, k = index("i j k")
 q = index("q")  # the dummy of the denominator's own sum, kept apart from k
 hot = index("y")  # the label: the class a one-hot target picks
 
-# S = sum_k exp(z_k), the softmax denominator, for a symbolic number of classes
-S = sp.Sum(sp.exp(z[q]), (q, 1, C))
+# softmax_general(a) = exp(z_a) / S, with S = sum_k exp(z_k) the softmax
+# denominator, for a symbolic number of classes
+softmax_general, S = symbolic_softmax(z, q)
 # A sum over k != j is written as a sum over all k of (1 - delta_kj) times
 # the term, which is what the k != j restriction means for a symbolic C.
-
-
-def softmax_general(a):
-    """o_a = exp(z_a) / S as a sympy expression in z, for symbolic C."""
-    return sp.exp(z[a]) / S
 
 
 def _softmax_concrete(c):
     """The C = c softmax outputs o_1..o_c as explicit expressions in z."""
     denominator = sum(sp.exp(z[v]) for v in range(1, c + 1))
     return [sp.exp(z[v]) / denominator for v in range(1, c + 1)]
-
-
-def _cross_entropy_concrete(c):
-    os_ = _softmax_concrete(c)
-    return -sum(t[v] * sp.log(os_[v - 1]) for v in range(1, c + 1))
 
 
 def _off_diagonal(c):
@@ -55,7 +47,7 @@ def _not_j(expr):
     return (1 - sp.KroneckerDelta(k, j)) * expr
 
 
-E_general = -sp.Sum(t[k] * sp.log(softmax_general(k)), (k, 1, C))
+E_general = cross_entropy_sum(t, softmax_general, k)
 
 STEPS = [
     Step(
@@ -94,11 +86,7 @@ STEPS = [
     ),
     Step(
         "Cross-entropy: each output appears in one term",
-        sp.Eq(
-            sp.Derivative(-sp.Sum(t[k] * sp.log(o[k]), (k, 1, C)), o[i]),
-            -t[i] / o[i],
-            evaluate=False,
-        ),
+        output_gradient_claim(t, o, i, k),
         r"\frac{\partial E}{\partial o_i} = \frac{\partial}{\partial o_i}"
         r"\Bigl(-\sum_{k=1}^{C} t_k \log o_k\Bigr) = -\frac{t_i}{o_i}",
     ),

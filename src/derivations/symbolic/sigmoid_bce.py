@@ -19,7 +19,8 @@ logit. The three derivations registered here are
 
 import sympy as sp
 
-from derivations.symbolic import C, Derivation, Step, index, register
+from derivations.symbolic.claims import C, index
+from derivations.symbolic.steps import Derivation, Step, register
 
 z, t = sp.symbols("z t", real=True)
 z1, z2 = sp.symbols("z_1 z_2", real=True)
@@ -32,17 +33,35 @@ j, k = index("j k")
 
 
 def sigma(x):
-    """The logistic sigmoid 1 / (1 + e^-x) as a sympy expression."""
+    """The logistic sigmoid 1 / (1 + e^-x) as a sympy expression (:ref:`sigmoid-bce`).
+
+    Examples
+    --------
+    >>> sigma(0)
+    1/2
+    """
     return 1 / (1 + sp.exp(-x))
 
 
 def bce(x, target):
-    """Binary cross-entropy of the logit ``x`` against ``target``."""
+    """Binary cross-entropy of the logit ``x`` against ``target`` (:ref:`bce-gradient`).
+
+    Examples
+    --------
+    >>> bce(0, 1)
+    log(2)
+    """
     return -target * sp.log(sigma(x)) - (1 - target) * sp.log(1 - sigma(x))
 
 
 def softplus(x):
-    """log(1 + e^x), which numpy computes as ``np.logaddexp(0, x)``."""
+    """log(1 + e^x), which numpy computes as ``np.logaddexp(0, x)`` (:ref:`bce-stable-form`).
+
+    Examples
+    --------
+    >>> softplus(0)
+    log(2)
+    """
     return sp.log(1 + sp.exp(x))
 
 
@@ -157,6 +176,12 @@ TWO_CLASS_STEPS = [
 # "stable-bce": the form that never takes the log of a rounded probability
 # ---------------------------------------------------------------------------
 
+
+def _split_form(x):
+    """The claim log(1 + e^x) = max(x, 0) + log1p(e^-|x|), for a logit of known sign."""
+    return sp.Eq(softplus(x), sp.Max(x, 0) + sp.log(1 + sp.exp(-sp.Abs(x))), evaluate=False)
+
+
 STABLE_STEPS = [
     Step(
         r"$\log \sigma(z) = -\log(1 + e^{-z})$",
@@ -207,21 +232,21 @@ STABLE_STEPS = [
     ),
     Step(
         r"For $z > 0$: $\log(1 + e^{z}) = z + \log(1 + e^{-z})$",
-        sp.Eq(softplus(zp), sp.Max(zp, 0) + sp.log(1 + sp.exp(-sp.Abs(zp))), evaluate=False),
+        _split_form(zp),
         r"z > 0: \quad \log\bigl(1 + e^{z}\bigr) = z + \operatorname{log1p}\bigl(e^{-z}\bigr)"
         r" = \max(z, 0) + \operatorname{log1p}\bigl(e^{-|z|}\bigr)",
         scope="exact",
     ),
     Step(
         r"For $z < 0$ it is already in that form",
-        sp.Eq(softplus(zn), sp.Max(zn, 0) + sp.log(1 + sp.exp(-sp.Abs(zn))), evaluate=False),
+        _split_form(zn),
         r"z < 0: \quad \log\bigl(1 + e^{z}\bigr) = 0 + \operatorname{log1p}\bigl(e^{z}\bigr)"
         r" = \max(z, 0) + \operatorname{log1p}\bigl(e^{-|z|}\bigr)",
         scope="exact",
     ),
 ]
 
-BCE = register(
+register(
     Derivation(
         name="sigmoid-bce",
         title="The gradient of binary cross-entropy",
@@ -229,7 +254,7 @@ BCE = register(
     )
 )
 
-TWO_CLASS = register(
+register(
     Derivation(
         name="two-class-softmax",
         title="Softmax with two classes is a sigmoid",
@@ -237,7 +262,7 @@ TWO_CLASS = register(
     )
 )
 
-STABLE = register(
+register(
     Derivation(
         name="stable-bce",
         title="Binary cross-entropy without the logarithm of a probability",

@@ -11,7 +11,7 @@ sympy identity in the symbols of that network: scope "exact".
 
 import sympy as sp
 
-from derivations.symbolic import Derivation, Step, register
+from derivations.symbolic.steps import Derivation, Step, register
 
 h = sp.IndexedBase("h", real=True)
 w = sp.IndexedBase("w", real=True)

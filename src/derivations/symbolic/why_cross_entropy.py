@@ -27,7 +27,8 @@ The steps, in the order the chapter shows them:
 
 import sympy as sp
 
-from derivations.symbolic import C, Derivation, Step, index, register
+from derivations.symbolic.claims import C, cross_entropy_sum, index, symbolic_softmax
+from derivations.symbolic.steps import Derivation, Step, register
 
 z = sp.IndexedBase("z", real=True)
 o = sp.IndexedBase("o", positive=True)
@@ -48,17 +49,12 @@ def _likelihood_claim(n):
     return sp.Eq(sp.log(product), sum(b * sp.log(a) for a, b in zip(oo, tt)), evaluate=False)
 
 
-Omega = sp.Sum(sp.exp(z[u]), (u, 1, C))
+p, Omega = symbolic_softmax(z, u)  # p(a) = e^{z_a} / sum_u e^{z_u}, the probability of class a
 A = sp.log(Omega)  # the log-partition function
 onehot = sp.KroneckerDelta  # onehot(y)_k = delta(k, y)
 
 
-def p(a):
-    """The softmax probability of class ``a``, e^{z_a} / sum_u e^{z_u}."""
-    return sp.exp(z[a]) / Omega
-
-
-cross_entropy = -sp.Sum(t[k] * sp.log(o[k]), (k, 1, C))
+cross_entropy = cross_entropy_sum(t, o, k)
 entropy = -sp.Sum(t[k] * sp.log(t[k]), (k, 1, C))
 kl = sp.Sum(t[k] * sp.log(t[k] / o[k]), (k, 1, C))
 gibbs_gap = x - 1 - sp.log(x)  # >= 0 for x > 0, zero only at x = 1
@@ -114,7 +110,8 @@ STEPS = [
         "The gradient of the log-partition is the expected sufficient statistic",
         sp.Eq(sp.Derivative(A, z[j]), sp.Sum(p(k) * onehot(k, j), (k, 1, C)), evaluate=False),
         r"\begin{aligned} \frac{\partial A}{\partial z_j} &= \frac{e^{z_j}}{\sum_k e^{z_k}} = o_j \\"
-        r" &= \sum_{k=1}^{C} o_k\, \delta_{kj} = \mathbb{E}_{k \sim o}\big[\operatorname{onehot}(k)_j\big] \end{aligned}",
+        r" &= \sum_{k=1}^{C} o_k\, \delta_{kj}"
+        r" = \mathbb{E}_{k \sim o}\big[\operatorname{onehot}(k)_j\big] \end{aligned}",
     ),
     Step(
         "The gradient of the negative log-likelihood: expected minus observed",
