@@ -16,6 +16,9 @@ import pytest
 import sympy as sp
 
 from derivations import numerical_gradient
+from derivations.symbolic import DERIVATIONS, Step
+from derivations.symbolic import matrix_frobenius as mf
+from derivations.symbolic import toy_network as tn
 from derivations.teaching.graph_figure import (
     PATH_COLOURS,
     SHARED_COLOUR,
@@ -25,9 +28,6 @@ from derivations.teaching.graph_figure import (
     toy_graph,
     toy_network_values,
 )
-from derivations.symbolic import DERIVATIONS, Step
-from derivations.symbolic import matrix_frobenius as mf
-from derivations.symbolic import toy_network as tn
 
 # ----------------------------------------------------------------------------
 # independent references
@@ -253,7 +253,9 @@ def test_paths_to_each_weight_and_input():
         paths(g, "w99")
 
 
-@pytest.mark.parametrize("D, C, error", [(0, 2, ValueError), (3, 10, ValueError), (2.5, 2, TypeError), (True, 2, TypeError)])
+@pytest.mark.parametrize(
+    "D, C, error", [(0, 2, ValueError), (3, 10, ValueError), (2.5, 2, TypeError), (True, 2, TypeError)]
+)
 def test_toy_graph_rejects_bad_sizes(D, C, error):
     with pytest.raises(error):
         toy_graph(D, C)
