@@ -190,6 +190,36 @@ def test_importing_the_package_does_not_import_sympy():
     assert out.stdout.strip() == "False"
 
 
+def test_the_framework_is_imported_one_way():
+    # the derivations import claims/prover/steps, never the package that imports them;
+    # the package only re-exports and defines nothing itself
+    import ast
+    from pathlib import Path
+
+    import derivations.symbolic as package
+
+    folder = Path(package.__file__).parent
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        sources = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        if path.name != "__init__.py":
+            assert "derivations.symbolic" not in sources, path.name
+    init = ast.parse((folder / "__init__.py").read_text())
+    assert not [n for n in init.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+
+def test_prove_reports_a_counterexample_it_can_be_checked_against():
+    from derivations.symbolic import prove
+
+    x = sp.Symbol("x", positive=True)
+    assert prove(sp.Eq(sp.exp(2 * sp.log(x)), x**2, evaluate=False), "exact") == ("proved", None)
+    # x**2 = 2x holds only at x = 2 among positive x: a random point refutes it
+    status, (_, lhs, rhs, point) = prove(sp.Eq(x**2, 2 * x, evaluate=False), "exact")
+    assert status == "refuted"
+    value = float(point.removeprefix("x = "))
+    assert lhs == pytest.approx(value**2, rel=1e-4) and rhs == pytest.approx(2 * value, rel=1e-4)
+
+
 # ----------------------------------------------------------------------------
 # the registered derivations
 # ----------------------------------------------------------------------------
