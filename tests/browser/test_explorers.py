@@ -123,7 +123,8 @@ def report_latency(screenshot_dir, key, numbers):
 
 def set_theme(page, mode):
     # what the theme's own switch does: data-theme on <html>
-    page.evaluate("m => { document.documentElement.dataset.theme = m; document.documentElement.dataset.mode = m; }", mode)
+    page.evaluate("m => { document.documentElement.dataset.theme = m; "
+                  "document.documentElement.dataset.mode = m; }", mode)
     page.wait_for_timeout(100)
 
 
@@ -334,31 +335,26 @@ def test_logits_explorer_on_the_site(page, site_url, built_site, screenshot_dir)
     _no_errors(page)
 
 
-def test_jacobian_explorer_on_the_site(page, site_url, built_site, screenshot_dir):
-    root, _ = _open_explorer(page, site_url, built_site, "jacobian")
-    ex = drive_jacobian(page, root)
-    check_jacobian(page, root, ex)
-    report_latency(screenshot_dir, "JacobianExplorer (C=10, z slider)",
-                   measure_latency(page, f"{root} input[name='z3']", [(-1) ** k * 0.1 * k for k in range(40)]))
-    ex = drive_jacobian(page, root)
-    check_jacobian(page, root, ex)
-    shoot(page, root, screenshot_dir, "explorer-jacobian-C10-light")
-    set_theme(page, "dark")
-    shoot(page, root, screenshot_dir, "explorer-jacobian-C10-dark")
-    _no_errors(page)
+# explorer: (drive, check, what the latency is of, the control it is measured on, the values typed there,
+# the screenshots' name); each is driven, timed, driven again (the timing moved the control) and shot
+DRIVEN = {
+    "jacobian": (drive_jacobian, check_jacobian, "JacobianExplorer (C=10, z slider)", "z3",
+                 [(-1) ** k * 0.1 * k for k in range(40)], "explorer-jacobian-C10"),
+    "toy_network": (drive_toy, check_toy, "ToyNetworkExplorer (number field h2)", "h2",
+                    [round(-2 + 0.1 * k, 1) for k in range(40)], "explorer-toy-network"),
+}
 
 
-def test_toy_network_explorer_on_the_site(page, site_url, built_site, screenshot_dir):
-    root, _ = _open_explorer(page, site_url, built_site, "toy_network")
-    ex = drive_toy(page, root)
-    check_toy(page, root, ex)
-    report_latency(screenshot_dir, "ToyNetworkExplorer (number field h2)",
-                   measure_latency(page, f"{root} input[name='h2']", [round(-2 + 0.1 * k, 1) for k in range(40)]))
-    ex = drive_toy(page, root)
-    check_toy(page, root, ex)
-    shoot(page, root, screenshot_dir, "explorer-toy-network-light")
+@pytest.mark.parametrize("key", list(DRIVEN))
+def test_explorer_driven_on_the_site(page, site_url, built_site, screenshot_dir, key):
+    drive, check, what, control, values, shot = DRIVEN[key]
+    root, _ = _open_explorer(page, site_url, built_site, key)
+    check(page, root, drive(page, root))
+    report_latency(screenshot_dir, what, measure_latency(page, f"{root} input[name='{control}']", values))
+    check(page, root, drive(page, root))
+    shoot(page, root, screenshot_dir, f"{shot}-light")
     set_theme(page, "dark")
-    shoot(page, root, screenshot_dir, "explorer-toy-network-dark")
+    shoot(page, root, screenshot_dir, f"{shot}-dark")
     _no_errors(page)
 
 
@@ -390,12 +386,14 @@ def test_explorers_fit_a_phone(browser, site_url, built_site, screenshot_dir, ke
         # nothing inside the explorer sticks out sideways (tables may scroll inside their own box)
         overflow = page.eval_on_selector(
             root, "r => [...r.querySelectorAll('*')].filter(e => !e.closest('.dx-table-wrap, .dx-full'))"
-                  ".map(e => e.getBoundingClientRect()).filter(b => b.width && b.right > window.innerWidth + 0.5).length")
+                  ".map(e => e.getBoundingClientRect())"
+                  ".filter(b => b.width && b.right > window.innerWidth + 0.5).length")
         assert overflow == 0
         # every control has a label the browser can name it by
         unlabelled = page.eval_on_selector(
             root, "r => [...r.querySelectorAll('input, select, button')]"
-                  ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())"
+                  ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+                  " && !e.textContent.trim())"
                   ".map(e => e.name)")
         assert unlabelled == []
         # a tall window, so the picture is not crossed by the page's sticky header

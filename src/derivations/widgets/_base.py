@@ -29,7 +29,7 @@ _HERE = resources.files(__package__)
 
 
 def bundle_esm(name):
-    """Return the ES module of one explorer: ``common.js`` then ``name``.
+    """Return the ES module of one explorer (see :ref:`puzzle-explorer`): ``common.js`` then ``name``.
 
     The module is shipped as one string in the widget state, so it cannot
     import a sibling file; the shared helpers are put in front of it here.
@@ -40,18 +40,30 @@ def bundle_esm(name):
 
 
 def bundle_css():
-    """Return the style sheet shared by every explorer."""
+    """Return the style sheet shared by every explorer (see :ref:`puzzle-explorer`)."""
     return _HERE.joinpath("explorers.css").read_text(encoding="utf-8")
 
 
 def resized(values, n):
     """The first ``n`` entries of ``values``, padded with zeros: how the
-    explorers keep the logits they have when the number of classes changes."""
+    explorers of :ref:`puzzle-explorer` and :ref:`jacobian-explorer` keep the
+    logits they have when the number of classes changes.
+
+    Examples
+    --------
+    >>> resized([1.0, 2.0, 3.0], 2), resized([1.0], 3)
+    ([1.0, 2.0], [1.0, 0.0, 0.0])
+    """
     return (list(values) + [0.0] * n)[:n]
 
 
 class Explorer(anywidget.AnyWidget):
     """Base class: the shared style sheet; subclasses set ``_esm``.
+
+    The explorers of :ref:`puzzle-explorer`, :ref:`jacobian-explorer`,
+    :ref:`toy-network-explorer` and :ref:`descent-explorer` derive from it.
+    Each subclass puts the constants its page's controls need in ``_limits``;
+    they reach the page as the read-only synced trait ``limits``.
 
     Every check of a synced trait raises a ``traitlets.TraitError`` (the
     :class:`~derivations.validation.InvalidTrait` family), so a change that
@@ -117,7 +129,8 @@ class Explorer(anywidget.AnyWidget):
 class ClassCount:
     """The number of classes ``C = len(z)`` of an explorer with logits ``z``;
     setting it keeps the first logits and pads new ones with 0, within the
-    explorer's ``limits["C_MIN"] .. limits["C_MAX"]``."""
+    explorer's ``limits["C_MIN"] .. limits["C_MAX"]``. Used by the explorers
+    of :ref:`puzzle-explorer` and :ref:`jacobian-explorer`."""
 
     @property
     def C(self):
@@ -135,7 +148,8 @@ _WIDGET_KEYS = {"layout", "tabbable", "tooltip"}
 
 
 class Vector(traitlets.TraitType):
-    """A synced list of floats, checked by :func:`~derivations.validation.as_vector`.
+    """A synced list of floats, checked by :func:`~derivations.validation.as_vector`:
+    the logits of :ref:`puzzle-explorer`, for one.
 
     Accepts any 1-D array-like (a numpy array too) and stores a list, which
     is what the widget protocol sends to the browser as JSON.
@@ -154,7 +168,7 @@ class Vector(traitlets.TraitType):
 
 class Matrix(traitlets.TraitType):
     """A synced nested list of floats of a fixed shape, checked by
-    :func:`~derivations.validation.as_matrix`."""
+    :func:`~derivations.validation.as_matrix`: the weights of :ref:`toy-network-explorer`."""
 
     info_text = "a two-dimensional array of real numbers"
 
@@ -167,7 +181,8 @@ class Matrix(traitlets.TraitType):
 
 
 class Scalar(traitlets.TraitType):
-    """A synced float in a range, checked by :func:`~derivations.validation.as_scalar`."""
+    """A synced float in a range, checked by :func:`~derivations.validation.as_scalar`:
+    the temperature of :ref:`temperature`, for one."""
 
     info_text = "a real number"
 
@@ -193,7 +208,7 @@ class _Integer(traitlets.TraitType):
 
 class Index(_Integer):
     """A synced class index: an int >= 0 (bools refused), checked by
-    :func:`~derivations.validation.as_index`.
+    :func:`~derivations.validation.as_index`: the target class of :ref:`puzzle-explorer`.
 
     Whether it is below the number of classes is for the explorer's
     cross-validation (``@traitlets.validate``), which traitlets runs once
@@ -207,14 +222,15 @@ class Index(_Integer):
 
 class Count(_Integer):
     """A synced count: an int >= 0 (bools refused), checked by
-    :func:`~derivations.validation.as_count`."""
+    :func:`~derivations.validation.as_count`: the steps of :ref:`descent-explorer`."""
 
     info_text = "a non-negative integer"
     check = staticmethod(as_count)
 
 
 class Fixed(traitlets.TraitType):
-    """Data set once, when the explorer is made, and never again.
+    """Data set once, when the explorer is made, and never again: the data
+    set of :ref:`descent-explorer`.
 
     The value is the explorer's ``_fixed[name]``, nested tuples that the
     constructor puts there before the widget is made, so the first state
@@ -248,7 +264,14 @@ class Fixed(traitlets.TraitType):
 
 
 def frozen(value):
-    """``value`` as nested tuples (numpy arrays included), for :class:`Fixed`."""
+    """``value`` as nested tuples (numpy arrays, lists included), for :class:`Fixed`
+    (the data of :ref:`descent-explorer`).
+
+    Examples
+    --------
+    >>> frozen([[1, 2], [3, 4]])
+    ((1, 2), (3, 4))
+    """
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
@@ -257,7 +280,14 @@ def frozen(value):
 
 
 def as_lists(value, widget=None):
-    """Nested tuples as nested lists: what a :class:`Fixed` trait sends to the page."""
+    """Nested tuples as nested lists: what a :class:`Fixed` trait sends to the
+    page (the data of :ref:`descent-explorer`).
+
+    Examples
+    --------
+    >>> as_lists(((1, 2), (3, 4)))
+    [[1, 2], [3, 4]]
+    """
     if isinstance(value, (list, tuple)):
         return [as_lists(v) for v in value]
     return value

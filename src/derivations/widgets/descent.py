@@ -28,7 +28,11 @@ C_MAX = 8  # the page has a colour and a marker shape for up to 8 classes
 
 class Parameters(traitlets.TraitType):
     """``W`` (``ndim=2``, shape (C, 2)) or ``b`` (``ndim=1``, shape (C,)),
-    zero to begin with; C is the explorer's number of classes."""
+    zero to begin with; C is the explorer's number of classes.
+
+    The parameters of the softmax regression trained in :ref:`training`
+    and explored in :ref:`descent-explorer`.
+    """
 
     info_text = "the model's parameters"
 
@@ -49,7 +53,11 @@ class Parameters(traitlets.TraitType):
 
 class LossHistory(traitlets.TraitType):
     """The loss after each step: finite floats >= 0, and None where the loss
-    overflowed (see :func:`~derivations.validation.as_loss_history`)."""
+    overflowed (see :func:`~derivations.validation.as_loss_history`).
+
+    The loss curve of :ref:`descent-explorer`; why a loss can overflow is in
+    :ref:`overflow`.
+    """
 
     info_text = "a list of losses"
 
