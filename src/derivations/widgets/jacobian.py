@@ -4,7 +4,7 @@ import numpy as np
 
 from derivations.softmax import softmax, softmax_jacobian
 from derivations.widgets._base import ClassCount, Explorer, Vector, bundle_esm
-from derivations.widgets.logits import C_MAX, C_MIN, Z_LIMIT
+from derivations.widgets.logits import C_MAX, C_MIN, Z_LIMIT, Z_RANGE
 
 
 class JacobianExplorer(ClassCount, Explorer):
@@ -36,7 +36,7 @@ class JacobianExplorer(ClassCount, Explorer):
     _esm = bundle_esm("jacobian.js")
     _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT}
 
-    z = Vector([1.5, 0.5, -0.5, 0.0], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
+    z = Vector([1.5, 0.5, -0.5, 0.0], **Z_RANGE).tag(sync=True)
 
     def __init__(self, z=(1.5, 0.5, -0.5, 0.0), **kwargs):
         super().__init__(z=z, **kwargs)

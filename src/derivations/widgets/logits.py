@@ -23,6 +23,8 @@ from derivations.widgets._base import (
 C_MIN, C_MAX = 2, 10
 Z_LIMIT = 10.0  # the logit sliders run from -Z_LIMIT to Z_LIMIT
 T_MIN, T_MAX = 0.1, 5.0  # the temperature slider's range
+# what a vector of logits must be, here and in the Jacobian explorer
+Z_RANGE = {"min_length": C_MIN, "max_length": C_MAX, "low": -Z_LIMIT, "high": Z_LIMIT}
 
 
 class LogitsExplorer(ClassCount, Explorer):
@@ -90,7 +92,7 @@ class LogitsExplorer(ClassCount, Explorer):
     _esm = bundle_esm("logits.js")
     _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT, "T_MIN": T_MIN, "T_MAX": T_MAX}
 
-    z = Vector([2.0, 1.0, 0.1], min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT).tag(sync=True)
+    z = Vector([2.0, 1.0, 0.1], **Z_RANGE).tag(sync=True)
     target = Index(0).tag(sync=True)
     soft = traitlets.Bool(False).tag(sync=True)
     soft_target = Vector([1.0, 0.0, 0.0], min_length=C_MIN, max_length=C_MAX, low=0.0, high=1.0).tag(sync=True)
@@ -98,7 +100,7 @@ class LogitsExplorer(ClassCount, Explorer):
     label_smoothing = Scalar(0.0, low=0.0, high=1.0).tag(sync=True)
 
     def __init__(self, z=(2.0, 1.0, 0.1), target=0, *, temperature=1.0, label_smoothing=0.0, **kwargs):
-        z = as_vector(z, "z", min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT)
+        z = as_vector(z, "z", **Z_RANGE)
         C = len(z)
         if _is_integer(target):
             index = as_index(target, "target", C)
@@ -140,7 +142,7 @@ class LogitsExplorer(ClassCount, Explorer):
         # a target or soft target sent with new logits must fit them, even
         # if it is the value the explorer already holds
         if "z" in change and ("target" in change or "soft_target" in change):
-            C = len(as_vector(change["z"], "z", min_length=C_MIN, max_length=C_MAX, low=-Z_LIMIT, high=Z_LIMIT))
+            C = len(as_vector(change["z"], "z", **Z_RANGE))
             if "target" in change:
                 as_index(change["target"], "target", C)
             if "soft_target" in change and len(as_vector(change["soft_target"], "soft_target")) != C:
