@@ -6,7 +6,10 @@ the form ``log(1 + e^z) - t z`` that never takes the logarithm of a rounded
 probability.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from derivations.validation import (
     as_array,
@@ -63,7 +66,7 @@ def _as_result(values, dtype, shape):
     return out[()] if out.ndim == 0 else out
 
 
-def sigmoid(z):
+def sigmoid(z: ArrayLike) -> np.floating | np.ndarray:
     """The logistic sigmoid ``1 / (1 + e^-z)``, elementwise, for logits of any sign.
 
     Derived in :ref:`sigmoid-bce`. The textbook formula overflows ``e^-z``
@@ -99,7 +102,7 @@ def sigmoid(z):
     return _as_result(np.where(zf >= 0, 1.0 - small, small), z.dtype, z.shape)
 
 
-def binary_cross_entropy(z, t, *, reduction="mean"):
+def binary_cross_entropy(z: ArrayLike, t: ArrayLike, *, reduction: str = "mean") -> np.floating | np.ndarray:
     """Binary cross-entropy of ``sigmoid(z)`` against targets ``t``, from logits.
 
     Follows ``torch.nn.functional.binary_cross_entropy_with_logits``
@@ -156,7 +159,7 @@ def binary_cross_entropy(z, t, *, reduction="mean"):
     return _as_result(total, dtype, ())
 
 
-def binary_cross_entropy_grad(z, t, *, reduction="mean"):
+def binary_cross_entropy_grad(z: ArrayLike, t: ArrayLike, *, reduction: str = "mean") -> np.floating | np.ndarray:
     """Gradient of :func:`binary_cross_entropy` with respect to the logits ``z``.
 
     Derived in :ref:`sigmoid-bce`: ``dL/dz = sigma(z) - t`` for each entry,

@@ -1,8 +1,12 @@
 """Finite-difference gradient checking in float64."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from derivations.validation import (
     as_callable,
@@ -34,7 +38,7 @@ def _vector_output(value):
     return as_reals(value, "f's result").reshape(-1)
 
 
-def numerical_gradient(f, x, eps=1e-6):
+def numerical_gradient(f: Callable[[np.ndarray], float], x: ArrayLike, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of a scalar function, in float64.
 
     ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every entry i. Its
@@ -69,7 +73,7 @@ def numerical_gradient(f, x, eps=1e-6):
     return g
 
 
-def relative_error(a, b):
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     """Largest entrywise difference, relative to the size of the values.
 
     Used in :ref:`gradient-checking`.
@@ -110,7 +114,9 @@ class GradientCheck:
         return f"GradientCheck({verdict}, relative error {self.error:.2e})"
 
 
-def check_gradient(f, x, analytic, *, eps=1e-6, tol=1e-6):
+def check_gradient(
+    f: Callable[[np.ndarray], float], x: ArrayLike, analytic: ArrayLike, *, eps: float = 1e-6, tol: float = 1e-6
+) -> GradientCheck:
     """Compare an analytic gradient of ``f`` at ``x`` with central differences.
 
     Used in :ref:`gradient-checking`.

@@ -27,6 +27,8 @@ both and explains the choices:
   must first fill with zeros (:ref:`what-it-costs` measures the page faults).
 """
 
+from __future__ import annotations
+
 import collections
 import itertools
 import os
@@ -112,7 +114,7 @@ def available_cores():
         return max(1, os.cpu_count() or 1)
 
 
-def set_threads(n=None):
+def set_threads(n: int | None = None) -> int | None:
     """How many threads the kernels may use; returns the previous setting.
 
     Used in :ref:`cost-threads`.
@@ -139,7 +141,7 @@ def set_threads(n=None):
     return previous
 
 
-def get_threads():
+def get_threads() -> int:
     """The number of threads the kernels use now (see :func:`set_threads`).
 
     Used in :ref:`cost-threads`.

@@ -12,7 +12,10 @@ which is ``p - t`` only when the row's target weights sum to 1. The
 derivation is in :ref:`kronecker-delta` and :ref:`beyond-one-hot`.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from derivations.kernels import ClassTargets, cross_entropy_rows, new_array
 from derivations.validation import (
@@ -123,14 +126,14 @@ def _prepare(z, target, weight, ignore_index, reduction, label_smoothing):
 
 
 def cross_entropy(
-    z,
-    target,
+    z: ArrayLike,
+    target: ArrayLike,
     *,
-    weight=None,
-    ignore_index=-100,
-    reduction="mean",
-    label_smoothing=0.0,
-):
+    weight: ArrayLike | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> np.floating | np.ndarray:
     """Cross-entropy of softmax(z) against ``target``, computed from logits.
 
     Follows ``torch.nn.functional.cross_entropy`` for ``z`` of shape (C,) or
@@ -193,14 +196,14 @@ def cross_entropy(
 
 
 def cross_entropy_grad(
-    z,
-    target,
+    z: ArrayLike,
+    target: ArrayLike,
     *,
-    weight=None,
-    ignore_index=-100,
-    reduction="mean",
-    label_smoothing=0.0,
-):
+    weight: ArrayLike | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> np.ndarray:
     """Gradient of :func:`cross_entropy` with respect to the logits ``z``.
 
     Row n's gradient is ``p[n] * sum_c a[n, c] - a[n]``: with one-hot or
@@ -242,15 +245,15 @@ def cross_entropy_grad(
 
 
 def cross_entropy_with_grad(
-    z,
-    target,
+    z: ArrayLike,
+    target: ArrayLike,
     *,
-    weight=None,
-    ignore_index=-100,
-    reduction="mean",
-    label_smoothing=0.0,
-    out=None,
-):
+    weight: ArrayLike | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    out: np.ndarray | None = None,
+) -> tuple[np.floating | np.ndarray, np.ndarray]:
     """:func:`cross_entropy` and :func:`cross_entropy_grad` in one pass
     over ``z``.
 

@@ -2,7 +2,10 @@
 product.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from derivations.kernels import masked_row_shift, new_array, softmax_vjp_rows
 from derivations.validation import as_logits, check_out, check_row_max, class_axis, vjp_inputs
@@ -22,7 +25,7 @@ def _shifted(z, axis):
     return z - m, m
 
 
-def softmax(z, axis=-1):
+def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis``: ``p_i = exp(z_i) / sum_j exp(z_j)``.
 
     Stable for any finite logits (the row maximum is subtracted first).
@@ -64,7 +67,7 @@ def softmax(z, axis=-1):
     return e
 
 
-def log_softmax(z, axis=-1):
+def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """Log of the softmax along ``axis``, computed by log-sum-exp.
 
     ``log p_i = z_i - m - log(sum_j exp(z_j - m))`` with ``m = max_j z_j``.
@@ -106,7 +109,7 @@ def log_softmax(z, axis=-1):
     return zs
 
 
-def softmax_jacobian(z):
+def softmax_jacobian(z: ArrayLike) -> np.ndarray:
     """The softmax Jacobian
     ``J[..., i, j] = dp_i / dz_j = p_i (delta_ij - p_j)``.
 
@@ -144,7 +147,7 @@ def softmax_jacobian(z):
     return J
 
 
-def softmax_backward(p, dp, axis=-1, *, out=None):
+def softmax_backward(p: ArrayLike, dp: ArrayLike, axis: int = -1, *, out: np.ndarray | None = None) -> np.ndarray:
     """Vector-Jacobian product of softmax, for any loss above it.
 
     Given ``p = softmax(z)`` and the upstream gradient ``dp = dL/dp`` from

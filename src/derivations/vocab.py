@@ -11,9 +11,12 @@ vocabulary in chunks of W, keeping one (N, chunk) block at a time.
 Derived and measured in :ref:`what-it-costs`.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from derivations.kernels import ClassTargets, cross_entropy_rows, for_each_block, one_blas_thread
 from derivations.validation import check_row_max, linear_inputs
@@ -97,7 +100,9 @@ def default_chunk_size(N, itemsize):
     return max(1, budget // (max(N, 1) * itemsize))
 
 
-def linear_cross_entropy(h, W, target, *, chunk_size=None):
+def linear_cross_entropy(
+    h: ArrayLike, W: ArrayLike, target: ArrayLike, *, chunk_size: int | None = None
+) -> tuple[np.floating, np.ndarray, np.ndarray]:
     """Mean cross-entropy of the logits ``h @ W.T`` and its gradients, block by block.
 
     Computes ``loss = mean_n(lse[n] - z[n, target[n]])`` with ``z = h W^T``,
