@@ -104,6 +104,23 @@ def as_logits(z, name="z"):
     return arr
 
 
+def refuse_kind(value, name, what, kinds, error=TypeError):
+    """Raise ``error`` ("``name`` must be ``what``, got ...") unless ``value`` is
+    an instance of ``kinds``; a bool never passes, since True would silently
+    be 1. The one type check of a number argument (:ref:`gradient-checking`).
+
+    Examples
+    --------
+    >>> refuse_kind(3, "steps", "an integer", int)
+    >>> refuse_kind(True, "steps", "an integer", (int, np.integer))
+    Traceback (most recent call last):
+    ...
+    TypeError: steps must be an integer, got bool True
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
+        raise error(f"{name} must be {what}, got {type(value).__name__} {shown(value)}")
+
+
 def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
     """A Python int from an int or numpy integer; bools, floats, None and
     strings are refused, since each would change meaning silently.
@@ -131,8 +148,7 @@ def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
     ...
     ValueError: D must lie in 1..9, got 10
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
+    refuse_kind(value, name, what, (int, np.integer))
     value = int(value)
     low_ok = minimum is None or value >= minimum
     if maximum is not None and not (low_ok and value <= maximum):
@@ -156,8 +172,7 @@ def as_positive_number(value, name, *, allow_inf=False):
     ...
     ValueError: eps must be a positive finite number, got inf
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
+    refuse_kind(value, name, "a positive number", numbers.Real)
     x = float(value)
     if not (x > 0 and (allow_inf or math.isfinite(x))):
         need = "a positive number" if allow_inf else "a positive finite number"
@@ -182,8 +197,7 @@ def as_tolerance(tol, name="tol", *, allow_inf=True):
     ValueError: lam must be a non-negative finite number, got -0.001
     """
     need = "a non-negative number" if allow_inf else "a non-negative finite number"
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"{name} must be {need}, got {type(tol).__name__} {tol!r}")
+    refuse_kind(tol, name, need, numbers.Real)
     x = float(tol)
     if not (x >= 0 and (allow_inf or math.isfinite(x))):  # also NaN
         raise ValueError(f"{name} must be {need}, got {tol!r}")
@@ -205,8 +219,7 @@ def as_fraction(value, name, *, strict=False):
     ValueError: test_fraction must lie in (0, 1), got 1
     """
     interval = "(0, 1)" if strict else "[0, 1]"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in {interval}, got {type(value).__name__}")
+    refuse_kind(value, name, f"a number in {interval}", numbers.Real)
     x = float(value)
     if not (0.0 < x < 1.0 if strict else 0.0 <= x <= 1.0):  # also rejects NaN
         raise ValueError(f"{name} must lie in {interval}, got {value}")
@@ -274,8 +287,7 @@ def class_axis(arr, axis, name="z"):
 
     Used in :ref:`numerical-stability`.
     """
-    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    refuse_kind(axis, "axis", "an integer", (int, np.integer))
     if not -arr.ndim <= axis < arr.ndim:
         raise ValueError(
             f"axis {axis} is out of range for {name} "
@@ -827,8 +839,7 @@ def as_scalar(value, name, *, low=None, high=None, low_open=False):
     ...
     derivations.validation.InvalidTraitType: temperature must be a real number, got bool True
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise InvalidTraitType(f"{name} must be a real number, got {type(value).__name__} {shown(value)}")
+    refuse_kind(value, name, "a real number", numbers.Real, InvalidTraitType)
     try:
         x = float(value)
     except OverflowError:  # an int beyond float64
@@ -844,8 +855,7 @@ def as_scalar(value, name, *, low=None, high=None, low_open=False):
 
 
 def _as_trait_int(value, name, what):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InvalidTraitType(f"{name} must be {what}, got {type(value).__name__} {shown(value)}")
+    refuse_kind(value, name, what, (int, np.integer), InvalidTraitType)
     return int(value)
 
 
