@@ -626,29 +626,49 @@ def vjp_inputs(p, dp, axis=-1):
 ROW_SUM_TOL = {np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-6}
 
 
-def as_probabilities(p, ndim, name="p"):
+def as_batch(x, name="z", ndim=2):
+    """``x`` as a float array of shape (N, C) (or (C,) for ``ndim=1``) with at
+    least one class, or raise.
+
+    The rows of logits or probabilities that the loss nodes of
+    :ref:`fused-vs-separate` and the Jacobians take.
+
+    Examples
+    --------
+    >>> as_batch([[1, 2]]).dtype
+    dtype('float64')
+    >>> as_batch([1.0, 2.0], "p")
+    Traceback (most recent call last):
+    ...
+    ValueError: p must have shape (N, C), one example per row; got shape (2,)
+    """
+    x = as_logits(x, name)
+    if x.ndim != ndim:
+        want = "(C,)" if ndim == 1 else "(N, C), one example per row;"
+        raise ValueError(f"{name} must have shape {want} got shape {x.shape}")
+    class_axis(x, -1, name)
+    return x
+
+
+def as_probabilities(p, ndim, name="p", *, normalised=True):
     """Return ``p`` as a float array of ``ndim`` dimensions of softmax rows.
 
     Used in :ref:`loss-independent-backward`.
 
-    Every entry must be finite and non-negative, and every row (last axis)
-    must sum to 1, or be all zeros: that is what :func:`derivations.softmax`
-    returns for a row whose logits are all -inf (masked), and its Jacobian
-    is 0.
+    Every entry must be finite and non-negative, and (if ``normalised``)
+    every row (last axis) must sum to 1, or be all zeros: that is what
+    :func:`derivations.softmax` returns for a row whose logits are all -inf
+    (masked), and its Jacobian is 0.
     """
-    p = as_logits(p, name)
-    if p.ndim != ndim:
-        want = "(C,)" if ndim == 1 else "(N, C)"
-        raise ValueError(
-            f"{name} must have shape {want}, got shape {p.shape}"
-        )
-    class_axis(p, -1, name)
+    p = as_batch(p, name, ndim)
     check_finite(p, name)
     if (p < 0).any():
         raise ValueError(
             f"{name} has negative entries; it must hold probabilities "
             "(pass softmax(z), not the logits z)"
         )
+    if not normalised:
+        return p
     s = p.sum(axis=-1)
     bad = (np.abs(s - 1) > ROW_SUM_TOL[p.dtype]) & (s != 0)
     if bad.any():
@@ -825,6 +845,32 @@ def as_matrix(value, name, shape, *, low=None, high=None):
     return check_range(arr, name, low, high).tolist()
 
 
+def as_finite_number(value, name, what="a real number", *, errors=(TypeError, ValueError)):
+    """``value`` as a finite Python float, or raise ``errors[0]`` (not a real
+    number; bools refused) or ``errors[1]`` (NaN or an infinity).
+
+    Used in :ref:`fused-vs-separate` (the gradient ``dL`` arriving at a loss
+    node) and, through :func:`as_scalar`, by the explorers.
+
+    Examples
+    --------
+    >>> as_finite_number(np.float32(0.5), "dL")
+    0.5
+    >>> as_finite_number(float("inf"), "dL")
+    Traceback (most recent call last):
+    ...
+    ValueError: dL must be finite, got inf
+    """
+    refuse_kind(value, name, what, numbers.Real, errors[0])
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond float64
+        x = math.inf if value > 0 else -math.inf
+    if not math.isfinite(x):
+        raise errors[1](f"{name} must be finite, got {shown(value)}")
+    return x
+
+
 def as_scalar(value, name, *, low=None, high=None, low_open=False):
     """Return ``value`` as a finite Python float in its range, or raise.
 
@@ -839,13 +885,7 @@ def as_scalar(value, name, *, low=None, high=None, low_open=False):
     ...
     derivations.validation.InvalidTraitType: temperature must be a real number, got bool True
     """
-    refuse_kind(value, name, "a real number", numbers.Real, InvalidTraitType)
-    try:
-        x = float(value)
-    except OverflowError:  # an int beyond float64
-        x = math.inf if value > 0 else -math.inf
-    if not math.isfinite(x):
-        raise InvalidTrait(f"{name} must be finite, got {shown(value)}")
+    x = as_finite_number(value, name, errors=(InvalidTraitType, InvalidTrait))
     if low is not None and (x <= low if low_open else x < low):
         bound = f"greater than {low}" if low_open else f"at least {low}"
         raise InvalidTrait(f"{name} must be {bound}, got {x}")

@@ -19,48 +19,7 @@ every loss is a mean over the N rows.
 import numpy as np
 
 from derivations.softmax import log_softmax, softmax
-from derivations.validation import as_logits, as_probabilities, as_targets, check_finite, upstream_like
-
-
-def _batch(x, name):
-    """``x`` as a float (N, C) array with at least one class, or raise."""
-    x = as_logits(x, name)
-    if x.ndim != 2:
-        raise ValueError(
-            f"{name} must have shape (N, C), one example per row; "
-            f"got shape {x.shape}"
-        )
-    if x.shape[1] == 0:
-        raise ValueError(f"{name} has zero classes; it needs at least one")
-    return x
-
-
-def _probabilities(p):
-    """``p`` as a finite (N, C) array with no negative entry, or raise."""
-    p = _batch(p, "p")
-    check_finite(p, "p")
-    if (p < 0).any():
-        raise ValueError(
-            "p has negative entries; cross-entropy needs probabilities "
-            "(pass softmax(z))"
-        )
-    return p
-
-
-def _upstream(dL):
-    """The scalar gradient arriving at a loss node's output, or raise."""
-    real = (int, float, np.integer, np.floating)
-    if isinstance(dL, bool) or not isinstance(dL, real):
-        raise TypeError(
-            "dL must be a real number (the gradient at the loss), "
-            f"got {type(dL).__name__}"
-        )
-    if not np.isfinite(dL):
-        raise ValueError(f"dL must be finite, got {dL}")
-    return float(dL)
-
-
-# --- losses on probabilities ------------------------------------------------
+from derivations.validation import as_batch, as_finite_number, as_probabilities, as_targets, check_finite, upstream_like
 
 
 def mse_loss(p, t):
@@ -87,7 +46,7 @@ def mse_loss(p, t):
     >>> mse_loss(p, np.array([[0.0, 1.0]]))     # 1/16 + 1/16
     0.125
     """
-    p = _batch(p, "p")
+    p = as_batch(p, "p")
     check_finite(p, "p")
     t = as_targets(t, p, non_negative=False)
     return float(np.sum((p - t) ** 2) / p.shape[0])
@@ -103,7 +62,7 @@ def mse_loss_grad(p, t):
     >>> mse_loss_grad(np.array([[0.25, 0.75]]), np.array([[0.0, 1.0]]))
     array([[ 0.5, -0.5]])
     """
-    p = _batch(p, "p")
+    p = as_batch(p, "p")
     check_finite(p, "p")
     t = as_targets(t, p, non_negative=False)
     return 2 * (p - t) / p.shape[0]
@@ -135,7 +94,7 @@ def prob_cross_entropy(p, t):
     >>> prob_cross_entropy(p, np.eye(2))    # (log 2 + log 4/3) / 2
     0.490414...
     """
-    p = _probabilities(p)
+    p = as_probabilities(p, ndim=2, normalised=False)
     t = as_targets(t, p, non_negative=True)
     with np.errstate(divide="ignore"):
         logp = np.log(p)
@@ -161,7 +120,7 @@ def prob_cross_entropy_grad(p, t):
     array([[-1.        ,  0.        ],
            [ 0.        , -0.66666667]])
     """
-    p = _probabilities(p)
+    p = as_probabilities(p, ndim=2, normalised=False)
     t = as_targets(t, p, non_negative=True)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         dp = np.where(t != 0, -t / p, 0) / p.shape[0]
@@ -205,7 +164,7 @@ def softmax_cross_entropy(z, t):
     >>> softmax_cross_entropy(z, np.eye(2))
     0.490414...
     """
-    z = _batch(z, "z")
+    z = as_batch(z, "z")
     t = as_targets(t, z, non_negative=True)
     logp = log_softmax(z, axis=-1)
     # 0 * log 0 counts as 0: a masked class without target weight adds nothing
@@ -250,9 +209,9 @@ def softmax_cross_entropy_backward(z, t, dL=1.0):
     >>> dt                                  # -log p = (log 4, log 4/3)
     array([[1.386..., 0.287...]])
     """
-    z = _batch(z, "z")
+    z = as_batch(z, "z")
     t = as_targets(t, z, non_negative=True)
-    dL = _upstream(dL)
+    dL = as_finite_number(dL, "dL", "a real number (the gradient at the loss)")
     N = z.shape[0]
     logp = log_softmax(z, axis=-1)
     p = np.exp(logp)
@@ -293,7 +252,7 @@ def buggy_softmax_node_backward(p, dp):
     >>> fixed_softmax_node_backward(P, np.array([[1.0, 0.0]]))
     array([[ 0.25, -0.25]])
     """
-    p = _batch(p, "p")
+    p = as_batch(p, "p")
     dp = upstream_like(dp, p)
     # the bug, kept on purpose: eye of the batch size, elementwise product
     g = p * (np.eye(p.shape[0], dtype=p.dtype) - p)
@@ -355,6 +314,6 @@ def softmax_then_cross_entropy_grad(z, t):
     >>> softmax_then_cross_entropy_grad(z, np.array([[1.0, 0.0]]))
     array([[-0.75,  0.75]])
     """
-    z = _batch(z, "z")
+    z = as_batch(z, "z")
     p = softmax(z, axis=-1)
     return fixed_softmax_node_backward(p, prob_cross_entropy_grad(p, t))
