@@ -226,13 +226,20 @@ def as_fraction(value, name, *, strict=False):
     return x
 
 
-def as_callable(f, name="f"):
+def as_callable(f, name="f", what="a function of x"):
     """``f`` if it can be called, or raise ``TypeError``.
 
-    Used in :ref:`gradient-checking`.
+    Used in :ref:`gradient-checking` and :ref:`training`.
+
+    Examples
+    --------
+    >>> as_callable(3, "loss_grad", "a function of params")
+    Traceback (most recent call last):
+    ...
+    TypeError: loss_grad must be a function of params, got int
     """
     if not callable(f):
-        raise TypeError(f"{name} must be a function of x, got {type(f).__name__}")
+        raise TypeError(f"{name} must be {what}, got {type(f).__name__}")
     return f
 
 

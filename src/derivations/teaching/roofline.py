@@ -34,6 +34,7 @@ from derivations.kernels import (
 )
 from derivations.losses import cross_entropy_grad, cross_entropy_with_grad
 from derivations.softmax import softmax, softmax_backward
+from derivations.validation import as_int
 
 
 def best_times(kernels, repeats=7, warmup=1, clock=None, inner=2, threads=1):
@@ -72,8 +73,7 @@ def best_times(kernels, repeats=7, warmup=1, clock=None, inner=2, threads=1):
     >>> 0 < t["sum"] < 1
     True
     """
-    if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    repeats = as_int(repeats, "repeats", minimum=1)
     best = {name: float("inf") for name in kernels}
     previous = set_threads(threads) if threads is not None else None
     if clock is None:

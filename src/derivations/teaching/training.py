@@ -9,6 +9,7 @@ import numpy as np
 
 from derivations.losses import cross_entropy, cross_entropy_grad
 from derivations.validation import (
+    as_callable,
     as_features,
     as_fraction,
     as_int,
@@ -556,8 +557,7 @@ def make_monitor(logits_fn, **datasets):
     >>> monitor(softmax_regression_init(1, 2))
     {'train loss': 0.693..., 'train accuracy': 1.0}
     """
-    if not callable(logits_fn):
-        raise TypeError(f"logits_fn must be callable, got {type(logits_fn).__name__}")
+    as_callable(logits_fn, "logits_fn", "a function of (params, X)")
     for name, pair in datasets.items():
         if not (isinstance(pair, tuple) and len(pair) == 2):
             raise TypeError(f"data set {name!r} must be a tuple (X, y)")
@@ -619,9 +619,7 @@ def gradient_descent(loss_grad, params, *, lr, steps, monitor=None,
     >>> history["loss"][:3]
     array([9.    , 2.25  , 0.5625])
     """
-    if not callable(loss_grad):
-        raise TypeError(
-            f"loss_grad must be callable, got {type(loss_grad).__name__}")
+    as_callable(loss_grad, "loss_grad", "a function of params")
     lr = as_positive_number(lr, "lr")
     steps = as_int(steps, "steps", minimum=0)
     every = as_int(every, "every", minimum=1)
@@ -718,10 +716,8 @@ def fit_softmax_regression_lbfgs(X, y, C, *, gtol=1e-10, max_iter=5000):
     except ImportError as exc:  # pragma: no cover - scipy comes with scikit-learn
         raise ImportError("fit_softmax_regression_lbfgs needs scipy (pip install scipy)") from exc
     X = as_features(X)
-    y = label_vector(y, X.shape[0])
     C = as_int(C, "C", minimum=2)
-    if y.max() >= C:
-        raise ValueError(f"label {int(y.max())} is out of range for C={C} classes")
+    y = label_vector(y, X.shape[0], C)
     like = softmax_regression_init(X.shape[1], C)
 
     def fun(theta):
