@@ -273,7 +273,7 @@ def test_pick_backward_adds_repeated_entries_where_plus_equals_loses_them():
 
 @pytest.mark.parametrize("z, y, error, words", [
     (np.zeros(3), [0], ValueError, "shape \\(N, C\\)"),
-    (np.zeros((2, 0)), [0, 0], ValueError, "shape \\(N, C\\)"),
+    (np.zeros((2, 0)), [0, 0], ValueError, "zero classes"),
     (np.array([[0.0, np.nan]]), [0], ValueError, "NaN"),
     (np.array([[0.0, np.inf]]), [0], ValueError, "infinity"),
     (np.zeros((2, 3)), [0], ValueError, "shape \\(2,\\)"),

@@ -627,6 +627,100 @@ def vjp_inputs(p, dp, axis=-1):
     return p, dp, axis
 
 
+def layer_inputs(h, W, b):
+    """A layer's ``h`` (D,) or (N, D), ``W`` (D, C) and ``b`` (C,) as finite
+    float arrays of ``W``'s type (``b`` None is zeros), or raise.
+
+    The softmax layer of :ref:`puzzle` and :ref:`kronecker-delta`.
+
+    Examples
+    --------
+    >>> h, W, b = layer_inputs([1, 2], np.zeros((2, 3)), None)
+    >>> h, b
+    (array([1., 2.]), array([0., 0., 0.]))
+    >>> layer_inputs([1, 2, 3], np.zeros((2, 3)), None)
+    Traceback (most recent call last):
+    ...
+    ValueError: h must have shape (2,) or (N, 2) to match W of shape (2, 3); got (3,)
+    """
+    W = as_logits(W, "W")
+    if W.ndim != 2:
+        raise ValueError(
+            f"W must have shape (D, C), one row per input unit; "
+            f"got shape {W.shape}"
+        )
+    D, C = W.shape
+    if C == 0:
+        raise ValueError(
+            "W has zero columns; the layer needs at least one class"
+        )
+    h = as_float_like(h, W.dtype, "h")
+    if h.ndim not in (1, 2) or h.shape[-1] != D:
+        raise ValueError(
+            f"h must have shape ({D},) or (N, {D}) to match W of "
+            f"shape {W.shape}; got {h.shape}"
+        )
+    if b is None:
+        b = np.zeros(C, dtype=W.dtype)
+    b = as_float_like(b, W.dtype, "b")
+    if b.shape != (C,):
+        raise ValueError(
+            f"b must have shape ({C},), one bias per class; "
+            f"got {b.shape}"
+        )
+    for arr, name in ((h, "h"), (W, "W"), (b, "b")):
+        check_finite(arr, name)
+    return h, W, b
+
+
+def logits_and_targets(z, t):
+    """Finite logits ``z`` of shape (C,) or (N, C) and non-negative float
+    targets ``t`` of the same shape, or raise.
+
+    The targets of :ref:`gradient-any-target`: one weight per class, rows
+    need not sum to 1.
+
+    Examples
+    --------
+    >>> logits_and_targets([0.0, 1.0], [0, 1])
+    (array([0., 1.]), array([0., 1.]))
+    >>> logits_and_targets([0.0, 1.0], [1.0, -1.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: t must be non-negative: cross-entropy weights log-probabilities by t
+    """
+    z = as_logits(z)
+    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+        raise ValueError(
+            f"z must have shape (C,) or (N, C) with C >= 1, "
+            f"got shape {z.shape}"
+        )
+    check_finite(z, "z")
+    return z, as_targets(t, z, non_negative=True)
+
+
+def logits_and_labels(z, y):
+    """Finite (N, C) logits with at least one row and class, and ``y`` as
+    their (N,) int64 labels, or raise.
+
+    The inputs of the step-by-step backward pass of :ref:`backprop-by-operation`.
+
+    Examples
+    --------
+    >>> logits_and_labels([[0.0, 1.0]], [1])
+    (array([[0., 1.]]), array([1]))
+    >>> logits_and_labels(np.zeros((0, 3)), [])
+    Traceback (most recent call last):
+    ...
+    ValueError: z has no rows; need at least one example
+    """
+    z = as_batch(z, "z")
+    if z.shape[0] == 0:
+        raise ValueError("z has no rows; need at least one example")
+    check_finite(z, "z")
+    return z, label_vector(y, z.shape[0], z.shape[1])
+
+
 # How far a row of p may sum from 1 and still count as a probability vector:
 # loose enough for softmax's own rounding over tens of thousands of classes,
 # tight enough to catch logits passed where probabilities were expected.

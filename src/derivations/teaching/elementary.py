@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from derivations.validation import as_logits, check_finite, label_vector
+from derivations.validation import logits_and_labels
 
 __all__ = [
     "STEPS",
@@ -281,14 +281,6 @@ class Tape:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _inputs(z, y):
-    z = as_logits(z)
-    if z.ndim != 2 or 0 in z.shape:
-        raise ValueError(f"z must have shape (N, C) with N >= 1 and C >= 1, got shape {z.shape}")
-    check_finite(z, "z")
-    return z, label_vector(y, z.shape[0], z.shape[1])
-
-
 def forward_steps(z, y):
     """The mean cross-entropy of softmax, one elementary operation per line.
 
@@ -322,7 +314,7 @@ def forward_steps(z, y):
     >>> float(tape.L)
     0.4100...
     """
-    z, y = _inputs(z, y)
+    z, y = logits_and_labels(z, y)
     m = row_max(z)
     zs = shift(z, m)
     e = exp(zs)
@@ -448,7 +440,7 @@ def torch_gradients(z, y):
         import torch
     except ImportError:
         return None
-    z_np, y_np = _inputs(z, y)
+    z_np, y_np = logits_and_labels(z, y)
     z = torch.tensor(z_np, dtype=torch.float64, requires_grad=True)
     y = torch.as_tensor(y_np)
     m = z.max(dim=1, keepdim=True).values

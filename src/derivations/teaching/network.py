@@ -17,51 +17,7 @@ and their rows need not sum to 1.
 import numpy as np
 
 from derivations.softmax import log_softmax, softmax
-from derivations.validation import as_float_like, as_logits, as_targets, check_finite
-
-
-def _inputs(h, W, b):
-    """Validate a layer's ``h``, ``W`` and ``b``; return arrays."""
-    W = as_logits(W, "W")
-    if W.ndim != 2:
-        raise ValueError(
-            f"W must have shape (D, C), one row per input unit; "
-            f"got shape {W.shape}"
-        )
-    D, C = W.shape
-    if C == 0:
-        raise ValueError(
-            "W has zero columns; the layer needs at least one class"
-        )
-    h = as_float_like(h, W.dtype, "h")
-    if h.ndim not in (1, 2) or h.shape[-1] != D:
-        raise ValueError(
-            f"h must have shape ({D},) or (N, {D}) to match W of "
-            f"shape {W.shape}; got {h.shape}"
-        )
-    if b is None:
-        b = np.zeros(C, dtype=W.dtype)
-    b = as_float_like(b, W.dtype, "b")
-    if b.shape != (C,):
-        raise ValueError(
-            f"b must have shape ({C},), one bias per class; "
-            f"got {b.shape}"
-        )
-    for arr, name in ((h, "h"), (W, "W"), (b, "b")):
-        check_finite(arr, name)
-    return h, W, b
-
-
-def _pair(z, t):
-    """Validate logits and float targets of the same shape."""
-    z = as_logits(z)
-    if z.ndim not in (1, 2) or z.shape[-1] == 0:
-        raise ValueError(
-            f"z must have shape (C,) or (N, C) with C >= 1, "
-            f"got shape {z.shape}"
-        )
-    check_finite(z, "z")
-    return z, as_targets(t, z, non_negative=True)
+from derivations.validation import as_float_like, as_logits, check_finite, layer_inputs, logits_and_targets
 
 
 def linear_logits(h, W, b=None):
@@ -89,7 +45,7 @@ def linear_logits(h, W, b=None):
     >>> linear_logits(np.array([1.0, 2.0]), W)
     array([1., 2., 1.])
     """
-    h, W, b = _inputs(h, W, b)
+    h, W, b = layer_inputs(h, W, b)
     return h @ W + b
 
 
@@ -121,7 +77,7 @@ def layer_loss(h, W, b, t):
     1.098612...
     """
     z = linear_logits(h, W, b)
-    z, t = _pair(z, t)
+    z, t = logits_and_targets(z, t)
     per_example = -np.sum(t * log_softmax(z), axis=-1)
     return float(np.mean(per_example))
 
@@ -153,7 +109,7 @@ def logit_grad(z, t):
     >>> logit_grad(z, np.array([1.0, 1.0]))       # tau = 2: 2p - t
     array([-0.5,  0.5])
     """
-    z, t = _pair(z, t)
+    z, t = logits_and_targets(z, t)
     p = softmax(z)
     # tau, the total target mass, scales p: the shared denominator
     # hands every class a share of every target's pull
@@ -186,7 +142,7 @@ def diagonal_only_logit_grad(z, t):
     >>> diagonal_only_logit_grad(z, np.array([0.0, 1.0]))
     array([ 0.  , -0.25])
     """
-    z, t = _pair(z, t)
+    z, t = logits_and_targets(z, t)
     p = softmax(z)
     # (-t/p) * p(1 - p) with p cancelled, so p = 0 cannot divide;
     # written t p - t so that a class with t = 0 gets +0, not -0
@@ -249,7 +205,7 @@ def layer_weight_grad(h, W, b, t):
     >>> layer_weight_grad(h, W, None, t)          # h (p - t)
     array([[-1.,  1.]])
     """
-    h, W, b = _inputs(h, W, b)
+    h, W, b = layer_inputs(h, W, b)
     dz = logit_grad(h @ W + b, t)
     if dz.ndim == 2:
         dz = dz / dz.shape[0]  # layer_loss: mean over the batch
@@ -272,7 +228,7 @@ def diagonal_only_weight_grad(h, W, b, t):
     >>> diagonal_only_weight_grad(h, W, None, t)  # class 1: nothing
     array([[-1.,  0.]])
     """
-    h, W, b = _inputs(h, W, b)
+    h, W, b = layer_inputs(h, W, b)
     dz = diagonal_only_logit_grad(h @ W + b, t)
     if dz.ndim == 2:
         dz = dz / dz.shape[0]
