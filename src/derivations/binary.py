@@ -11,14 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from derivations.validation import (
-    as_array,
-    as_float_like,
-    as_logits,
-    check_finite,
-    check_reduction,
-    check_unit_interval,
-)
+from derivations.validation import as_any_logits, binary_inputs
 
 __all__ = [
     "sigmoid",
@@ -27,27 +20,6 @@ __all__ = [
     "naive_binary_cross_entropy",
     "exact_binary_cross_entropy",
 ]
-
-
-def _logits(z):
-    """``z`` as a float32 or float64 array of any shape (a scalar included)."""
-    arr = as_array(z, "z")
-    return as_logits(arr.reshape(1) if arr.ndim == 0 else arr).reshape(arr.shape)
-
-
-def _pair(z, t, reduction):
-    """Validated logits and targets of one shape and float type, as float64 copies."""
-    check_reduction(reduction)
-    z = _logits(z)
-    check_finite(z, "z")
-    t = as_float_like(t, z.dtype, "t")
-    if t.shape != z.shape:
-        raise ValueError(
-            f"t must have the shape {z.shape} of z (one target per logit), got {t.shape}"
-        )
-    check_finite(t, "t")
-    check_unit_interval(t, "t")
-    return z.astype(np.float64), t.astype(np.float64), z.dtype
 
 
 def _tail(z):
@@ -94,7 +66,7 @@ def sigmoid(z: ArrayLike) -> np.floating | np.ndarray:
     >>> float(sigmoid(-40.0))                  # e^-40 / (1 + e^-40), every digit right
     4.248354255291589e-18
     """
-    z = _logits(z)
+    z = as_any_logits(z)
     if np.isnan(z).any():
         raise ValueError("z contains NaN; a logit must be a number (+inf and -inf are allowed)")
     zf = z.astype(np.float64)
@@ -146,7 +118,7 @@ def binary_cross_entropy(z: ArrayLike, t: ArrayLike, *, reduction: str = "mean")
     >>> float(binary_cross_entropy(np.float32(-1e30), np.float32(1.0)))
     1.0000000150474662e+30
     """
-    zf, tf, dtype = _pair(z, t, reduction)
+    zf, tf, dtype = binary_inputs(z, t, reduction)
     e, _ = _tail(zf)
     # max(z, 0) - t z, as a product of non-negative factors on each side of 0
     linear = np.where(zf > 0, zf * (1.0 - tf), -zf * tf)
@@ -189,7 +161,7 @@ def binary_cross_entropy_grad(z: ArrayLike, t: ArrayLike, *, reduction: str = "m
     >>> float(binary_cross_entropy_grad(40.0, 1.0))
     -4.248354255291589e-18
     """
-    zf, tf, dtype = _pair(z, t, reduction)
+    zf, tf, dtype = binary_inputs(z, t, reduction)
     _, small = _tail(zf)  # sigma(-|z|)
     grad = np.where(zf >= 0, (1.0 - tf) - small, small - tf)
     if reduction == "mean" and grad.size:

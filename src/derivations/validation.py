@@ -121,6 +121,43 @@ def refuse_kind(value, name, what, kinds, error=TypeError):
         raise error(f"{name} must be {what}, got {type(value).__name__} {shown(value)}")
 
 
+def as_any_logits(z, name="z"):
+    """``z`` as a float32 or float64 array of any shape, a scalar included
+    (one independent logit per entry, as :ref:`sigmoid-bce` takes them).
+
+    Examples
+    --------
+    >>> as_any_logits(2)
+    array(2.)
+    """
+    arr = as_array(z, name)
+    return as_logits(arr.reshape(1) if arr.ndim == 0 else arr, name).reshape(arr.shape)
+
+
+def binary_inputs(z, t, reduction):
+    """Finite logits ``z`` and targets ``t`` in [0, 1] of one shape, as float64
+    copies, with ``z``'s float type, or raise (:ref:`sigmoid-bce`).
+
+    Examples
+    --------
+    >>> binary_inputs(np.float32([0.5]), [1], "mean")
+    (array([0.5]), array([1.]), dtype('float32'))
+    >>> binary_inputs([0.5], [1, 0], "mean")
+    Traceback (most recent call last):
+    ...
+    ValueError: t must have the shape (1,) of z (one target per logit), got (2,)
+    """
+    check_reduction(reduction)
+    z = as_any_logits(z)
+    check_finite(z, "z")
+    t = as_float_like(t, z.dtype, "t")
+    if t.shape != z.shape:
+        raise ValueError(f"t must have the shape {z.shape} of z (one target per logit), got {t.shape}")
+    check_finite(t, "t")
+    check_unit_interval(t, "t")
+    return z.astype(np.float64), t.astype(np.float64), z.dtype
+
+
 def as_int(value, name, what="an integer", *, minimum=None, maximum=None):
     """A Python int from an int or numpy integer; bools, floats, None and
     strings are refused, since each would change meaning silently.
