@@ -209,12 +209,7 @@ def as_positive_number(value, name, *, allow_inf=False):
     ...
     ValueError: eps must be a positive finite number, got inf
     """
-    refuse_kind(value, name, "a positive number", numbers.Real)
-    x = float(value)
-    if not (x > 0 and (allow_inf or math.isfinite(x))):
-        need = "a positive number" if allow_inf else "a positive finite number"
-        raise ValueError(f"{name} must be {need}, got {value!r}")
-    return x
+    return _as_signed_number(value, name, zero_ok=False, allow_inf=allow_inf)
 
 
 def as_tolerance(tol, name="tol", *, allow_inf=True):
@@ -233,11 +228,17 @@ def as_tolerance(tol, name="tol", *, allow_inf=True):
     ...
     ValueError: lam must be a non-negative finite number, got -0.001
     """
-    need = "a non-negative number" if allow_inf else "a non-negative finite number"
-    refuse_kind(tol, name, need, numbers.Real)
-    x = float(tol)
-    if not (x >= 0 and (allow_inf or math.isfinite(x))):  # also NaN
-        raise ValueError(f"{name} must be {need}, got {tol!r}")
+    return _as_signed_number(tol, name, zero_ok=True, allow_inf=allow_inf)
+
+
+def _as_signed_number(value, name, *, zero_ok, allow_inf):
+    """A real number > 0 (>= 0 if ``zero_ok``), finite unless ``allow_inf``; NaN refused."""
+    sign = "a non-negative" if zero_ok else "a positive"
+    refuse_kind(value, name, f"{sign} number", numbers.Real)
+    x = float(value)
+    if not ((x >= 0 if zero_ok else x > 0) and (allow_inf or math.isfinite(x))):  # NaN fails both
+        need = f"{sign} number" if allow_inf else f"{sign} finite number"
+        raise ValueError(f"{name} must be {need}, got {value!r}")
     return x
 
 
