@@ -1,7 +1,10 @@
 """The catalogue of mistakes that :func:`derivations.coursework.engine.check` diagnoses.
 
 Each :class:`Mistake` has an id, a one-sentence explanation and the section
-of the book that explains it. The exercises (:mod:`derivations.coursework.exercises`)
+of the book that explains it. This module holds the prose of the mistakes
+that several exercises make; a mistake that only one exercise makes is
+written in that exercise's module (its ``MISTAKES`` list), and
+:data:`MISTAKES` gathers both. The exercises (:mod:`derivations.coursework.exercises`)
 register *reference wrong implementations* under these ids: small functions
 that make exactly one mistake in one exercise. The checker runs them next
 to a learner's function on the same inputs, and a learner whose outputs
@@ -29,7 +32,8 @@ _PLAIN = [
 def plain(text):
     r"""MyST text with ``$...$`` maths as plain text: no dollars, braces or backslashes.
 
-    A braced exponent keeps its grouping as parentheses.
+    A braced exponent keeps its grouping as parentheses. The verdicts of
+    :ref:`mistakes` quote the catalogue this way outside the book.
 
     Examples
     --------
@@ -51,6 +55,10 @@ BOOK_DIR = Path(__file__).resolve().parents[3] / "book"
 @lru_cache(maxsize=None)
 def section_title(chapter, label):
     """The heading that follows ``(label)=`` in a chapter file, as plain text; None if not found.
+
+    Verdicts name the section of :ref:`mistakes` that explains a mistake by it.
+    Without the book's sources (a student's install, the autograder's wheel)
+    it is None, and the verdict names the chapter by number.
 
     Examples
     --------
@@ -75,6 +83,8 @@ def section_title(chapter, label):
 def chapter_title(chapter):
     """The chapter's title (its first ``#`` heading) as plain text; None if not found.
 
+    For verdicts that point at a chapter (see :ref:`mistakes`); None without the book's sources.
+
     Examples
     --------
     >>> chapter_title("book/08_stability.md")
@@ -88,13 +98,29 @@ def chapter_title(chapter):
 
 
 def chapter_number(chapter):
-    """The chapter's number, from its file name (``book/08_stability.md`` is 8)."""
+    """The chapter's number, from its file name (``book/08_stability.md`` is 8).
+
+    Orders the catalogue of :ref:`mistakes` and the exercises by chapter.
+
+    Examples
+    --------
+    >>> chapter_number("book/08_stability.md")
+    8
+    """
     match = re.match(r"(\d+)_", Path(chapter).name)
     return int(match[1]) if match else None
 
 
 def where(chapter, label=None):
-    """Plain words for a chapter or one of its sections: '"Overflow and the max shift", chapter 8'."""
+    """Plain words for a chapter or one of its sections: '"Overflow and the max shift", chapter 8'.
+
+    How a verdict (see :ref:`mistakes`) names where to read on, outside the book.
+
+    Examples
+    --------
+    >>> where("book/08_stability.md", "overflow")
+    '"Overflow and the max shift", chapter 8'
+    """
     number = chapter_number(chapter)
     name = f"chapter {number}" if number is not None else chapter
     title = section_title(chapter, label) if label else chapter_title(chapter)
@@ -103,7 +129,7 @@ def where(chapter, label=None):
 
 @dataclass(frozen=True)
 class Mistake:
-    """One known mistake: what goes wrong and where the book explains it.
+    """One known mistake: what goes wrong and where the book explains it (the table of :ref:`mistakes`).
 
     Attributes
     ----------
@@ -150,7 +176,7 @@ class Mistake:
         return chapters.chapter_url(self.chapter, self.label)
 
 
-_CATALOGUE = [
+_SHARED = [
     Mistake(
         "diagonal-only-jacobian",
         "Diagonal-only Jacobian",
@@ -173,14 +199,6 @@ _CATALOGUE = [
         r"The gradient of the cross-entropy with respect to the logits is $\tau p - t$ (with "
         r"$\tau = \sum_c t_c$), not $t - p$; with the sign flipped, gradient descent climbs the loss.",
         "gradient-sign",
-        "book/03_kronecker_delta.md",
-    ),
-    Mistake(
-        "missing-minus",
-        "Loss without its minus sign",
-        r"Cross-entropy is $-\sum_c t_c \log p_c$, a positive number; without the minus the loss is "
-        r"negative and minimising it makes the predictions worse.",
-        "kronecker-delta",
         "book/03_kronecker_delta.md",
     ),
     Mistake(
@@ -212,15 +230,6 @@ _CATALOGUE = [
         "Identity of the batch size",
         r"The identity in $p(\delta - p)$ must be $C \times C$, one row per class; `np.eye` of the batch "
         r"size $N$ only broadcasts against $(N, C)$ when $N = C$, and then gives the wrong numbers.",
-        "separate-node-bug",
-        "book/07_fused_vs_separate.md",
-    ),
-    Mistake(
-        "elementwise-jacobian",
-        "Jacobian applied elementwise",
-        r"Each example's Jacobian $p_i(\delta_{ij} - p_j)$ is a $C \times C$ matrix, applied to that "
-        r"example's row of $dp$ by a matrix product, $dz_i = p_i (dp_i - \sum_j p_j dp_j)$; multiplied "
-        r"elementwise with the $(N, C)$ gradient it gives the wrong shape, or wrong numbers when $N = C$.",
         "separate-node-bug",
         "book/07_fused_vs_separate.md",
     ),
@@ -265,76 +274,12 @@ _CATALOGUE = [
         "book/08_stability.md",
     ),
     Mistake(
-        "forward-difference",
-        "Forward instead of central difference",
-        r"$(f(x + \varepsilon) - f(x)) / \varepsilon$ has an error proportional to $\varepsilon$; the "
-        r"central difference $(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon$ has an error "
-        r"proportional to $\varepsilon^2$.",
-        "gradient-checking",
-        "book/09_gradient_checking.md",
-    ),
-    Mistake(
-        "half-step-divisor",
-        "Divided by eps instead of 2 eps",
-        r"The two evaluations at $x + \varepsilon$ and $x - \varepsilon$ are $2\varepsilon$ apart, so "
-        r"dividing their difference by $\varepsilon$ gives twice the derivative.",
-        "gradient-checking",
-        "book/09_gradient_checking.md",
-    ),
-    Mistake(
-        "no-restore",
-        "Perturbation not undone",
-        r"Each entry must be put back to its original value after its two evaluations; otherwise every "
-        r"later entry is differentiated at a shifted point.",
-        "gradient-checking",
-        "book/09_gradient_checking.md",
-    ),
-    Mistake(
-        "float32-steps",
-        "Perturbed in the input's dtype",
-        r"Perturbing a copy of $x$ in its own dtype rounds $x + \varepsilon$ (float32 keeps about 7 digits, "
-        r"an integer type none), so the step is not $\varepsilon$; copy $x$ to float64 first.",
-        "gradient-checking",
-        "book/09_gradient_checking.md",
-    ),
-    Mistake(
         "assumes-one-hot",
         "Assumes one-hot targets",
         r"$p - t$ is the gradient only when each target row sums to 1; in general it is $\tau p - t$ "
         r"with $\tau = \sum_c t_c$, and a loss must use every target weight, not just the largest.",
         "soft-targets",
         "book/10_beyond_one_hot.md",
-    ),
-    Mistake(
-        "smoothing-wrong-mass",
-        "Label smoothing with the wrong mass",
-        r"Smoothed targets are $(1 - \varepsilon)\,\mathrm{onehot} + \varepsilon / C$: every class gets "
-        r"$\varepsilon / C$, the true class gets $1 - \varepsilon$ on top, and each row sums to 1.",
-        "label-smoothing",
-        "book/10_beyond_one_hot.md",
-    ),
-    Mistake(
-        "wrong-activation-derivative",
-        "Wrong tanh derivative",
-        r"With $h = \tanh(u)$ the hidden layer's local derivative is $1 - h^2$; leaving it out, or using "
-        r"$1 - h$ or $1 - u^2$, gives the wrong first-layer gradients.",
-        "training",
-        "book/11_training.md",
-    ),
-    Mistake(
-        "chunk-no-rescale",
-        "Running sum not rescaled",
-        r"When a new block raises the running maximum from $m$ to $m'$, the running sum, taken relative "
-        r"to $m$, must be multiplied by $e^{m - m'}$ before the block's terms are added.",
-        "what-it-costs",
-        "book/12_cost.md",
-    ),
-    Mistake(
-        "chunk-drops-remainder",
-        "Last block dropped",
-        r"When $C$ is not a multiple of the block width, the last, narrower block must still be scanned.",
-        "what-it-costs",
-        "book/12_cost.md",
     ),
     Mistake(
         "batch-max-shift",
@@ -379,103 +324,43 @@ _CATALOGUE = [
         "classes-from-labels",
         "book/13_mistakes.md",
     ),
-    Mistake(
-        "inconsistent-regularisation",
-        "Penalty and its gradient disagree",
-        r"The gradient of $\lambda \sum W^2$ is $2 \lambda W$, and that of $\frac12 \lambda \sum W^2$ is "
-        r"$\lambda W$; pairing one convention's loss with the other's gradient (or leaving the penalty "
-        r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
-        "inconsistent-regularisation",
-        "book/13_mistakes.md",
-    ),
-    Mistake(
-        "reciprocal-sign",
-        "Reciprocal's derivative without its minus",
-        r"The derivative of $r = 1/s$ is $-1/s^2$, so $ds = -dr/s^2$; without the minus the gradient "
-        r"through the softmax denominator points the wrong way.",
-        "backprop-local-derivatives",
-        "book/16_backprop_by_operation.md",
-    ),
-    Mistake(
-        "one-path-into-e",
-        "One path into e",
-        r"$e$ feeds both $p = e\,r$ and $s = \sum_c e_c$, so its gradient adds two contributions, "
-        r"$de = dp\,r + ds$; keeping only the first drops the way every class moves the denominator.",
-        "two-paths-into-e",
-        "book/16_backprop_by_operation.md",
-    ),
-    Mistake(
-        "broadcast-not-summed",
-        "Broadcast gradient not summed",
-        r"An $(N, 1)$ array that the forward pass broadcasts across the classes (such as $m$ or $r$) gets "
-        r"the upstream gradient summed over that axis, `.sum(1, keepdims=True)`; left unsummed it has "
-        r"shape $(N, C)$ and the wrong numbers.",
-        "broadcast-sum",
-        "book/16_backprop_by_operation.md",
-    ),
-    Mistake(
-        "pick-whole-columns",
-        "Indexing backward by whole columns",
-        r"The backward of `logp[np.arange(N), y]` puts `dpicked[n]` at entry $(n, y_n)$ only; "
-        r"`dlogp[:, y]` fills every row at every label of the batch.",
-        "backprop-indexing",
-        "book/16_backprop_by_operation.md",
-    ),
-    Mistake(
-        "log-of-sigmoid",
-        "The logarithm of a rounded sigmoid",
-        r"`np.log(1 - sigmoid(z))` is $\log 0 = -\infty$ once `1 - sigmoid(z)` rounds to 0 (from $z = 37$ in "
-        r"float64, 17 in float32), and a target of 1 then gives `0 * -inf`, which is NaN; write the loss "
-        r"from the logit, `np.logaddexp(0, z) - t * z`.",
-        "bce-log-of-sigmoid",
-        "book/15_sigmoid_bce.md",
-    ),
-    Mistake(
-        "softplus-overflow",
-        "log(1 + exp(z)) as it stands",
-        r"`np.log(1 + np.exp(z))` overflows to $\infty$ for $z$ above about 709 although the loss is only "
-        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-\lvert z \rvert})$ with `np.log1p`, never "
-        r"forms a large exponential.",
-        "bce-stable-form",
-        "book/15_sigmoid_bce.md",
-    ),
-    Mistake(
-        "softmax-for-multilabel",
-        "Softmax across independent labels",
-        r"In a multi-label problem each label is its own yes/no with its own sigmoid; a softmax across the "
-        r"labels makes them compete for one unit of probability, so two labels cannot both be likely, and "
-        r"its gradient $p - t$ is not `sigmoid(z) - t`.",
-        "bce-multi-label",
-        "book/15_sigmoid_bce.md",
-    ),
-    Mistake(
-        "double-sigmoid-derivative",
-        "The sigmoid's derivative applied twice",
-        r"The gradient of binary cross-entropy at the logit, `sigmoid(z) - t`, already contains the "
-        r"sigmoid's derivative $p(1 - p)$, which cancelled against the $1 / p$ of the logarithm; "
-        r"multiplying by it again shrinks the gradient to almost 0 exactly where the prediction is "
-        r"confidently wrong.",
-        "bce-gradient",
-        "book/15_sigmoid_bce.md",
-    ),
+
 ]
 
-#: Every catalogued mistake, by id, in the order the book presents them.
-MISTAKES = {m.id: m for m in _CATALOGUE}
+def gather(own):
+    """Every catalogued mistake by id: the shared ones and ``own``, each exercise's, in the book's order.
+
+    The order is that of the chapters that explain them (the shared ones first
+    within a chapter), which the table of :ref:`mistakes` follows. :data:`MISTAKES` is this for the exercises' modules.
+
+    Examples
+    --------
+    >>> extra = Mistake("my-slip", "A slip", "A slip of the pen.", "overflow", "book/08_stability.md")
+    >>> list(gather([extra])).index("my-slip") == list(gather([])).index("log-of-softmax") + 1
+    True
+    """
+    found = {}
+    for m in _SHARED + list(own):
+        if m.id in found:
+            raise ValueError(f"the mistake {m.id!r} is catalogued twice")
+        found[m.id] = m
+    return dict(sorted(found.items(), key=lambda item: chapter_number(item[1].chapter)))
 
 
 def __getattr__(name):
-    """The registered wrong implementations, by function name, and their list ``WRONG``.
+    """:data:`MISTAKES`, the registered wrong implementations by function name, and their list ``WRONG``.
 
-    They live with their exercises (:mod:`derivations.coursework.exercises`); this
-    keeps ``from derivations.coursework.catalogue import ce_grad_p_minus_t`` working.
+    They are gathered from the exercises (:mod:`derivations.coursework.exercises`),
+    which import this module: so they are looked up when first asked for. This
+    keeps ``catalogue.ce_grad_p_minus_t`` (chapter 13 runs it) working.
     """
     if name.startswith("__"):
         raise AttributeError(name)
-    from derivations.coursework.exercises import WRONG
+    from derivations.coursework import exercises
 
-    if name == "WRONG":
-        return WRONG
+    if name in ("MISTAKES", "WRONG"):
+        return getattr(exercises, name)
+    WRONG = exercises.WRONG
     for w in WRONG:
         if w.name == name:
             return w.fn
@@ -484,6 +369,9 @@ def __getattr__(name):
 
 def wrong_implementations(exercise=None, mistake=None, targets=None):
     """The reference wrong implementations, optionally for one exercise or mistake.
+
+    Chapters run them to show a mistake's symptom; :ref:`mistakes` explains how
+    the check uses them.
 
     Parameters
     ----------
@@ -510,7 +398,7 @@ def wrong_implementations(exercise=None, mistake=None, targets=None):
     ...     w.fn(np.array([[1000.0, 0.0]]))
     array([[nan,  0.]])
     """
-    from derivations.coursework.exercises import EXERCISES, WRONG, wrong_for
+    from derivations.coursework.exercises import EXERCISES, MISTAKES, WRONG, wrong_for
 
     if mistake is not None and mistake not in MISTAKES:
         raise ValueError(f"unknown mistake {mistake!r}; known: {', '.join(MISTAKES)}")
@@ -537,9 +425,14 @@ def catalogue_markdown():
     --------
     >>> import os
     >>> os.environ.pop("DERIVATIONS_BOOK_URL", None) and None
-    >>> print(catalogue_markdown().splitlines()[2])
-    | `diagonal-only-jacobian` | **Diagonal-only Jacobian.** ... | ["The step that drops the other outputs", chapter 1](https://.../book/01_puzzle.html#puzzle-wrong-step) |
+    >>> mistake, what, where = catalogue_markdown().splitlines()[2].strip("| ").split(" | ")
+    >>> print(mistake, what[:28])
+    `diagonal-only-jacobian` **Diagonal-only Jacobian.**
+    >>> print(where)
+    ["The step that drops the other outputs", chapter 1](https://.../book/01_puzzle.html#puzzle-wrong-step)
     """
+    from derivations.coursework.exercises import MISTAKES
+
     in_book = chapters.in_book_build()
     rows = ["| mistake | what goes wrong | explained in |", "|---|---|---|"]
     for m in MISTAKES.values():

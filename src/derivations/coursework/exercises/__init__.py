@@ -18,14 +18,19 @@ To add an exercise:
 
 The module is found by name (every module here whose name does not start
 with ``_``, :mod:`.base` aside), and ordered by its chapter's number, then by
-``Exercise.position`` among that chapter's exercises. A new mistake gets its
-entry in :mod:`derivations.coursework.catalogue`; the engine, the registry
-and the tests need no change.
+``Exercise.position`` among that chapter's exercises. A mistake that no other
+exercise makes is catalogued in the module too, in its ``MISTAKES`` list (a
+shared one is in :mod:`derivations.coursework.catalogue`). The engine and the
+registry need no change, and the tests run every module's ``CORRECT``
+through the check; they also ask for one right answer written apart from the
+module (``TESTED_HERE`` in ``tests/test_checks.py``), so that the module's
+own reference is not the only judge of itself.
 """
 
 import pkgutil
 from importlib import import_module
 
+from derivations.coursework.catalogue import gather
 from derivations.coursework.exercises.base import (
     TARGET_FORMS,
     WRONG,
@@ -60,6 +65,15 @@ MODULES = {module.EXERCISE.id: module for module in _discover()}
 #: The implementation exercises, by id.
 EXERCISES = {module.EXERCISE.id: module.EXERCISE for module in MODULES.values()}
 
+#: Every catalogued mistake, by id, in the order the book presents them: the
+#: catalogue's shared ones and each module's own (see :func:`~derivations.coursework.catalogue.gather`).
+MISTAKES = gather(m for module in MODULES.values() for m in getattr(module, "MISTAKES", ()))
+
+for _w in WRONG:
+    if _w.mistake not in MISTAKES:
+        raise ValueError(f"{_w.name} ({_w.exercise}) is registered with the unknown mistake {_w.mistake!r}; "
+                         "catalogue it in its module's MISTAKES or in derivations.coursework.catalogue")
+
 # Registered as the modules were imported; kept in the exercises' order (each
 # exercise's own in the order its module defines them, which breaks ties in a diagnosis).
 WRONG.sort(key=lambda w: list(EXERCISES).index(w.exercise))
@@ -83,6 +97,8 @@ _NOT_WITH_LABELS = {"assumes-one-hot"}
 
 def wrong_for(exercise, targets=None):
     """The wrong implementations of ``exercise`` that take its arguments in the form ``targets``.
+
+    The check's suspects for a diagnosis (see :ref:`mistakes`).
 
     Those written for the exercise's first target form serve the other
     forms too, through the exercise's ``to_first_form``.
@@ -112,6 +128,7 @@ def wrong_for(exercise, targets=None):
 
 
 __all__ = [
-    "EXERCISES", "MODULES", "TARGET_FORMS", "WRONG", "Case", "Convention", "Exercise", "WrongImplementation",
+    "EXERCISES", "MISTAKES", "MODULES", "TARGET_FORMS", "WRONG", "Case", "Convention", "Exercise",
+    "WrongImplementation",
     "wrong", "wrong_for",
 ]

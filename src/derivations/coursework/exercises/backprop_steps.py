@@ -8,11 +8,50 @@ verdict names the first step that went wrong.
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 from derivations.teaching.elementary import backprop_steps
 
 ID = "backprop_steps"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "reciprocal-sign",
+        "Reciprocal's derivative without its minus",
+        r"The derivative of $r = 1/s$ is $-1/s^2$, so $ds = -dr/s^2$; without the minus the gradient "
+        r"through the softmax denominator points the wrong way.",
+        "backprop-local-derivatives",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "one-path-into-e",
+        "One path into e",
+        r"$e$ feeds both $p = e\,r$ and $s = \sum_c e_c$, so its gradient adds two contributions, "
+        r"$de = dp\,r + ds$; keeping only the first drops the way every class moves the denominator.",
+        "two-paths-into-e",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "broadcast-not-summed",
+        "Broadcast gradient not summed",
+        r"An $(N, 1)$ array that the forward pass broadcasts across the classes (such as $m$ or $r$) gets "
+        r"the upstream gradient summed over that axis, `.sum(1, keepdims=True)`; left unsummed it has "
+        r"shape $(N, C)$ and the wrong numbers.",
+        "broadcast-sum",
+        "book/16_backprop_by_operation.md",
+    ),
+    Mistake(
+        "pick-whole-columns",
+        "Indexing backward by whole columns",
+        r"The backward of `logp[np.arange(N), y]` puts `dpicked[n]` at entry $(n, y_n)$ only; "
+        r"`dlogp[:, y]` fills every row at every label of the batch.",
+        "backprop-indexing",
+        "book/16_backprop_by_operation.md",
+    ),
+]
 
 #: What the function returns, in order.
 OUTPUTS = ("dlogp", "dp", "dr", "ds", "de", "dzs", "dm", "dz")

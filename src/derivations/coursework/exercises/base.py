@@ -20,7 +20,7 @@ defines
 from dataclasses import dataclass, field
 from typing import Callable
 
-from derivations.coursework.catalogue import MISTAKES, chapter_number
+from derivations.coursework.catalogue import chapter_number
 
 #: The two ways an exercise can take its targets: rows of probabilities
 #: ``t`` of shape (N, C), or integer class labels ``y`` of shape (N,).
@@ -29,7 +29,7 @@ TARGET_FORMS = ("probabilities", "labels")
 
 @dataclass(frozen=True)
 class Case:
-    """One set of inputs: a description for messages, and the arguments.
+    """One set of inputs: a description for messages, and the arguments (see :ref:`instructors`).
 
     ``rtol`` widens the exercise's relative tolerance for inputs that float32
     cannot resolve finely: near |z| = 8000 a float32 logit is only known to
@@ -46,6 +46,8 @@ class Case:
 class Convention:
     """One accepted way of writing an exercise's answer, with its own reference.
 
+    The penalty of :ref:`inconsistent-regularisation` has two.
+
     An exercise with several conventions (the two usual scalings of an L2
     penalty, say) accepts a function that follows any one of them
     consistently: :func:`~derivations.coursework.engine.check` picks the convention
@@ -60,6 +62,8 @@ class Convention:
 @dataclass(frozen=True)
 class Exercise:
     """What :func:`~derivations.coursework.engine.check` needs to know about one exercise.
+
+    :ref:`instructors` lists the book's exercises from these.
 
     Attributes
     ----------
@@ -144,7 +148,7 @@ class Exercise:
 
 @dataclass(frozen=True)
 class WrongImplementation:
-    """A reference implementation of an exercise that makes one mistake.
+    """A reference implementation of an exercise that makes one mistake (see :ref:`mistakes`).
 
     ``targets`` is the target form it takes, or None when it takes the
     exercise's default form (or the exercise has no targets).
@@ -167,6 +171,8 @@ WRONG = []
 def wrong(exercise, mistake, *, targets=None):
     """Register the decorated function as a wrong implementation of ``exercise``.
 
+    The check runs it next to a learner's function to name the mistake (see :ref:`mistakes`).
+
     Parameters
     ----------
     exercise : str
@@ -177,8 +183,8 @@ def wrong(exercise, mistake, *, targets=None):
     targets : {"probabilities", "labels"}, optional
         The target form it takes, when not the exercise's default.
     """
-    if mistake not in MISTAKES:
-        raise ValueError(f"unknown mistake {mistake!r}")
+    # The mistake's id is checked once every exercise is loaded (its own
+    # mistakes may be catalogued in a module not imported yet).
     if targets is not None and targets not in TARGET_FORMS:
         raise ValueError(f"targets={targets!r}; expected one of {TARGET_FORMS}")
 

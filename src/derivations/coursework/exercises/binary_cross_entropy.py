@@ -11,10 +11,52 @@ import math
 import numpy as np
 
 from derivations.binary import binary_cross_entropy, binary_cross_entropy_grad
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 
 ID = "binary_cross_entropy"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "log-of-sigmoid",
+        "The logarithm of a rounded sigmoid",
+        r"`np.log(1 - sigmoid(z))` is $\log 0 = -\infty$ once `1 - sigmoid(z)` rounds to 0 (from $z = 37$ in "
+        r"float64, 17 in float32), and a target of 1 then gives `0 * -inf`, which is NaN; write the loss "
+        r"from the logit, `np.logaddexp(0, z) - t * z`.",
+        "bce-log-of-sigmoid",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softplus-overflow",
+        "log(1 + exp(z)) as it stands",
+        r"`np.log(1 + np.exp(z))` overflows to $\infty$ for $z$ above about 709 although the loss is only "
+        r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-\lvert z \rvert})$ with `np.log1p`, never "
+        r"forms a large exponential.",
+        "bce-stable-form",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "softmax-for-multilabel",
+        "Softmax across independent labels",
+        r"In a multi-label problem each label is its own yes/no with its own sigmoid; a softmax across the "
+        r"labels makes them compete for one unit of probability, so two labels cannot both be likely, and "
+        r"its gradient $p - t$ is not `sigmoid(z) - t`.",
+        "bce-multi-label",
+        "book/15_sigmoid_bce.md",
+    ),
+    Mistake(
+        "double-sigmoid-derivative",
+        "The sigmoid's derivative applied twice",
+        r"The gradient of binary cross-entropy at the logit, `sigmoid(z) - t`, already contains the "
+        r"sigmoid's derivative $p(1 - p)$, which cancelled against the $1 / p$ of the logarithm; "
+        r"multiplying by it again shrinks the gradient to almost 0 exactly where the prediction is "
+        r"confidently wrong.",
+        "bce-gradient",
+        "book/15_sigmoid_bce.md",
+    ),]
 
 
 def _hard(rng, N, C):

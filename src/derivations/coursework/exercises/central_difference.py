@@ -2,12 +2,51 @@
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 from derivations.gradcheck import numerical_gradient
 from derivations.losses import cross_entropy
 
 ID = "central_difference"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "forward-difference",
+        "Forward instead of central difference",
+        r"$(f(x + \varepsilon) - f(x)) / \varepsilon$ has an error proportional to $\varepsilon$; the "
+        r"central difference $(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon$ has an error "
+        r"proportional to $\varepsilon^2$.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "half-step-divisor",
+        "Divided by eps instead of 2 eps",
+        r"The two evaluations at $x + \varepsilon$ and $x - \varepsilon$ are $2\varepsilon$ apart, so "
+        r"dividing their difference by $\varepsilon$ gives twice the derivative.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "no-restore",
+        "Perturbation not undone",
+        r"Each entry must be put back to its original value after its two evaluations; otherwise every "
+        r"later entry is differentiated at a shifted point.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+    Mistake(
+        "float32-steps",
+        "Perturbed in the input's dtype",
+        r"Perturbing a copy of $x$ in its own dtype rounds $x + \varepsilon$ (float32 keeps about 7 digits, "
+        r"an integer type none), so the step is not $\varepsilon$; copy $x$ to float64 first.",
+        "gradient-checking",
+        "book/09_gradient_checking.md",
+    ),
+]
 
 
 def _coupled(a, c):

@@ -2,10 +2,31 @@
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 
 ID = "chunked_logsumexp"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "chunk-no-rescale",
+        "Running sum not rescaled",
+        r"When a new block raises the running maximum from $m$ to $m'$, the running sum, taken relative "
+        r"to $m$, must be multiplied by $e^{m - m'}$ before the block's terms are added.",
+        "what-it-costs",
+        "book/12_cost.md",
+    ),
+    Mistake(
+        "chunk-drops-remainder",
+        "Last block dropped",
+        r"When $C$ is not a multiple of the block width, the last, narrower block must still be scanned.",
+        "what-it-costs",
+        "book/12_cost.md",
+    ),
+]
 
 
 def cases(rng):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import (
     EPSILONS,
@@ -17,6 +18,19 @@ from derivations.coursework.exercises.cross_entropy_grad import TARGETS, target_
 from derivations.losses import cross_entropy
 
 ID = "cross_entropy"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "missing-minus",
+        "Loss without its minus sign",
+        r"Cross-entropy is $-\sum_c t_c \log p_c$, a positive number; without the minus the loss is "
+        r"negative and minimising it makes the predictions worse.",
+        "kronecker-delta",
+        "book/03_kronecker_delta.md",
+    ),
+]
 
 #: The same inputs as the gradient's exercise.
 cases = target_cases

@@ -7,11 +7,26 @@ turn it into one vector-Jacobian product per row.
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 from derivations.softmax import softmax, softmax_backward
 
 ID = "find_bug_eye_node"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "elementwise-jacobian",
+        "Jacobian applied elementwise",
+        r"Each example's Jacobian $p_i(\delta_{ij} - p_j)$ is a $C \times C$ matrix, applied to that "
+        r"example's row of $dp$ by a matrix product, $dz_i = p_i (dp_i - \sum_j p_j dp_j)$; multiplied "
+        r"elementwise with the $(N, C)$ gradient it gives the wrong shape, or wrong numbers when $N = C$.",
+        "separate-node-bug",
+        "book/07_fused_vs_separate.md",
+    ),
+]
 
 
 def cases(rng):

@@ -2,12 +2,26 @@
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import fused, p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 from derivations.losses import cross_entropy_grad
 
 ID = "hidden_layer_grads"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "wrong-activation-derivative",
+        "Wrong tanh derivative",
+        r"With $h = \tanh(u)$ the hidden layer's local derivative is $1 - h^2$; leaving it out, or using "
+        r"$1 - h$ or $1 - u^2$, gives the wrong first-layer gradients.",
+        "training",
+        "book/11_training.md",
+    ),
+]
 
 TARGETS = inp.BATCH_TARGETS
 

@@ -2,10 +2,24 @@
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises.base import Case, Exercise, wrong
 
 ID = "label_smoothing"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "smoothing-wrong-mass",
+        "Label smoothing with the wrong mass",
+        r"Smoothed targets are $(1 - \varepsilon)\,\mathrm{onehot} + \varepsilon / C$: every class gets "
+        r"$\varepsilon / C$, the true class gets $1 - \varepsilon$ on top, and each row sums to 1.",
+        "label-smoothing",
+        "book/10_beyond_one_hot.md",
+    ),
+]
 
 
 def cases(rng):

@@ -9,6 +9,7 @@ long as the loss and the gradient use the same one.
 
 import numpy as np
 
+from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import (
     EPSILONS,
@@ -22,6 +23,20 @@ from derivations.coursework.exercises.base import Case, Convention, Exercise, wr
 from derivations.losses import cross_entropy, cross_entropy_grad
 
 ID = "softmax_loss"
+
+#: The catalogued mistakes that only this exercise makes; those that several
+#: make are in :mod:`derivations.coursework.catalogue`.
+MISTAKES = [
+    Mistake(
+        "inconsistent-regularisation",
+        "Penalty and its gradient disagree",
+        r"The gradient of $\lambda \sum W^2$ is $2 \lambda W$, and that of $\frac12 \lambda \sum W^2$ is "
+        r"$\lambda W$; pairing one convention's loss with the other's gradient (or leaving the penalty "
+        r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
+        "inconsistent-regularisation",
+        "book/13_mistakes.md",
+    ),
+]
 
 TARGETS = {"labels": "y is an (N,) integer array of class labels in 0..C-1"}
 
