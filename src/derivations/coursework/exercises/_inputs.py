@@ -8,6 +8,8 @@ float32 implementation meets the same numbers as the float64 reference.
 
 import numpy as np
 
+from derivations.coursework.exercises.base import Case
+
 
 def sizes(rng):
     """A batch size and a class count that differ, so axis mix-ups show."""
@@ -18,6 +20,22 @@ def sizes(rng):
 
 def logits(rng, shape, scale=2.0):
     return rng.normal(0.0, scale, shape)
+
+
+def shape_cases(rng, N, C, k, M):
+    """Moderate logits (a single argument) in the shapes that catch axis and size mistakes.
+
+    N x C, a square k x k batch (where a mix-up of N and C broadcasts
+    silently), one example, one class, two classes, and many (M) classes.
+    """
+    return [
+        Case(f"random logits, N={N}, C={C}", (logits(rng, (N, C)),)),
+        Case(f"a square batch, N = C = {k}", (logits(rng, (k, k)),)),
+        Case(f"one example, N = 1, C={C}", (logits(rng, (1, C)),)),
+        Case(f"one class, C = 1, N={N}", (logits(rng, (N, 1)),)),
+        Case(f"two classes, C = 2, N={N}", (logits(rng, (N, 2)),)),
+        Case(f"many classes, C={M}, N={N}", (logits(rng, (N, M)),)),
+    ]
 
 
 def large_logits(rng, shape):

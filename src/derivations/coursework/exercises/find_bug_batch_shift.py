@@ -30,12 +30,7 @@ def cases(rng):
     split, big, near = inp.split_maxima(rng, N, C), inp.large_logits(rng, (N, C)), inp.near_1000(rng, (N, C))
     split32 = split * (60.0 / 400.0)
     return [
-        Case(f"random logits, N={N}, C={C}", (inp.logits(rng, (N, C)),)),
-        Case(f"a square batch, N = C = {k}", (inp.logits(rng, (k, k)),)),
-        Case(f"one example, N = 1, C={C}", (inp.logits(rng, (1, C)),)),
-        Case(f"one class, C = 1, N={N}", (inp.logits(rng, (N, 1)),)),
-        Case(f"two classes, C = 2, N={N}", (inp.logits(rng, (N, 2)),)),
-        Case(f"many classes, C={M}, N={N}", (inp.logits(rng, (N, M)),)),
+        *inp.shape_cases(rng, N, C, k, M),
         Case(f"rows near +400 and near -400 (maxima 800 apart), N={N}, C={C}", (split,), inp.float32_rtol(split)),
         Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}", (big,), inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, N={N}, C={C}", (near,), inp.float32_rtol(near)),

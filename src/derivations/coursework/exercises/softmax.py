@@ -22,13 +22,9 @@ def logit_cases(rng):
     big32 = inp.large_logits(rng, (N, C))
     split = inp.split_maxima(rng, N, C)
     return [
-        Case(f"random logits, N={N}, C={C}", (inp.logits(rng, (N, C)),)),
-        Case(f"a square batch, N = C = {k}", (inp.logits(rng, (k, k)),)),
-        Case(f"one example, N = 1, C={C}", (inp.logits(rng, (1, C)),)),
-        Case(f"one class, C = 1, N={N}", (inp.logits(rng, (N, 1)),)),
-        Case(f"two classes, C = 2, N={N}", (inp.logits(rng, (N, 2)),)),
-        Case(f"many classes, C={M}, N={N}", (inp.logits(rng, (N, M)),)),
-        Case(f"all logits near -800, N={N}, C={C}", (inp.far_negative(rng, (N, C)),), inp.float32_rtol(np.array(800.0))),
+        *inp.shape_cases(rng, N, C, k, M),
+        Case(f"all logits near -800, N={N}, C={C}", (inp.far_negative(rng, (N, C)),),
+             inp.float32_rtol(np.array(800.0))),
         Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}", (big,), inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, N={N}, C={C}", (near,), inp.float32_rtol(near)),
         Case(f"rows near +400 and near -400 (maxima 800 apart), N={N}, C={C}", (split,), inp.float32_rtol(split)),
