@@ -358,6 +358,8 @@ def _conventions_chosen(ex, form, cases, outcomes):
 class Comparison:
     """How one wrong implementation compares with the learner's function over a check's cases.
 
+    The evidence behind a diagnosis (see :ref:`mistakes`).
+
     Attributes
     ----------
     full : bool
@@ -404,7 +406,7 @@ def compare_with(mine, theirs, ex, cases, parts, expected):
 
     Returns a :class:`Comparison`. Only failures of the learner that the
     wrong implementation shares count as clues: a shared right answer
-    says nothing.
+    says nothing. How the clues name a mistake is told in :ref:`mistakes`.
     """
     c = Comparison()
     for case, a, b, my_parts, exp in zip(cases, mine, theirs, parts, expected):
@@ -437,7 +439,7 @@ def compare_with(mine, theirs, ex, cases, parts, expected):
 
 
 def diagnose(ex, cases, outcomes, parts, expected, variants):
-    """Which catalogued mistake explains the failures?
+    """Which catalogued mistake explains the failures? (See :ref:`mistakes`.)
 
     A wrong implementation that reproduces the learner's function on every
     case (the same exception type where it raises, NaN or inf in the same

@@ -20,7 +20,9 @@ _READ_WHY = re.compile(r"^Read why: (?P<where>.+), (?P<url>\S+)$")
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of :func:`check`: did the function pass, and if not, why.
+    """The verdict of :func:`~derivations.coursework.engine.check`: did the function pass, and if not, why.
+
+    Every chapter's exercises end in one; :ref:`mistakes` tells how it names a mistake.
 
     Attributes
     ----------

@@ -65,7 +65,8 @@ def target_cases(rng, targets="probabilities"):
         Case(f"one class, C = 1, N={N}, {'labels' if labels else 'soft targets'}",
              (inp.logits(rng, (N, 1)), t(N, 1))),
         Case(f"many classes, C={M}, N={N}, {'labels' if labels else 'soft targets'}", (inp.logits(rng, (N, M)), tM)),
-        Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}, {'labels' if labels else 'soft targets'}",
+        Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}, "
+             f"{'labels' if labels else 'soft targets'}",
              (big, t(N, C)), inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, N={N}, C={C}", (near, t(N, C)), inp.float32_rtol(near)),
         Case(f"rows near +400 and near -400 (maxima 800 apart), N={N}, C={C}", (split, t(N, C)),

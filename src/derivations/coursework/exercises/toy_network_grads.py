@@ -40,7 +40,8 @@ def cases(rng, targets="probabilities"):
     kind = "a label" if labels else "soft target"
     return [
         Case(f"{'a label' if labels else 'one-hot target'}, D={D}, C={C}", draw(D, C, target(C, "onehot"))),
-        Case(f"another label and W, D={D}, C={C}" if labels else f"soft target summing to {t_soft.sum():.2f}, D={D}, C={C}",
+        Case(f"another label and W, D={D}, C={C}" if labels
+             else f"soft target summing to {t_soft.sum():.2f}, D={D}, C={C}",
              draw(D, C, t_soft)),
         Case(f"square W, D = C = {D}", draw(D, D, target(D))),
         Case(f"two classes, C = 2, D={D}", draw(D, 2, target(2))),
