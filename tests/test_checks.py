@@ -379,7 +379,8 @@ def backprop_steps_finite_differences(z, y):
     from_m = lambda v: from_zs(z - v)  # noqa: E731
     from_z = lambda v: from_zs(v - v.max(axis=1, keepdims=True))  # noqa: E731
     h = 1e-6
-    points = [(from_logp, logp), (from_p, p), (from_r, r), (from_s, s), (from_e, e), (from_zs, zs), (from_m, m), (from_z, z)]
+    points = [(from_logp, logp), (from_p, p), (from_r, r), (from_s, s), (from_e, e), (from_zs, zs), (from_m, m),
+              (from_z, z)]
     return tuple(central_difference_loop(f, x, h * max(1.0, float(np.abs(x).max()) * 1e-3)) for f, x in points)
 
 
@@ -1011,7 +1012,8 @@ def _wrong_where(condition, right):
 @pytest.mark.parametrize("exercise", ["softmax", "log_softmax"])
 def test_a_function_wrong_only_at_an_edge_fails(exercise, where, condition):
     fn = _wrong_where(condition, _stable_softmax if exercise == "softmax" else _stable_log_softmax)
-    assert check(exercise, _wrong_where(lambda z: False, _stable_log_softmax if exercise == "log_softmax" else _stable_softmax)).passed
+    stable = _stable_log_softmax if exercise == "log_softmax" else _stable_softmax
+    assert check(exercise, _wrong_where(lambda z: False, stable)).passed
     for seed in range(5):
         assert not check(exercise, fn, seed=seed).passed, where
 

@@ -173,7 +173,8 @@ def format_problems(text: str, earlier: dict[str, tuple[str, str]] | None = None
         first = next((l for l in ex.statement if l.strip()), "")
         m = DIFFICULTY.match(first.strip())
         if not m:
-            problems.append(f"{ex.label}: the statement does not start with '*Difficulty: ★★☆ (2 of 3).*' (it starts {first.strip()[:60]!r})")
+            problems.append(f"{ex.label}: the statement does not start with '*Difficulty: ★★☆ (2 of 3).*' "
+                            f"(it starts {first.strip()[:60]!r})")
         elif m["stars"] != "★" * int(m["n"]) + "☆" * (3 - int(m["n"])):
             problems.append(f"{ex.label}: {m['stars']} is not {m['n']} of 3")
         count = sum(len(DIFFICULTY_ANYWHERE.findall(l)) for l in ex.statement)
@@ -209,7 +210,8 @@ def format_problems(text: str, earlier: dict[str, tuple[str, str]] | None = None
             problems.append(f"{sol.label}: {len(own)} hint blocks between the exercise and its solution, not 1")
         if other or loose:
             what = other[0].info if other else loose[0].strip()
-            problems.append(f"{sol.label}: something other than its hint between the exercise and the solution: {what[:60]!r}")
+            problems.append(f"{sol.label}: something other than its hint between the exercise and the solution: "
+                            f"{what[:60]!r}")
         for b in own:
             start = ex.end + 1 + b.start
             owner[start] = sol.label
@@ -278,7 +280,9 @@ def test_the_book_has_exercises_to_check():
     assert len(KNOWN) >= 13 and KNOWN["my_softmax"] == ("01_puzzle.md", "ex-softmax")
 
 
-@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if re.search(r"\bmy_\w+\s*\(", (BOOK / c).read_text(encoding="utf-8"))])
+@pytest.mark.parametrize(
+    "chapter", [c for c in CHAPTERS if re.search(r"\bmy_\w+\s*\(", (BOOK / c).read_text(encoding="utf-8"))]
+)
 def test_the_solutions_run_in_a_notebook_of_their_chapter_alone(chapter):
     """The solutions, in order, after the chapter's imports and nothing else, pass their checks.
 
@@ -311,7 +315,9 @@ def lab_copy():
 
 
 def _lab_chapters():
-    return [p.name for p in student.toc_files(ROOT) if p.name[:2].isdigit() and parse(p.read_text(encoding="utf-8")).hints]
+    return [
+        p.name for p in student.toc_files(ROOT) if p.name[:2].isdigit() and parse(p.read_text(encoding="utf-8")).hints
+    ]
 
 
 @pytest.mark.parametrize("chapter", _lab_chapters())
@@ -323,7 +329,9 @@ def test_lab_copies_show_each_hint_closed_between_stub_and_solution(lab_copy, ch
         lines = copy.splitlines()
         blocks = student.fenced_blocks(lines)
         hints = [b for b in blocks if b.name == "hint"]
-        assert len(hints) == len(ch.hints), f"{chapter}: {len(hints)} hints in the Lab copy, {len(ch.hints)} in the chapter"
+        assert len(hints) == len(ch.hints), (
+            f"{chapter}: {len(hints)} hints in the Lab copy, {len(ch.hints)} in the chapter"
+        )
         for b in hints:
             body = lines[b.start + 1 : b.end]
             assert ":class: dropdown" in [l.strip() for l in body], f"{chapter}: a hint that starts open in Lab"
@@ -482,11 +490,16 @@ BROKEN = {
     ),
     "open hint": (lambda t: _swap(t, ":class: dropdown\nSubtract", "Subtract"), "not a closed dropdown"),
     "code fence in a hint": (
-        lambda t: _swap(t, HINT_2, HINT_2.replace("```", "````").replace("positive.\n", "positive.\n```python\nz - z.max()\n```\n")),
+        lambda t: _swap(
+            t, HINT_2, HINT_2.replace("```", "````").replace("positive.\n", "positive.\n```python\nz - z.max()\n```\n")
+        ),
         "a code fence inside the hint",
     ),
     "solution line in a hint": (
-        lambda t: _swap(t, "so that no exponent is positive.", "so that no exponent is positive:\n`return e / e.sum(axis=-1, keepdims=True)`."),
+        lambda t: _swap(
+            t, "so that no exponent is positive.",
+            "so that no exponent is positive:\n`return e / e.sum(axis=-1, keepdims=True)`.",
+        ),
         "gives away a line",
     ),
     "empty hint": (
@@ -494,19 +507,29 @@ BROKEN = {
         "fewer than 8 words",
     ),
     "silent on derivations": (
-        lambda t: _swap(t, "Use numpy; do not call\n`derivations` (the check compares your function with it).", "Use numpy."),
+        lambda t: _swap(
+            t, "Use numpy; do not call\n`derivations` (the check compares your function with it).", "Use numpy."
+        ),
         "does not say whether calling",
     ),
     "reuse without saying so": (
-        lambda t: _swap(t, "Calling your own `my_softmax` from {ref}`ex-model-softmax`\nis allowed and encouraged.", ""),
+        lambda t: _swap(
+            t, "Calling your own `my_softmax` from {ref}`ex-model-softmax`\nis allowed and encouraged.", ""
+        ),
         "does not say so with a {ref}",
     ),
     "reuse without a fallback": (
-        lambda t: _swap(t, "try:\n    my_softmax\nexcept NameError:\n    from derivations.coursework.exercises.softmax import softmax_rows as my_softmax\n", ""),
+        lambda t: _swap(
+            t,
+            "try:\n    my_softmax\nexcept NameError:\n"
+            "    from derivations.coursework.exercises.softmax import softmax_rows as my_softmax\n",
+            "",
+        ),
         "no fallback",
     ),
     "no solution": (
-        lambda t: _swap(t, "```{hint}\n:class: dropdown\nUse that the probabilities sum to one, and that the target sum is a constant.\n```\n\n"
+        lambda t: _swap(t, "```{hint}\n:class: dropdown\n"
+                           "Use that the probabilities sum to one, and that the target sum is a constant.\n```\n\n"
                            "```{solution} ex-model-1\n:class: dropdown\nThey do.\n```\n", ""),
         "ex-model-1: no solution",
     ),
