@@ -30,7 +30,6 @@ from derivations.coursework import check
 from derivations.coursework.exercises import EXERCISES, MODULES
 from derivations.symbolic import DERIVATIONS
 
-
 # ---------------------------------------------------------------------------
 # independent formulas
 # ---------------------------------------------------------------------------
@@ -205,7 +204,8 @@ def test_naive_formula_fails_where_the_chapter_says():
     with np.errstate(all="ignore"):
         for dtype, edge in ((np.float64, 37.0), (np.float32, 17.0)):
             z = np.array([edge - 1, edge], dtype=dtype)
-            zero, one = naive_binary_cross_entropy(z, np.zeros(2, dtype)), naive_binary_cross_entropy(z, np.ones(2, dtype))
+            zero = naive_binary_cross_entropy(z, np.zeros(2, dtype))
+            one = naive_binary_cross_entropy(z, np.ones(2, dtype))
             assert np.isfinite(zero[0]) and np.isinf(zero[1])
             assert np.isfinite(one[0]) and np.isnan(one[1])
             # the stable form is finite and right at both

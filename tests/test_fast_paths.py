@@ -241,7 +241,9 @@ def check_ce(z, target, dtype, reduction="mean", **kw):
     """The three public functions against the formula, in dtype."""
     z = np.asarray(z, dtype=dtype)
     C = z.shape[-1]
-    a, norm = dense_targets(target, C, dtype, kw.get("weight"), kw.get("ignore_index", -100), kw.get("label_smoothing", 0.0))
+    a, norm = dense_targets(
+        target, C, dtype, kw.get("weight"), kw.get("ignore_index", -100), kw.get("label_smoothing", 0.0)
+    )
     loss_ref, g_ref = ce_formula(z, a, norm, reduction)
     # the sizes of the terms (see the module docstring)
     per = (1 / norm if norm else 0.0) if reduction == "mean" else 1.0
@@ -298,8 +300,7 @@ def test_ce_single_row(dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_ce_rows_the_kernel_must_redo(small_blocks, dtype):
     # exp(z) is used unshifted only when 0 <= max(z) <= about 44 (see exp_rows);
-    # every other kind of row is redone with the shift, mixed in one block here
-    C = 6
+    # every other kind of row is redone with the shift, mixed in one block here (C = 6)
     z = np.array(
         [
             [0.1, 0.2, -0.3, 0.0, 0.05, -0.1],  # max small but >= 0
@@ -482,8 +483,7 @@ def test_ce_large_float32_logits_keep_their_precision():
 def test_linear_cross_entropy_workspace_is_one_block():
     # beyond its outputs dh and dW, linear_cross_entropy holds one block of
     # N * chunk_size logits (and a (512, d) piece of dW per thread, and vectors of N)
-    from derivations import get_threads, linear_cross_entropy
-    from derivations import vocab
+    from derivations import get_threads, linear_cross_entropy, vocab
     from derivations.teaching.roofline import peak_memory
 
     rng = np.random.default_rng(15)

@@ -21,7 +21,6 @@ from derivations.teaching.network import (
     weight_grad,
 )
 
-
 # central differences in float64; the checker itself is tested against
 # hand-derived gradients in tests/test_gradcheck.py
 central_difference = numerical_gradient
