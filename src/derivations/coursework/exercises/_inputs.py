@@ -22,20 +22,24 @@ def logits(rng, shape, scale=2.0):
     return rng.normal(0.0, scale, shape)
 
 
-def shape_cases(rng, N, C, k, M):
-    """Moderate logits (a single argument) in the shapes that catch axis and size mistakes.
+def shape_cases(rng, N, C, k, M, more=None):
+    """Moderate logits in the shapes that catch axis and size mistakes.
 
     N x C, a square k x k batch (where a mix-up of N and C broadcasts
     silently), one example, one class, two classes, and many (M) classes.
+    ``more(n, c)``, if given, draws the case's further arguments (targets,
+    say) after its logits, as a tuple.
     """
-    return [
-        Case(f"random logits, N={N}, C={C}", (logits(rng, (N, C)),)),
-        Case(f"a square batch, N = C = {k}", (logits(rng, (k, k)),)),
-        Case(f"one example, N = 1, C={C}", (logits(rng, (1, C)),)),
-        Case(f"one class, C = 1, N={N}", (logits(rng, (N, 1)),)),
-        Case(f"two classes, C = 2, N={N}", (logits(rng, (N, 2)),)),
-        Case(f"many classes, C={M}, N={N}", (logits(rng, (N, M)),)),
+    shapes = [
+        (f"random logits, N={N}, C={C}", (N, C)),
+        (f"a square batch, N = C = {k}", (k, k)),
+        (f"one example, N = 1, C={C}", (1, C)),
+        (f"one class, C = 1, N={N}", (N, 1)),
+        (f"two classes, C = 2, N={N}", (N, 2)),
+        (f"many classes, C={M}, N={N}", (N, M)),
     ]
+    # one case at a time, logits first: the draws come in the order they always have
+    return [Case(name, (logits(rng, shape), *(more(*shape) if more else ()))) for name, shape in shapes]
 
 
 def large_logits(rng, shape):

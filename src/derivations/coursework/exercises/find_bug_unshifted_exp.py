@@ -34,12 +34,7 @@ def cases(rng):
     big, near = inp.large_logits(rng, (N, C)), inp.near_1000(rng, (N, C))
     split, near100 = inp.split_maxima(rng, N, C), inp.near(rng, (N, C), 100.0)
     return [
-        Case(f"random logits, N={N}, C={C}", (inp.logits(rng, (N, C)), t(N, C))),
-        Case(f"a square batch, N = C = {k}", (inp.logits(rng, (k, k)), t(k, k))),
-        Case(f"one example, N = 1, C={C}", (inp.logits(rng, (1, C)), t(1, C))),
-        Case(f"one class, C = 1, N={N}", (inp.logits(rng, (N, 1)), t(N, 1))),
-        Case(f"two classes, C = 2, N={N}", (inp.logits(rng, (N, 2)), t(N, 2))),
-        Case(f"many classes, C={M}, N={N}", (inp.logits(rng, (N, M)), t(N, M))),
+        *inp.shape_cases(rng, N, C, k, M, more=lambda n, c: (t(n, c),)),
         Case(f"large logits (|z| up to {np.abs(big).max():.0f}), N={N}, C={C}", (big, t(N, C)),
              inp.float32_rtol(big)),
         Case(f"logits near 1000 with a small spread, N={N}, C={C}", (near, t(N, C)), inp.float32_rtol(near)),
