@@ -497,6 +497,34 @@ def test_every_mistake_has_a_wrong_implementation_and_every_exercise_a_mistake()
     assert {w.exercise for w in catalogue.WRONG} == set(EXERCISES)
 
 
+def test_every_exercise_module_is_found_and_the_exercises_follow_the_chapters():
+    from pathlib import Path
+
+    import derivations.coursework.exercises as package
+
+    files = {p.stem for p in Path(package.__file__).parent.glob("*.py") if not p.stem.startswith("_")} - {"base"}
+    assert set(EXERCISES) == files  # no hand-kept list can forget one
+    numbers = [int(Path(ex.chapter).name[:2]) for ex in EXERCISES.values()]
+    assert numbers == sorted(numbers)
+    # chapter 13 poses its five find-the-bug exercises in this order
+    book = (Path(package.__file__).parents[4] / "book" / "13_mistakes.md").read_text(encoding="utf-8")
+    in_chapter = sorted((ex for ex in EXERCISES if ex.startswith("find_bug")), key=lambda ex: book.index(f'"{ex}"'))
+    assert [ex for ex in EXERCISES if ex.startswith("find_bug")] == in_chapter
+
+
+def test_a_mistake_of_one_exercise_is_catalogued_in_its_module():
+    for module in MODULES.values():
+        for m in getattr(module, "MISTAKES", []):
+            assert catalogue.MISTAKES[m.id] is m
+            assert {w.exercise for w in catalogue.WRONG if w.mistake == m.id} == {module.EXERCISE.id}
+
+
+def test_a_mistake_cannot_be_catalogued_twice():
+    m = catalogue.MISTAKES["no-max-shift"]
+    with pytest.raises(ValueError, match="catalogued twice"):
+        catalogue.gather([m])
+
+
 # ---------------------------------------------------------------------------
 # Right only for one-hot targets: must not pass.
 # ---------------------------------------------------------------------------
