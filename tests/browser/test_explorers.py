@@ -459,28 +459,31 @@ def _sent(page):
     return page.evaluate("() => window.harness.model.sent")
 
 
+def _replayed(page, replay):
+    """``replay`` (a Python explorer) after every message the page sent: what a kernel would hold."""
+    for message in _sent(page):
+        replay.set_state(message)
+    return replay
+
+
 def test_harness_logits_and_what_it_sends(harness):
     page = harness("logits")
     root = ".dx-logits"
     ex = drive_logits(page, root)
     check_logits(page, root, ex)
     # replay what the page sent into a fresh Python explorer: same state, same numbers
-    replay = LogitsExplorer()
-    for message in _sent(page):
-        replay.set_state(message)
+    replay = _replayed(page, LogitsExplorer())
     for name in ["z", "target", "soft", "temperature", "label_smoothing"]:
         assert getattr(replay, name) == getattr(ex, name), name
     ex = drive_logits_soft(page, root)
     check_logits(page, root, ex)
-    for message in _sent(page):
-        replay.set_state(message)
+    _replayed(page, replay)
     assert replay.soft and replay.soft_target == ex.soft_target
     close(replay.grad, ex.grad)
     # fewer classes: the page clamps the target and sends z, target and soft_target together
     page.select_option(f"{root} select[name='target']", "9")
     page.select_option(f"{root} select[name='C']", "4")
-    for message in _sent(page):
-        replay.set_state(message)
+    _replayed(page, replay)
     assert replay.C == 4 and replay.target == 3
     check_logits(page, root, replay)
     assert page.errors == []
@@ -505,9 +508,7 @@ def test_harness_jacobian(harness):
     page = harness("jacobian")
     ex = drive_jacobian(page, ".dx-jacobian")
     check_jacobian(page, ".dx-jacobian", ex)
-    replay = JacobianExplorer()
-    for message in _sent(page):
-        replay.set_state(message)
+    replay = _replayed(page, JacobianExplorer())
     assert replay.z == ex.z
     assert page.errors == []
 
@@ -527,9 +528,7 @@ def test_harness_toy_network(harness):
     page.fill(".dx-toy input[name='h1']", "9")  # outside [-5, 5]
     assert len(_sent(page)) == before
     assert "dx-bad" in page.get_attribute(".dx-toy input[name='h1']", "class")
-    replay = ToyNetworkExplorer()
-    for message in _sent(page):
-        replay.set_state(message)
+    replay = _replayed(page, ToyNetworkExplorer())
     assert replay.synced_state() == ex.synced_state()
     assert page.errors == []
 
@@ -539,9 +538,7 @@ def test_harness_descent(harness):
     root = ".dx-descent"
     ex = drive_descent(page, root)
     check_descent(page, root, ex)
-    replay = DescentExplorer()
-    for message in _sent(page):
-        replay.set_state(message)
+    replay = _replayed(page, DescentExplorer())
     close(replay.W, ex.W)
     assert replay.steps == 5 and len(replay.loss_history) == 6
     close(replay.loss_history[-1], ex.loss)
