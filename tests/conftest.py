@@ -96,6 +96,7 @@ SLOW_FILES = {
     "test_autograder.py": "builds otter assignments and grades notebooks in kernels",
     "test_student.py": "builds the student site",
     "test_lab_copies.py": "runs every chapter's Lab copy in a kernel",
+    "test_torch_fuzz.py": "a hypothesis fuzz against live torch, when installed (make test-torch)",
 }
 SLOW_TESTS = {
     "test_peak_memory_is_an_eighth_of_the_logits_route": "allocates and measures gigabytes",

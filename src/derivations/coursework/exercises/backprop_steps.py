@@ -1,5 +1,7 @@
 """Exercise of chapter 16: ``my_backprop_steps(z, y)``, the gradient of every intermediate.
 
+Posed in :ref:`backprop-by-operation`.
+
 The forward pass is the nine-step chain of :mod:`derivations.teaching.elementary`;
 the learner returns the gradients of the loss with respect to eight of its
 intermediates, in the order the backward pass reaches them, so that a

@@ -1,5 +1,7 @@
 """Exercise of chapter 15: ``my_binary_cross_entropy(z, t)``, the multi-label loss and its gradient.
 
+Posed in :ref:`sigmoid-bce`.
+
 ``z`` holds N rows of C independent logits, one per label, and ``t`` the
 targets in [0, 1] of the same shape. The loss is the binary cross-entropy
 of every entry, summed over the C labels of a row and averaged over the N

@@ -1,4 +1,4 @@
-"""Exercise of chapter 9: ``my_central_difference(f, x, eps)``, a numerical gradient."""
+"""Exercise of chapter 9 (:ref:`gradient-checking`): ``my_central_difference(f, x, eps)``, a numerical gradient."""
 
 import numpy as np
 

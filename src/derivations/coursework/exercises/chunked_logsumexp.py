@@ -1,4 +1,7 @@
-"""Exercise of chapter 12: ``my_chunked_logsumexp(z, chunk)``, log-sum-exp one block of classes at a time."""
+"""Exercise of chapter 12: ``my_chunked_logsumexp(z, chunk)``, log-sum-exp one block of classes at a time.
+
+Posed in :ref:`what-it-costs`.
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Exercise of chapter 8: ``my_cross_entropy(z, t)``, the mean cross-entropy, stable for any logits."""
+"""Exercise of chapter 8: ``my_cross_entropy(z, t)``, the mean cross-entropy, stable for any logits.
+
+Posed in :ref:`numerical-stability`.
+"""
 
 import numpy as np
 

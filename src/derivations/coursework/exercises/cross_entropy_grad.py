@@ -1,5 +1,7 @@
 """Exercise of chapter 7: ``my_cross_entropy_grad(z, t)``, the gradient of the mean cross-entropy.
 
+Posed in :ref:`fused-vs-separate`.
+
 The cases here serve the loss of chapter 8 as well (:mod:`.cross_entropy`).
 """
 

@@ -1,4 +1,4 @@
-"""Find-the-bug exercise of chapter 13: batched softmax Jacobians shifted by the batch maximum.
+"""Find-the-bug exercise of chapter 13 (:ref:`mistakes`): batched softmax Jacobians shifted by the batch maximum.
 
 The learner starts from :func:`softmax_jacobians`, which stacks one
 ``diag(p) - p p^T`` per row but computes ``p`` with ``z - np.max(z)``, and

@@ -1,4 +1,4 @@
-"""Find-the-bug exercise of chapter 13: the elementwise softmax ``delta``.
+"""Find-the-bug exercise of chapter 13 (:ref:`mistakes`): the elementwise softmax ``delta``.
 
 The learner starts from :func:`softmax_delta`, a backward pass of softmax
 that multiplies the upstream gradient by one number per class, and must

@@ -1,4 +1,4 @@
-"""Find-the-bug exercise of chapter 13: the separate softmax node built with ``np.eye``.
+"""Find-the-bug exercise of chapter 13 (:ref:`mistakes`): the separate softmax node built with ``np.eye``.
 
 The learner starts from :func:`softmax_node_backward`, the backward pass of
 a separate softmax node whose identity has the size of the batch, and must

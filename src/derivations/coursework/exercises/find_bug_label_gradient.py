@@ -1,4 +1,4 @@
-"""Find-the-bug exercise of chapter 13: the fused node's gradient for the labels.
+"""Find-the-bug exercise of chapter 13 (:ref:`mistakes`): the fused node's gradient for the labels.
 
 The learner starts from :func:`softmax_loss_backward`, the backward pass of
 a fused softmax-and-cross-entropy node that returns ``(p - t) / N`` for the

@@ -1,4 +1,4 @@
-"""Find-the-bug exercise of chapter 13: softmax regression's gradient with an unshifted exp.
+"""Find-the-bug exercise of chapter 13 (:ref:`mistakes`): softmax regression's gradient with an unshifted exp.
 
 The learner starts from :func:`softmax_ce_grad`, the gradient ``(p - t) / N``
 of the mean cross-entropy with ``p`` computed from ``np.exp(z)`` directly,

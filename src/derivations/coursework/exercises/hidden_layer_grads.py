@@ -1,4 +1,7 @@
-"""Exercise of chapter 11: ``my_hidden_layer_grads(X, W1, b1, W2, b2, t)``, backpropagation through tanh."""
+"""Exercise of chapter 11: ``my_hidden_layer_grads(X, W1, b1, W2, b2, t)``, backpropagation through tanh.
+
+Posed in :ref:`training`.
+"""
 
 import numpy as np
 

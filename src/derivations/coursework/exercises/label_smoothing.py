@@ -1,4 +1,4 @@
-"""Exercise of chapter 10: ``my_label_smoothing(labels, C, eps)``, smoothed target rows."""
+"""Exercise of chapter 10 (:ref:`beyond-one-hot`): ``my_label_smoothing(labels, C, eps)``, smoothed target rows."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Exercise of chapter 5: ``my_linear_softmax_grads(X, W, b, t)``, dW and db of z = X W^T + b."""
+"""Exercise of chapter 5 (:ref:`matrix-form`): ``my_linear_softmax_grads(X, W, b, t)``, dW and db of z = X W^T + b."""
 
 import numpy as np
 

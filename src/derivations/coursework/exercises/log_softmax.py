@@ -1,4 +1,4 @@
-"""Exercise of chapter 3: ``my_log_softmax(z)``, log-softmax over the last axis."""
+"""Exercise of chapter 3 (:ref:`kronecker-delta`): ``my_log_softmax(z)``, log-softmax over the last axis."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Exercise of chapter 1: ``my_softmax(z)``, softmax over the last axis."""
+"""Exercise of chapter 1 (:ref:`puzzle`): ``my_softmax(z)``, softmax over the last axis."""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Exercise of chapter 6: ``my_softmax_backward(p, dp)``, the vector-Jacobian product of softmax."""
+"""Exercise of chapter 6: ``my_softmax_backward(p, dp)``, the vector-Jacobian product of softmax.
+
+Posed in :ref:`loss-independent-backward`.
+"""
 
 import numpy as np
 

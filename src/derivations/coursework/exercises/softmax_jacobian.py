@@ -1,4 +1,4 @@
-"""Exercise of chapter 2: ``my_softmax_jacobian(z)``, the (C, C) Jacobian of softmax."""
+"""Exercise of chapter 2 (:ref:`quotient-rule`): ``my_softmax_jacobian(z)``, the (C, C) Jacobian of softmax."""
 
 import numpy as np
 

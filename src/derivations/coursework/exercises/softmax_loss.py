@@ -1,4 +1,4 @@
-"""Exercise of chapter 7: ``my_softmax_loss(W, X, y, reg)``, the loss and weight gradient of
+"""Exercise of chapter 7 (:ref:`fused-vs-separate`): ``my_softmax_loss(W, X, y, reg)``, the loss and weight gradient of
 softmax regression in the layout of the widely taught homework.
 
 Scores are ``X @ W`` with ``X`` (N, D) and ``W`` (D, C); ``y`` holds integer

@@ -1,4 +1,4 @@
-"""Exercise of chapter 4: ``my_toy_network_grads(h, W, t)``, dE/dW for one example, y = W^T h."""
+"""Exercise of chapter 4 (:ref:`toy-network`): ``my_toy_network_grads(h, W, t)``, dE/dW for one example, y = W^T h."""
 
 import numpy as np
 
