@@ -16,7 +16,6 @@ from this module.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from derivations import chapters
@@ -48,53 +47,32 @@ def plain(text):
     return text.replace("$", "").replace("{", "").replace("}", "").replace("`", "")
 
 
-#: The book's chapters, next to the package in a source checkout.
-BOOK_DIR = Path(__file__).resolve().parents[3] / "book"
+def section_title(label):
+    """The heading of the section labelled ``label``, as plain text; None if no heading follows the label.
 
-
-@lru_cache(maxsize=None)
-def section_title(chapter, label):
-    """The heading that follows ``(label)=`` in a chapter file, as plain text; None if not found.
-
-    Verdicts name the section of :ref:`mistakes` that explains a mistake by it.
-    Without the book's sources (a student's install, the autograder's wheel)
-    it is None, and the verdict names the chapter by number.
+    Verdicts name the section of :ref:`mistakes` that explains a mistake by
+    it. The headings come from the index of :func:`derivations.chapters.labels`,
+    so they are there without the book's sources too (a student's install,
+    the autograder's wheel).
 
     Examples
     --------
-    >>> section_title("book/08_stability.md", "overflow")
+    >>> section_title("overflow")
     'Overflow and the max shift'
     """
-    path = BOOK_DIR.parent / chapter
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for i, line in enumerate(lines):
-        if line.strip() == f"({label})=":
-            for heading in lines[i + 1 : i + 4]:
-                if heading.startswith("#"):
-                    return plain(heading.lstrip("#").strip())
-            return None
-    return None
+    heading = chapters.label_entry(label)["heading"]
+    return plain(heading) if heading else None
 
 
-@lru_cache(maxsize=None)
 def chapter_title(chapter):
-    """The chapter's title (its first ``#`` heading) as plain text; None if not found.
-
-    For verdicts that point at a chapter (see :ref:`mistakes`); None without the book's sources.
+    """The chapter's title as plain text, from its file (for verdicts that point at a chapter, see :ref:`mistakes`).
 
     Examples
     --------
     >>> chapter_title("book/08_stability.md")
     'Numerical stability'
     """
-    try:
-        lines = (BOOK_DIR.parent / chapter).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    return next((plain(line[2:].strip()) for line in lines if line.startswith("# ")), None)
+    return section_title(chapters.chapter_label(chapter))
 
 
 def chapter_number(chapter):
@@ -123,7 +101,7 @@ def where(chapter, label=None):
     """
     number = chapter_number(chapter)
     name = f"chapter {number}" if number is not None else chapter
-    title = section_title(chapter, label) if label else chapter_title(chapter)
+    title = section_title(label) if label else chapter_title(chapter)
     return f"\"{title}\", {name}" if title else name
 
 
@@ -142,9 +120,8 @@ class Mistake:
         Markdown (``$...$`` maths, backtick code). :attr:`text` is the same
         in plain text.
     label : str
-        The MyST label of the section that explains it.
-    chapter : str
-        The chapter file that holds the section, relative to the book root.
+        The MyST label of the section that explains it; :attr:`chapter`,
+        the chapter file that holds it, follows from the label.
 
     Examples
     --------
@@ -159,7 +136,11 @@ class Mistake:
     title: str
     explanation: str
     label: str
-    chapter: str
+
+    @property
+    def chapter(self):
+        """The chapter file that holds the explaining section, relative to the book root."""
+        return chapters.chapter_of(self.label)
 
     @property
     def text(self):
@@ -173,7 +154,7 @@ class Mistake:
 
     def url(self):
         """Absolute link to the explaining section (see :func:`derivations.chapters.chapter_url`)."""
-        return chapters.chapter_url(self.chapter, self.label)
+        return chapters.section_url(self.label)
 
 
 _SHARED = [
@@ -183,7 +164,6 @@ _SHARED = [
         r"Only the $i = j$ terms $p_i(1 - p_i)$ of the softmax Jacobian were kept; the off-diagonal "
         r"terms $-p_i p_j$, through which every logit moves every probability, were dropped.",
         "puzzle-wrong-step",
-        "book/01_puzzle.md",
     ),
     Mistake(
         "missing-delta-term",
@@ -191,7 +171,6 @@ _SHARED = [
         r"The softmax Jacobian is $\mathrm{diag}(p) - p p^T$: the Kronecker delta adds $p_i$ on the "
         r"diagonal, and $-p p^T$ alone leaves it out.",
         "quotient-rule",
-        "book/02_quotient_rule.md",
     ),
     Mistake(
         "sign-flip",
@@ -199,7 +178,6 @@ _SHARED = [
         r"The gradient of the cross-entropy with respect to the logits is $\tau p - t$ (with "
         r"$\tau = \sum_c t_c$), not $t - p$; with the sign flipped, gradient descent climbs the loss.",
         "gradient-sign",
-        "book/03_kronecker_delta.md",
     ),
     Mistake(
         "transposed-weight-grad",
@@ -207,7 +185,6 @@ _SHARED = [
         r"$\partial E / \partial W$ has the shape of $W$, entry $[i, j]$ belonging to $w_{ij}$; building "
         r"it as $X^T dz$ when $W$ is stored as $(C, D)$, or the other way round, gives its transpose.",
         "weight-gradient-shape",
-        "book/05_matrix_form.md",
     ),
     Mistake(
         "wrong-axis",
@@ -215,7 +192,6 @@ _SHARED = [
         r"Softmax normalises each example over its classes (the last axis, one row per example), "
         r"not each class over the batch (axis 0).",
         "batch-axis",
-        "book/06_backward_any_loss.md",
     ),
     Mistake(
         "missing-keepdims",
@@ -223,7 +199,6 @@ _SHARED = [
         r"A row sum or maximum taken without `keepdims=True` has shape $(N,)$, and combining it with an "
         r"$(N, C)$ array lines it up with the class axis: an error unless $N = C$, wrong numbers when $N = C$.",
         "batch-keepdims",
-        "book/06_backward_any_loss.md",
     ),
     Mistake(
         "batch-size-eye",
@@ -231,7 +206,6 @@ _SHARED = [
         r"The identity in $p(\delta - p)$ must be $C \times C$, one row per class; `np.eye` of the batch "
         r"size $N$ only broadcasts against $(N, C)$ when $N = C$, and then gives the wrong numbers.",
         "separate-node-bug",
-        "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "missing-batch-mean",
@@ -239,7 +213,6 @@ _SHARED = [
         r"The loss is the mean over the $N$ examples, so every gradient of it carries a factor $1/N$; "
         r"without it the result is $N$ times too large.",
         "batch-mean",
-        "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "double-batch-mean",
@@ -247,7 +220,6 @@ _SHARED = [
         r"The $1/N$ of the mean is already inside $dz$; averaging $dz$ over the batch again (for the "
         r"bias gradient, say) makes the result $N$ times too small.",
         "batch-mean",
-        "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "divide-by-p",
@@ -255,7 +227,6 @@ _SHARED = [
         r"Sending $\partial L / \partial p = -t/p$ through the softmax Jacobian divides by probabilities "
         r"that underflow to 0 on large logits and gives NaN; the fused form $\tau p - t$ never divides.",
         "fused-vs-separate",
-        "book/07_fused_vs_separate.md",
     ),
     Mistake(
         "no-max-shift",
@@ -263,7 +234,6 @@ _SHARED = [
         r"$e^z$ overflows to inf for logits above about 709 (88 in float32), and inf / inf is NaN; "
         r"subtracting each row's maximum first leaves the result unchanged and cannot overflow.",
         "overflow",
-        "book/08_stability.md",
     ),
     Mistake(
         "log-of-softmax",
@@ -271,7 +241,6 @@ _SHARED = [
         r"`np.log(softmax(z))` is $-\infty$ wherever a probability underflows to 0; log-softmax computed "
         r"as $z - m - \log \sum_j e^{z_j - m}$ with $m = \max_j z_j$ stays finite.",
         "log-of-softmax",
-        "book/08_stability.md",
     ),
     Mistake(
         "assumes-one-hot",
@@ -279,7 +248,6 @@ _SHARED = [
         r"$p - t$ is the gradient only when each target row sums to 1; in general it is $\tau p - t$ "
         r"with $\tau = \sum_c t_c$, and a loss must use every target weight, not just the largest.",
         "soft-targets",
-        "book/10_beyond_one_hot.md",
     ),
     Mistake(
         "batch-max-shift",
@@ -288,7 +256,6 @@ _SHARED = [
         r"than about 745 below it underflows to all zeros and gives 0 / 0 = NaN, so subtract each row's "
         r"maximum, `np.max(z, axis=1, keepdims=True)`.",
         "batch-max-shift",
-        "book/13_mistakes.md",
     ),
     Mistake(
         "epsilon-in-log",
@@ -297,7 +264,6 @@ _SHARED = [
         r"number (about 16 where the loss is 800) and shifts every small $\log p$; log-softmax, "
         r"$z - m - \log \sum_j e^{z_j - m}$, is exact and finite without any epsilon.",
         "epsilon-in-log",
-        "book/13_mistakes.md",
     ),
     Mistake(
         "sum-over-everything",
@@ -305,7 +271,6 @@ _SHARED = [
         r"`np.sum(e)` without `axis=1` adds the exponentials of every example together, so each row is "
         r"divided by the whole batch's total and no row sums to 1; normalise each row by its own sum.",
         "sum-over-everything",
-        "book/13_mistakes.md",
     ),
     Mistake(
         "divided-by-classes",
@@ -314,7 +279,6 @@ _SHARED = [
         r"taking `np.mean` of the whole $(N, C)$ array, which divides by $N C$) scales the loss and its "
         r"gradient by the wrong factor.",
         "divided-by-classes",
-        "book/13_mistakes.md",
     ),
     Mistake(
         "classes-from-labels",
@@ -322,7 +286,6 @@ _SHARED = [
         r"`np.max(y) + 1` is the number of classes only when the top class occurs in the batch; take $C$ "
         r"from the shape of the scores or weights, which every class has whether or not it is in the batch.",
         "classes-from-labels",
-        "book/13_mistakes.md",
     ),
 
 ]
@@ -335,7 +298,7 @@ def gather(own):
 
     Examples
     --------
-    >>> extra = Mistake("my-slip", "A slip", "A slip of the pen.", "overflow", "book/08_stability.md")
+    >>> extra = Mistake("my-slip", "A slip", "A slip of the pen.", "overflow")
     >>> list(gather([extra])).index("my-slip") == list(gather([])).index("log-of-softmax") + 1
     True
     """

@@ -26,7 +26,6 @@ MISTAKES = [
         r"The derivative of $r = 1/s$ is $-1/s^2$, so $ds = -dr/s^2$; without the minus the gradient "
         r"through the softmax denominator points the wrong way.",
         "backprop-local-derivatives",
-        "book/16_backprop_by_operation.md",
     ),
     Mistake(
         "one-path-into-e",
@@ -34,7 +33,6 @@ MISTAKES = [
         r"$e$ feeds both $p = e\,r$ and $s = \sum_c e_c$, so its gradient adds two contributions, "
         r"$de = dp\,r + ds$; keeping only the first drops the way every class moves the denominator.",
         "two-paths-into-e",
-        "book/16_backprop_by_operation.md",
     ),
     Mistake(
         "broadcast-not-summed",
@@ -43,7 +41,6 @@ MISTAKES = [
         r"the upstream gradient summed over that axis, `.sum(1, keepdims=True)`; left unsummed it has "
         r"shape $(N, C)$ and the wrong numbers.",
         "broadcast-sum",
-        "book/16_backprop_by_operation.md",
     ),
     Mistake(
         "pick-whole-columns",
@@ -51,7 +48,6 @@ MISTAKES = [
         r"The backward of `logp[np.arange(N), y]` puts `dpicked[n]` at entry $(n, y_n)$ only; "
         r"`dlogp[:, y]` fills every row at every label of the batch.",
         "backprop-indexing",
-        "book/16_backprop_by_operation.md",
     ),
 ]
 
@@ -166,7 +162,7 @@ def backprop_steps_no_shift(z, y):
 
 
 EXERCISE = Exercise(
-    ID, "my_backprop_steps", "book/16_backprop_by_operation.md",
+    ID, "my_backprop_steps", "backprop-by-operation",
     "my_backprop_steps(z, y), z (N, C) logits, y (N,) integer labels -> "
     "(dlogp, dp, dr, ds, de, dzs, dm, dz), each the shape of its intermediate",
     OUTPUTS, cases, reference,

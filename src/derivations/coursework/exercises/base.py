@@ -20,6 +20,7 @@ defines
 from dataclasses import dataclass, field
 from typing import Callable
 
+from derivations.chapters import chapter_of, chapter_url
 from derivations.coursework.catalogue import chapter_number
 
 #: The two ways an exercise can take its targets: rows of probabilities
@@ -69,8 +70,9 @@ class Exercise:
     ----------
     id, function : str
         The exercise id and the learner's function name (``my_`` + id).
-    chapter : str
-        The chapter file that derives the function.
+    label : str
+        The label of the chapter that poses it (``"numerical-stability"``);
+        :attr:`chapter`, the chapter's file, follows from it.
     signature : str
         One line for messages: arguments, shapes, what it returns.
     outputs : tuple of str
@@ -112,7 +114,7 @@ class Exercise:
 
     id: str
     function: str
-    chapter: str
+    label: str
     signature: str
     outputs: tuple
     cases: Callable
@@ -130,6 +132,11 @@ class Exercise:
     position: int = 0
 
     @property
+    def chapter(self):
+        """The file of the chapter that poses it, relative to the book root."""
+        return chapter_of(self.label)
+
+    @property
     def order(self):
         """Where it comes among the book's exercises: its chapter's number, its place there, its id."""
         return chapter_number(self.chapter), self.position, self.id
@@ -141,8 +148,6 @@ class Exercise:
 
     def chapter_url(self):
         """Absolute link to the chapter that derives the function."""
-        from derivations.chapters import chapter_url
-
         return chapter_url(self.chapter)
 
 

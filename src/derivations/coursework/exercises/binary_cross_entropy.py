@@ -29,7 +29,6 @@ MISTAKES = [
         r"float64, 17 in float32), and a target of 1 then gives `0 * -inf`, which is NaN; write the loss "
         r"from the logit, `np.logaddexp(0, z) - t * z`.",
         "bce-log-of-sigmoid",
-        "book/15_sigmoid_bce.md",
     ),
     Mistake(
         "softplus-overflow",
@@ -38,7 +37,6 @@ MISTAKES = [
         r"about $z$; `np.logaddexp(0, z)`, or $\max(z, 0) + \log(1 + e^{-\lvert z \rvert})$ with `np.log1p`, never "
         r"forms a large exponential.",
         "bce-stable-form",
-        "book/15_sigmoid_bce.md",
     ),
     Mistake(
         "softmax-for-multilabel",
@@ -47,7 +45,6 @@ MISTAKES = [
         r"labels makes them compete for one unit of probability, so two labels cannot both be likely, and "
         r"its gradient $p - t$ is not `sigmoid(z) - t`.",
         "bce-multi-label",
-        "book/15_sigmoid_bce.md",
     ),
     Mistake(
         "double-sigmoid-derivative",
@@ -57,7 +54,6 @@ MISTAKES = [
         r"multiplying by it again shrinks the gradient to almost 0 exactly where the prediction is "
         r"confidently wrong.",
         "bce-gradient",
-        "book/15_sigmoid_bce.md",
     ),]
 
 
@@ -193,7 +189,7 @@ def bce_mean_of_all_entries(z, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_binary_cross_entropy", "book/15_sigmoid_bce.md",
+    ID, "my_binary_cross_entropy", "sigmoid-bce",
     "my_binary_cross_entropy(z, t), z (N, C) logits, t (N, C) targets in [0, 1] -> "
     "(loss, dz): loss summed over the C labels and averaged over the N rows, dz (N, C)",
     ("loss", "dz"), cases, reference,

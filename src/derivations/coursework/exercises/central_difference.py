@@ -20,7 +20,6 @@ MISTAKES = [
         r"central difference $(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon$ has an error "
         r"proportional to $\varepsilon^2$.",
         "gradient-checking",
-        "book/09_gradient_checking.md",
     ),
     Mistake(
         "half-step-divisor",
@@ -28,7 +27,6 @@ MISTAKES = [
         r"The two evaluations at $x + \varepsilon$ and $x - \varepsilon$ are $2\varepsilon$ apart, so "
         r"dividing their difference by $\varepsilon$ gives twice the derivative.",
         "gradient-checking",
-        "book/09_gradient_checking.md",
     ),
     Mistake(
         "no-restore",
@@ -36,7 +34,6 @@ MISTAKES = [
         r"Each entry must be put back to its original value after its two evaluations; otherwise every "
         r"later entry is differentiated at a shifted point.",
         "gradient-checking",
-        "book/09_gradient_checking.md",
     ),
     Mistake(
         "float32-steps",
@@ -44,7 +41,6 @@ MISTAKES = [
         r"Perturbing a copy of $x$ in its own dtype rounds $x + \varepsilon$ (float32 keeps about 7 digits, "
         r"an integer type none), so the step is not $\varepsilon$; copy $x$ to float64 first.",
         "gradient-checking",
-        "book/09_gradient_checking.md",
     ),
 ]
 
@@ -125,7 +121,7 @@ def difference_in_input_dtype(f, x, eps):
 
 
 EXERCISE = Exercise(
-    ID, "my_central_difference", "book/09_gradient_checking.md",
+    ID, "my_central_difference", "gradient-checking",
     "my_central_difference(f, x, eps) -> float64 array shaped like x", ("gradient",), cases, reference,
     require_float64=True, rtol=1e-7, atol=1e-9, agree_rtol=1e-6, agree_atol=1e-8,
 )

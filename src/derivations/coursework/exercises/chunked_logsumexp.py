@@ -20,14 +20,12 @@ MISTAKES = [
         r"When a new block raises the running maximum from $m$ to $m'$, the running sum, taken relative "
         r"to $m$, must be multiplied by $e^{m - m'}$ before the block's terms are added.",
         "what-it-costs",
-        "book/12_cost.md",
     ),
     Mistake(
         "chunk-drops-remainder",
         "Last block dropped",
         r"When $C$ is not a multiple of the block width, the last, narrower block must still be scanned.",
         "what-it-costs",
-        "book/12_cost.md",
     ),
 ]
 
@@ -102,7 +100,7 @@ def chunked_over_batch(z, chunk):
 
 
 EXERCISE = Exercise(
-    ID, "my_chunked_logsumexp", "book/12_cost.md",
+    ID, "my_chunked_logsumexp", "what-it-costs",
     "my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)", ("lse",), cases, reference,
 )
 

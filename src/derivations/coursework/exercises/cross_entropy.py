@@ -31,7 +31,6 @@ MISTAKES = [
         r"Cross-entropy is $-\sum_c t_c \log p_c$, a positive number; without the minus the loss is "
         r"negative and minimising it makes the predictions worse.",
         "kronecker-delta",
-        "book/03_kronecker_delta.md",
     ),
 ]
 
@@ -130,7 +129,7 @@ def cross_entropy_labels_eye_of_max(z, y):
 
 
 EXERCISE = Exercise(
-    ID, "my_cross_entropy", "book/08_stability.md",
+    ID, "my_cross_entropy", "numerical-stability",
     "my_cross_entropy(z, t), z (N, C) logits, t targets -> the mean loss, a scalar", ("loss",),
     cases, reference, targets=TARGETS, to_first_form=to_probabilities,
 )

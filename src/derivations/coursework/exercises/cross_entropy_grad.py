@@ -172,7 +172,7 @@ def ce_grad_labels_eye_of_max(z, y):
 
 
 EXERCISE = Exercise(
-    ID, "my_cross_entropy_grad", "book/07_fused_vs_separate.md",
+    ID, "my_cross_entropy_grad", "fused-vs-separate",
     "my_cross_entropy_grad(z, t), z (N, C) logits, t targets -> dL/dz (N, C)", ("dz",),
     cases, reference, targets=TARGETS, to_first_form=to_probabilities,
 )

@@ -86,7 +86,7 @@ def jacobians_without_diagonal(z):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_jacobians", "book/13_mistakes.md",
+    ID, "my_softmax_jacobians", "mistakes",
     "my_softmax_jacobians(z), logits z of shape (N, C) -> the Jacobians, shape (N, C, C)",
     ("J",), cases, reference, starts_from=softmax_jacobians,
     passed_message="Each row's softmax no longer depends on what the other rows of the batch hold.",

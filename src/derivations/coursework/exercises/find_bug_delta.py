@@ -86,7 +86,7 @@ def delta_unshifted(z, dp):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_delta", "book/13_mistakes.md",
+    ID, "my_softmax_delta", "mistakes",
     "my_softmax_delta(z, dp), logits z and upstream gradient dp of the same shape (..., C) -> dz, that shape",
     ("dz",), cases, reference, starts_from=softmax_delta,
     passed_message="Every logit now receives the gradient that reaches it through every probability.",

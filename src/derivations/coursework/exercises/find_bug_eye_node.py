@@ -24,7 +24,6 @@ MISTAKES = [
         r"example's row of $dp$ by a matrix product, $dz_i = p_i (dp_i - \sum_j p_j dp_j)$; multiplied "
         r"elementwise with the $(N, C)$ gradient it gives the wrong shape, or wrong numbers when $N = C$.",
         "separate-node-bug",
-        "book/07_fused_vs_separate.md",
     ),
 ]
 
@@ -95,7 +94,7 @@ def node_dot_no_keepdims(p, dp):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_node_backward", "book/13_mistakes.md",
+    ID, "my_softmax_node_backward", "mistakes",
     "my_softmax_node_backward(p, dp), softmax rows p and upstream gradient dp, both (N, C) -> dz (N, C)",
     ("dz",), cases, reference, starts_from=softmax_node_backward,
     passed_message="The node gives the right gradient for every batch size, N = 1 and N = C included.",

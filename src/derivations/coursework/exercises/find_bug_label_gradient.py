@@ -88,7 +88,7 @@ def label_grad_no_mean(z, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_loss_backward", "book/13_mistakes.md",
+    ID, "my_softmax_loss_backward", "mistakes",
     "my_softmax_loss_backward(z, t), logits z and one-hot labels t, both (N, C) -> (dz, dt), both (N, C)",
     ("dz", "dt"), cases, reference, starts_from=softmax_loss_backward,
     passed_message="The label gradient is finite wherever the loss is, however small a probability gets.",

@@ -73,7 +73,7 @@ def ce_grad_shift_no_keepdims(z, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_ce_grad", "book/13_mistakes.md",
+    ID, "my_softmax_ce_grad", "mistakes",
     "my_softmax_ce_grad(z, t), logits z and one-hot targets t, both (N, C) -> dL/dz (N, C)",
     ("dz",), cases, reference, starts_from=softmax_ce_grad,
     passed_message="`exp` no longer overflows or underflows whole rows, in float64 or in float32.",

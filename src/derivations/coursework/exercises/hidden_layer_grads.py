@@ -9,7 +9,7 @@ from derivations.coursework.catalogue import Mistake
 from derivations.coursework.exercises import _inputs as inp
 from derivations.coursework.exercises._parts import fused, p_stable, p_unshifted
 from derivations.coursework.exercises.base import Case, Exercise, wrong
-from derivations.losses import cross_entropy_grad
+from derivations.teaching.training import hidden_layer_loss_grad
 
 ID = "hidden_layer_grads"
 
@@ -22,7 +22,6 @@ MISTAKES = [
         r"With $h = \tanh(u)$ the hidden layer's local derivative is $1 - h^2$; leaving it out, or using "
         r"$1 - h$ or $1 - u^2$, gives the wrong first-layer gradients.",
         "training",
-        "book/11_training.md",
     ),
 ]
 
@@ -72,11 +71,10 @@ def to_probabilities(args):
 
 
 def reference(X, W1, b1, W2, b2, t):
+    # the backward pass chapter 11 shows, in float64
     X, W1, b1, W2, b2, t = inp.as_float64(X, W1, b1, W2, b2, t)
-    a = np.tanh(X @ W1.T + b1)
-    dz = cross_entropy_grad(a @ W2.T + b2, t)
-    du = (dz @ W2) * (1 - a**2)
-    return du.T @ X, du.sum(axis=0), dz.T @ a, dz.sum(axis=0)
+    g = hidden_layer_loss_grad({"W1": W1, "b1": b1, "W2": W2, "b2": b2}, X, t)[1]
+    return g["W1"], g["b1"], g["W2"], g["b2"]
 
 
 def _hidden(
@@ -147,7 +145,7 @@ def hidden_no_max_shift(X, W1, b1, W2, b2, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_hidden_layer_grads", "book/11_training.md",
+    ID, "my_hidden_layer_grads", "training",
     "my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))",
     ("dW1", "db1", "dW2", "db2"), cases, reference, targets=TARGETS, to_first_form=to_probabilities,
 )

@@ -17,7 +17,6 @@ MISTAKES = [
         r"Smoothed targets are $(1 - \varepsilon)\,\mathrm{onehot} + \varepsilon / C$: every class gets "
         r"$\varepsilon / C$, the true class gets $1 - \varepsilon$ on top, and each row sums to 1.",
         "label-smoothing",
-        "book/10_beyond_one_hot.md",
     ),
 ]
 
@@ -71,7 +70,7 @@ def smoothing_eps_per_class(labels, C, eps):
 
 
 EXERCISE = Exercise(
-    ID, "my_label_smoothing", "book/10_beyond_one_hot.md",
+    ID, "my_label_smoothing", "beyond-one-hot",
     "my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)", ("t",), cases, reference,
 )
 

@@ -111,7 +111,7 @@ def linear_no_max_shift(X, W, b, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_linear_softmax_grads", "book/05_matrix_form.md",
+    ID, "my_linear_softmax_grads", "matrix-form",
     "my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t targets -> (dW (C, D), db (C,))",
     ("dW", "db"), cases, reference, targets=TARGETS, to_first_form=to_probabilities,
 )

@@ -64,7 +64,7 @@ for _eps in EPSILONS:
 
 
 EXERCISE = Exercise(
-    ID, "my_log_softmax", "book/03_kronecker_delta.md", "my_log_softmax(z), z of shape (N, C) -> (N, C)",
+    ID, "my_log_softmax", "kronecker-delta", "my_log_softmax(z), z of shape (N, C) -> (N, C)",
     ("log_p",), cases, reference,
 )
 

@@ -72,7 +72,7 @@ def softmax_whole_sum(z):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax", "book/01_puzzle.md", "my_softmax(z), z of shape (N, C) -> (N, C)", ("p",),
+    ID, "my_softmax", "puzzle", "my_softmax(z), z of shape (N, C) -> (N, C)", ("p",),
     cases, reference,
 )
 

@@ -63,7 +63,7 @@ def backward_no_keepdims(p, dp):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_backward", "book/06_backward_any_loss.md",
+    ID, "my_softmax_backward", "loss-independent-backward",
     "my_softmax_backward(p, dp), both (N, C) -> dz (N, C)", ("dz",), cases, reference,
 )
 

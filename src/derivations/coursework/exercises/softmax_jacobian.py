@@ -53,7 +53,7 @@ def jacobian_no_max_shift(z):
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_jacobian", "book/02_quotient_rule.md",
+    ID, "my_softmax_jacobian", "quotient-rule",
     "my_softmax_jacobian(z), z of shape (C,) -> (C, C)", ("J",), cases, reference,
 )
 

@@ -34,7 +34,6 @@ MISTAKES = [
         r"$\lambda W$; pairing one convention's loss with the other's gradient (or leaving the penalty "
         r"out of the gradient) makes the gradient wrong for the loss it is meant to descend.",
         "inconsistent-regularisation",
-        "book/13_mistakes.md",
     ),
 ]
 
@@ -336,7 +335,7 @@ _mixed("softmax_loss_half_reg_without_grad", 0.5, 0.0, "0.5 * reg * sum(W**2) in
 
 
 EXERCISE = Exercise(
-    ID, "my_softmax_loss", "book/07_fused_vs_separate.md",
+    ID, "my_softmax_loss", "fused-vs-separate",
     "my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))",
     ("loss", "dW"), cases, reference, targets=TARGETS, conventions=CONVENTIONS,
 )

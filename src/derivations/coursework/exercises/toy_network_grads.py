@@ -108,7 +108,7 @@ def toy_no_max_shift(h, W, t):
 
 
 EXERCISE = Exercise(
-    ID, "my_toy_network_grads", "book/04_toy_network.md",
+    ID, "my_toy_network_grads", "toy-network",
     "my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)", ("dW",),
     cases, reference, targets=TARGETS, to_first_form=to_probabilities,
 )
