@@ -61,8 +61,8 @@ lint: setup
 # The comparisons with live torch: the semantic cases, the check that
 # tests/golden/ is current, and the hypothesis fuzz (about a minute).
 test-torch: $(VENV)/.installed-test
-	$(PY) -m pytest tests/test_torch_semantics.py tests/test_torch_fuzz.py
-	$(PY) -m pytest tests/test_binary.py tests/test_elementary.py -k torch
+	$(PY) -m pytest tests/test_losses_torch_semantics.py tests/test_losses_torch_fuzz.py
+	$(PY) -m pytest tests/test_binary.py tests/teaching/test_elementary.py -k torch
 
 # Record torch's outputs for `make test` (tests/golden/, see tools/golden.py).
 golden: $(VENV)/.installed-test
@@ -89,7 +89,7 @@ pdf: setup tex _build/.library-stamp
 # TeX for the PDF and its tests, from Debian's packages when it is missing
 # (about 370 MB, a minute or two; apt-get, so root or sudo): xelatex with the
 # LaTeX packages Sphinx loads, FreeFont for the book's Unicode, latexmk, and
-# poppler-utils (pdffonts, pdftotext, pdfimages) for tests/test_pdf.py.
+# poppler-utils (pdffonts, pdftotext, pdfimages) for tests/site/test_pdf.py.
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	fonts-freefont-otf latexmk poppler-utils
 TEX_FILES := fncychap.sty titlesec.sty tabulary.sty newunicodechar.sty ucharclasses.sty unicode-math.sty

@@ -203,7 +203,7 @@ def run_grid(classes, rows, dtypes, max_bytes, seed):
 
 
 #: The speed targets (shares of the copy roof at N = 512, C = 50,257, float32),
-#: printed as pass/miss; tests/test_bench_targets.py asserts the one-thread ones.
+#: printed as pass/miss; tests/benchmarks/test_bench_targets.py asserts the one-thread ones.
 TARGETS = SPEED_TARGETS  # shares of the copy roof on 1 and on 2 threads
 
 

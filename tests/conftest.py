@@ -92,11 +92,11 @@ SLOW_FILES = {
     "test_pdf.py": "the LaTeX build of the whole book",
     "test_bench_targets.py": "timing runs, which need a quiet machine",
     "test_bench_runs.py": "runs make bench end to end",
-    "test_hosted_grading.py": "installs the autograder zip into a fresh venv",
-    "test_autograder.py": "builds otter assignments and grades notebooks in kernels",
+    "test_assignments_hosted.py": "installs the autograder zip into a fresh venv",
+    "test_assignments.py": "builds otter assignments and grades notebooks in kernels",
     "test_student.py": "builds the student site",
     "test_lab_copies.py": "runs every chapter's Lab copy in a kernel",
-    "test_torch_fuzz.py": "a hypothesis fuzz against live torch, when installed (make test-torch)",
+    "test_losses_torch_fuzz.py": "a hypothesis fuzz against live torch, when installed (make test-torch)",
 }
 SLOW_TESTS = {
     "test_peak_memory_is_an_eighth_of_the_logits_route": "allocates and measures gigabytes",

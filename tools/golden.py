@@ -3,7 +3,7 @@
     make golden
     python tools/golden.py [--out tests/golden/torch_cross_entropy.json]
 
-``make test`` needs no torch: ``tests/test_torch_golden.py`` compares
+``make test`` needs no torch: ``tests/test_losses_torch_golden.py`` compares
 ``derivations.cross_entropy``, ``cross_entropy_grad`` and
 ``cross_entropy_with_grad`` with the outputs this script recorded from
 ``torch.nn.functional.cross_entropy`` and its autograd (torch as pinned in
@@ -12,7 +12,7 @@ including a check that the recorded file is still what torch computes.
 
 Every case stores its inputs beside the outputs, so reading the file needs
 no random generator that agrees with the one that wrote it. The cases
-(:func:`cases`) are those of ``tests/test_torch_semantics.py`` plus -inf
+(:func:`cases`) are those of ``tests/test_losses_torch_semantics.py`` plus -inf
 masks, ``ignore_index`` (default and custom), class weights with zero
 entries, label smoothing, soft targets, every reduction, the shapes (C,),
 (1, C), (N, C) and C = 1, in float64 and float32.
@@ -458,7 +458,7 @@ def write(path=GOLDEN):
     header = dict(
         about="torch.nn.functional.cross_entropy and the autograd gradient of its "
               "sum, written by tools/golden.py (make golden); read by "
-              "tests/test_torch_golden.py. Where a case has a note, loss and grad "
+              "tests/test_losses_torch_golden.py. Where a case has a note, loss and grad "
               "are the documented result and torch_loss, torch_grad torch's own.",
         torch=torch.__version__,
         numpy=np.__version__,

@@ -26,7 +26,8 @@ from PIL import Image
 from test_site import CHAPTERS, _theme, _visit
 
 MIN_TEXT_PX = 9.0
-MIN_DELTA_E = 12.0  # a little below the palette's 15 (tests/test_figures.py): anti-aliased edges blur the samples
+# a little below the palette's 15 (tests/teaching/test_figures.py): anti-aliased edges blur the samples
+MIN_DELTA_E = 12.0
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 FIGURE_IMAGES = r"""

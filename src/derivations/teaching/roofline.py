@@ -685,7 +685,7 @@ def peers_table(results):
 
 #: The speed targets of :ref:`what-it-costs`, as shares of a copy on as many
 #: threads at N = 512, C = 50,257, float32 (``make bench`` prints them as
-#: pass/miss; ``tests/test_bench_targets.py`` asserts the one-thread ones and
+#: pass/miss; ``tests/benchmarks/test_bench_targets.py`` asserts the one-thread ones and
 #: reports the two-thread ones, not yet met, as an expected failure).
 SPEED_TARGETS = {
     1: {"vjp_fast": 0.50, "vjp_fresh": 0.65, "ce_fast": 0.35, "ce_grad": 0.40},

@@ -23,7 +23,7 @@ exercise makes is catalogued in the module too, in its ``MISTAKES`` list (a
 shared one is in :mod:`derivations.coursework.catalogue`). The engine and the
 registry need no change, and the tests run every module's ``CORRECT``
 through the check; they also ask for one right answer written apart from the
-module (``TESTED_HERE`` in ``tests/test_checks.py``), so that the module's
+module (``TESTED_HERE`` in ``tests/coursework/test_engine.py``), so that the module's
 own reference is not the only judge of itself.
 """
 

@@ -32,7 +32,7 @@ import pytest
 
 from tools import assignments, lab, student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.md"))
 

@@ -21,7 +21,7 @@ from derivations import chapters
 from derivations.coursework import EXERCISES
 from tools import lab, student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = [p.name for p in student.toc_files(ROOT) if student.is_notebook(p.read_text(encoding="utf-8"))]
 RAW = re.compile(r"\{(ref|numref|doc)\}`|\{(exercise|solution)-(start|end)\}|\{literalinclude\}|\{solution\}")
 

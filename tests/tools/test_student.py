@@ -20,7 +20,7 @@ import pytest
 from derivations.coursework import NOT_IMPLEMENTED
 from tools import assignments, student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 CHAPTERS = sorted(p.name for p in BOOK.glob("*.md"))
 

@@ -1,6 +1,6 @@
 """Learners' implementations of the book's exercises, right and wrong.
 
-Plain modules, not tests: ``tests/test_learner_code.py`` runs every
+Plain modules, not tests: ``tests/coursework/test_learner_code.py`` runs every
 function here through ``derivations.coursework.engine.check``. They are written the
 way homework answers are written (loops, fancy indexing, ``np.eye``
 one-hots, float32 casts, both scalings of the L2 penalty) and share no

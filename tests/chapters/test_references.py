@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).resolve().parents[1] / "book" / "references.md"
+PAGE = Path(__file__).resolve().parents[2] / "book" / "references.md"
 
 
 def entries():

@@ -34,7 +34,7 @@ from derivations.teaching.nodes import (
     softmax_then_cross_entropy_grad,
 )
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 F32, F64 = np.finfo(np.float32), np.finfo(np.float64)
 
 # --- chapter 06 ------------------------------------------------------------------

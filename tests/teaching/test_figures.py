@@ -18,7 +18,7 @@ from PIL import Image  # noqa: E402
 from derivations.teaching import figures  # noqa: E402
 from derivations.teaching.figures import PALETTES, Style, render, show_figure  # noqa: E402
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 
 # Machado, Oliveira and Fernandes (2009), severity 1, on linear RGB.
 CVD = {

@@ -24,7 +24,7 @@ from derivations.coursework.exercises import MODULES
 from derivations.gradcheck import numerical_gradient
 from tools import student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "book" / "13_mistakes.md"
 SEEDS = [0, 1, 2, 3, 4, 5]
 

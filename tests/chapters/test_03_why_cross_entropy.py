@@ -22,7 +22,7 @@ from derivations.gradcheck import numerical_gradient, relative_error
 from derivations.symbolic import DERIVATIONS, Step
 from derivations.symbolic import why_cross_entropy as w
 
-CHAPTER = Path(__file__).resolve().parents[1] / "book" / "03_kronecker_delta.md"
+CHAPTER = Path(__file__).resolve().parents[2] / "book" / "03_kronecker_delta.md"
 
 
 def _distributions(seed, n, C):

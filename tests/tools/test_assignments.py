@@ -6,7 +6,7 @@ chapter (06, one exercise) goes through the whole path in this
 environment: ``otter assign``, then ``tools/grade.py`` on a folder of
 submissions (right, wrong, unchanged, renamed, too slow), whose CSV and
 feedback are compared with what the book's check says on the same seeds.
-``tests/test_hosted_grading.py`` grades the same way in a fresh virtual
+``tests/tools/test_assignments_hosted.py`` grades the same way in a fresh virtual
 environment built only from the zip.
 """
 
@@ -26,11 +26,10 @@ import numpy as np
 import pytest
 import yaml
 
-from derivations.coursework import catalogue
-from derivations.coursework import EXERCISES, check
+from derivations.coursework import EXERCISES, catalogue, check
 from tools import assignments, grade, student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 CHAPTERS = sorted(p.name for p in BOOK.glob("*.md"))
 CHAPTER = "06_backward_any_loss"  # one exercise, softmax_backward
@@ -490,7 +489,8 @@ def fresh_message(code, exercise, function, seed):
     (This process imported it when the tests started; the package may have
     been edited since.)
     """
-    code += f"from derivations.coursework import check\nprint(check({exercise!r}, {function}, seed={seed}).message, end='')\n"
+    code += "from derivations.coursework import check\n"
+    code += f"print(check({exercise!r}, {function}, seed={seed}).message, end='')\n"
     env = {k: v for k, v in os.environ.items() if k != "DERIVATIONS_BOOK_URL"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr

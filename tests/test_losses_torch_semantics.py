@@ -5,7 +5,7 @@ semantics (weighted mean, ignore_index, label smoothing, soft targets);
 gradients come from its autograd. These tests need torch, which
 `make test-torch` installs from requirements-test.txt; without it they are
 skipped, and `make test` checks the same cases against the outputs recorded
-in tests/golden/ (tests/test_torch_golden.py). The last test here checks that
+in tests/golden/ (tests/test_losses_torch_golden.py). The last test here checks that
 the recorded file is still what torch computes.
 """
 

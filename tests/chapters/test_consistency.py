@@ -25,8 +25,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from derivations import cross_entropy_grad, relative_error, softmax, softmax_backward
-from derivations.teaching.jacobians import elementwise_delta, jvp_batched
 from derivations.coursework.catalogue import MISTAKES, wrong_implementations
+from derivations.teaching.jacobians import elementwise_delta, jvp_batched
 from derivations.teaching.nodes import mse_loss_grad
 from derivations.teaching.roofline import (
     ROOF_BARS,
@@ -42,7 +42,7 @@ from derivations.teaching.roofline import (
 )
 from tools.book_toc import toc_docnames
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 
 
@@ -208,7 +208,8 @@ def test_chapter_12_exercise_arithmetic():
 
 
 def test_chapter_12_speed_targets_match_the_speed_test():
-    spec = importlib.util.spec_from_file_location("bench_targets", ROOT / "tests" / "test_bench_targets.py")
+    speed_test = ROOT / "tests" / "benchmarks" / "test_bench_targets.py"
+    spec = importlib.util.spec_from_file_location("bench_targets", speed_test)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     text = prose("12_cost.md")

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 
 from tools import assignments, book_toc, student
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 

@@ -23,8 +23,8 @@ from derivations import (
     softmax,
     softmax_backward,
 )
-from derivations.gradcheck import forward_difference, numerical_jacobian
 from derivations.coursework.catalogue import wrong_implementations
+from derivations.gradcheck import forward_difference, numerical_jacobian
 from derivations.teaching.training import (
     accuracy,
     fit_softmax_regression_lbfgs,

@@ -434,7 +434,7 @@ TESTED_HERE = {
 }
 
 # A find-the-bug exercise's independent fixes are learners' edits of its buggy code,
-# kept with the other learners' code in tests/learner_code/find_the_bug.py.
+# kept with the other learners' code in tests/coursework/learner_code/find_the_bug.py.
 for _entry in learner_code.load():
     if EXERCISES[_entry.exercise].starts_from is not None and _entry.mistake is None:
         TESTED_HERE.setdefault(_entry.exercise, []).append(_entry.fn)
@@ -781,7 +781,7 @@ def test_display_escapes_html():
 # The catalogue and the book
 # ---------------------------------------------------------------------------
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("m", list(catalogue.MISTAKES.values()), ids=lambda m: m.id)

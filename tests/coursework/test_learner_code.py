@@ -1,6 +1,6 @@
 """The checks against learners' code: every right answer passes, every wrong one is named.
 
-The implementations live in ``tests/learner_code/``, written the way homework
+The implementations live in ``tests/coursework/learner_code/``, written the way homework
 answers are written. The check's references are themselves held up against
 oracles that share no code with them: a loss computed with Python floats
 row by row, its central finite differences in float64

@@ -32,7 +32,7 @@ import pytest
 
 from tools import assignments
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "06_backward_any_loss"
 POINTS = 2
 
