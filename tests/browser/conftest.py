@@ -16,6 +16,7 @@ it downloads browsers from the internet.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -47,11 +48,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
+def site_url(built_site, serve):
     """Base URL of the built site, served from 127.0.0.1 for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    with serve(built_site) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(folder):
+    """Serve ``folder`` from 127.0.0.1 on a free port, quietly; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"serve-{Path(folder).name}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -59,6 +67,12 @@ def site_url(built_site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """:func:`serving`, for tests that serve a folder of their own (the widget harness)."""
+    return serving
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,9 @@ that what the page sends back to a kernel is accepted by the Python side.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import statistics
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -407,7 +404,7 @@ def test_explorers_fit_a_phone(browser, site_url, built_site, screenshot_dir, ke
 
 
 @pytest.fixture(scope="module")
-def harness_url(tmp_path_factory):
+def harness_url(tmp_path_factory, serve):
     """The harness page and, for each explorer, its ES module, CSS and state."""
     folder = tmp_path_factory.mktemp("widget-harness")
     for f in HARNESS.iterdir():
@@ -418,18 +415,8 @@ def harness_url(tmp_path_factory):
         (folder / f"{key}.css").write_text(state.pop("_css"))
         (folder / f"{key}.state.json").write_text(json.dumps(state))
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(folder) as url:
+        yield url
 
 
 @pytest.fixture
