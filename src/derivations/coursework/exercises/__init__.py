@@ -12,7 +12,8 @@ To add an exercise:
 1. Write ``exercises/<id>.py`` (copy a module of the same kind, such as
    :mod:`.softmax`, or :mod:`.find_bug_delta` for a find-the-bug exercise):
    ``cases``, ``reference``, wrong implementations decorated with
-   ``@wrong(ID, "<mistake id>")``, ``EXERCISE = Exercise(ID, "my_<id>", "book/NN_slug.md", ...)``
+   ``@wrong(ID, "<mistake id>")``, ``EXERCISE = Exercise(ID, "my_<id>", "<chapter label>", ...)``
+   (the label on the chapter's first line, such as ``"numerical-stability"``)
    and ``CORRECT``, a list of at least one learner-style right answer.
 2. Add the section to chapter NN that poses it and calls ``check("<id>", my_<id>)``.
 
