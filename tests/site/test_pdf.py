@@ -85,8 +85,8 @@ def mime_bundles() -> list[list[str]]:
     bundles = []
     for name in book_toc.toc_docnames(ROOT):
         doctree = pickle.loads((PDF_BUILD / "_build" / ".doctrees" / f"{name}.doctree").read_bytes())
-        bundles = doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "mime_bundle")
-        for bundle in bundles:
+        found = doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "mime_bundle")
+        for bundle in found:
             bundles.append([child.get("mime_type") for child in bundle.children])
     return bundles
 
