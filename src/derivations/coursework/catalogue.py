@@ -16,7 +16,6 @@ from this module.
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from derivations import chapters
 
@@ -76,7 +75,7 @@ def chapter_title(chapter):
 
 
 def chapter_number(chapter):
-    """The chapter's number, from its file name (``book/08_stability.md`` is 8).
+    """The chapter's number, as the label index has it (``book/08_stability.md`` is 8).
 
     Orders the catalogue of :ref:`mistakes` and the exercises by chapter.
 
@@ -85,8 +84,7 @@ def chapter_number(chapter):
     >>> chapter_number("book/08_stability.md")
     8
     """
-    match = re.match(r"(\d+)_", Path(chapter).name)
-    return int(match[1]) if match else None
+    return chapters.label_entry(chapters.chapter_label(chapter))["number"]
 
 
 def where(chapter, label=None):
