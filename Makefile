@@ -20,7 +20,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Reinstall only when the requirements change.
-$(VENV)/.installed: requirements.txt pyproject.toml
+# setup.py builds the compiled VJP (src/derivations/compiled.c) in place.
+$(VENV)/.installed: requirements.txt pyproject.toml setup.py src/derivations/compiled.c src/derivations/compiled_rows.h
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -29,7 +30,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # The execution cache keys on the cells' code only, so a change to the package
 # (its Python, or the explorers' JS and CSS) would leave stale outputs and stale
 # embedded widgets in the site. Such a change clears the cache and the doctrees.
-LIB_FILES := $(shell find src/derivations -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' \) 2>/dev/null)
+LIB_FILES := $(shell find src/derivations -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.c' -o -name '*.h' \) 2>/dev/null)
 _build/.library-stamp: $(LIB_FILES)
 	@if [ -d _build/.jupyter_cache ]; then echo "src/derivations changed: every chapter runs again."; fi
 	@rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute

@@ -14,6 +14,7 @@ and ``linear_cross_entropy`` in both of its modes.
 import numpy as np
 import pytest
 
+import derivations.compiled as compiled
 import derivations.kernels as kernels
 from derivations import (
     cross_entropy,
@@ -33,6 +34,8 @@ DTYPES = [np.float32, np.float64]
 def many_small_blocks(monkeypatch):
     """Small blocks and no size threshold, so that small arrays reach every thread."""
     monkeypatch.setattr(kernels, "BLOCK_ELEMENTS", 40)
+    monkeypatch.setattr(kernels, "VJP_BLOCK_ELEMENTS", 40)
+    monkeypatch.setattr(kernels, "COMPILED_BLOCK_ELEMENTS", 40)
     monkeypatch.setattr(kernels, "PARALLEL_MIN", 0)
     previous = set_threads(None)
     yield
@@ -68,9 +71,14 @@ def logits(N, C, dtype, seed):
 SHAPES = [(37, 13), (29, 50), (11, 3), (13, 129)]
 
 
+@pytest.mark.parametrize("path", ["compiled", "numpy"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
-def test_softmax_backward(dtype, shape):
+def test_softmax_backward(dtype, shape, path, monkeypatch):
+    if path == "numpy":
+        monkeypatch.setattr(compiled, "LIBRARY", None)
+    elif compiled.LIBRARY is None:
+        pytest.skip("the compiled VJP is not built here")
     z, rng = logits(*shape, dtype, seed=sum(shape))
     p = softmax(z)
     dp = rng.normal(size=shape).astype(dtype)

@@ -40,6 +40,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from derivations import compiled
 from derivations.validation import as_int, check_row_max
 
 try:
@@ -59,6 +60,10 @@ BLOCK_ELEMENTS = 1 << 18
 # BLOCK_ELEMENTS; smaller ones gained nothing on one thread and lost on two,
 # where each block's Python overhead holds the GIL.
 VJP_BLOCK_ELEMENTS = 1 << 17
+# The compiled VJP finishes each row before the next, so its blocks need not
+# fit in cache: they only share the rows out to the threads, and are large
+# enough (about 20 rows of 50k classes) that a call's overhead is nothing.
+COMPILED_BLOCK_ELEMENTS = 1 << 20
 
 # Below this many entries a kernel does not bother to pin BLAS to one thread.
 _THREADS_MATTER = 1 << 15
@@ -379,8 +384,10 @@ def softmax_vjp_rows(p, dp, dz):
 
     Used in :ref:`what-it-costs`.
 
-    The arithmetic of :func:`softmax_vjp_readable`, in three in-place
-    passes over each block of rows while it is in cache. Returns the
+    The arithmetic of :func:`softmax_vjp_readable`: in one compiled pass
+    per row where :mod:`derivations.compiled` was built, and otherwise in
+    three in-place numpy passes over each block of rows while it is in
+    cache. Returns the
     (M,) row dot products ``<p, dp>``: NaN or infinite if any input
     was, so the caller checks them instead of scanning both inputs.
 
@@ -397,6 +404,32 @@ def softmax_vjp_rows(p, dp, dz):
     """
     M, C = p.shape
     dot = np.empty(M, dtype=p.dtype)
+    if compiled.accepts(p, dp, dz, dot):
+        # one compiled pass per row: the blocks only share the rows out to the threads
+        blocks = list(row_blocks(M, C, COMPILED_BLOCK_ELEMENTS))
+        pieces = [(p[r], dp[r], dz[r], dot[r]) for r in blocks]
+        for_each_block(lambda i, _: compiled.vjp_rows(*pieces[i]), len(blocks), p.size)
+    else:
+        softmax_vjp_numpy(p, dp, dz, dot)
+    return dot
+
+
+def softmax_vjp_numpy(p, dp, dz, dot):
+    """:func:`softmax_vjp_rows` in numpy alone: three in-place passes over each block of rows.
+
+    Used in :ref:`what-it-costs`.
+
+    Where the compiled library is missing, and for float types it does not
+    take. Writes ``dz`` and the row dot products ``dot``.
+
+    Examples
+    --------
+    >>> p, dp = np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])
+    >>> dz, dot = np.empty_like(p), np.empty(1)
+    >>> softmax_vjp_numpy(p, dp, dz, dot); dz
+    array([[ 0.25, -0.25]])
+    """
+    M, C = p.shape
     blocks = list(row_blocks(M, C, VJP_BLOCK_ELEMENTS))
 
     def block(i, _):
@@ -409,7 +442,6 @@ def softmax_vjp_rows(p, dp, dz):
 
     with one_blas_thread(p.size):
         for_each_block(block, len(blocks), p.size)
-    return dot
 
 
 # ------------------------------------------------------------ cross-entropy
