@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from derivations import (
+    compiled,
     cross_entropy_grad,
     cross_entropy_with_grad,
     get_threads,
@@ -540,7 +541,7 @@ def run_c_kernels(classes, seed):
                     # and dz is a new array for each kernel (the old one would be freed)
                     kernels[f"{fn.removeprefix('vjp_')}_{build}"] = (lambda f=f, a=args, keep=(p, dp, dz): f(*a))
             out = np.empty(C, dtype=np.float32)
-            kernels["numpy_fast"] = lambda: softmax_backward(p, dp, out=out)
+            kernels["softmax_backward"] = lambda: softmax_backward(p, dp, out=out)
             best, repeats = time_case(kernels)
             results.append({"C": C, "seconds": best, "repeats": repeats})
         return {"compiler": info, "rows": results}
@@ -567,6 +568,8 @@ def machine():
         "threads": get_threads(),
         "last_level_cache_bytes": last_level_cache_bytes(),
         "load_average": list(os.getloadavg()),
+        # whether softmax_backward ran its compiled pass (derivations.compiled) or numpy's three
+        "compiled_vjp": compiled.LIBRARY is not None,
     }
 
 

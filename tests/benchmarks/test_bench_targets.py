@@ -8,10 +8,15 @@ threads (``derivations.teaching.roofline.copy_kernel``):
   a new array at least 65%; ``cross_entropy_with_grad`` with ``out=`` at
   least 35% and ``cross_entropy_grad`` (a new array) at least 40%;
 * two threads (on a machine with two cores or more): ``softmax_backward``
-  at least 75%, the fused cross-entropy at least 50%. Neither is met
-  reliably yet, so they are an expected failure of their own, reported by
-  ``-rx``; what is asserted on two threads is that both kernels run at
-  least ``MIN_SPEEDUP`` times as fast as on one.
+  at least 75%, asserted; the fused cross-entropy at least 50%, not met
+  reliably yet, so an expected failure of its own, reported by ``-rx``.
+  Both kernels must also run at least ``MIN_SPEEDUP`` times as fast on two
+  threads as on one.
+
+The product's targets assume its compiled pass (``derivations.compiled``),
+which ``pip install -e .`` builds wherever there is a C compiler, as on the
+machines this project runs on; numpy's three passes reach about 0.62-0.68
+of the one-thread copy and are held to the same results, not the same speed.
 
 The fused cross-entropy runs one ``exp`` over every logit, so on a processor
 whose ``exp`` is slower than its memory it cannot beat ``np.exp`` alone:
@@ -33,19 +38,20 @@ import time
 import numpy as np
 import pytest
 
+from derivations import compiled
 from derivations.kernels import available_cores
 from derivations.teaching.roofline import best_times, fractions, roof_kernels
 
 # one thread, writing into an existing array (out=), and returning a new one
 ONE_THREAD_TARGETS = {"vjp_fast": 0.50, "cross_entropy_fast": 0.35,
                       "vjp_fresh": 0.65, "cross_entropy_grad": 0.40}
-# Two threads, against a copy on two threads: not met reliably yet (issue 18
-# stays open on them). Each kernel makes three numpy passes over a block of
-# rows. On the machine these were measured on, two passes alone (a multiply,
-# then a multiply over the block in cache) reach 0.66-0.69 of the two-thread
-# copy, and a multiply over a block in cache costs half as much as the pass
-# that brings it from memory, so the VJP reached 0.61-0.66 and the fused
-# cross-entropy 0.47-0.53. Meeting them needs one compiled pass.
+# Two threads, against a copy on two threads. The product's compiled pass
+# reached 0.79-0.83 on the machine these were measured on. The fused
+# cross-entropy, three numpy passes over each block of rows, reached 0.47-0.54:
+# two passes alone (a multiply, then a multiply over the block in cache)
+# reach 0.66-0.69 of the two-thread copy there, and a multiply over a block in
+# cache costs half as much as the pass that brings it from memory. Meeting it
+# needs its exp in a compiled loop too (issue 18 stays open on it).
 TWO_THREAD_TARGETS = {"vjp_fast": 0.75, "cross_entropy_fast": 0.50}
 # Two threads must at least share the work: with the VJP's row dot products in
 # one batched BLAS call, its threads waited on each other and gained 1.1x.
@@ -89,7 +95,10 @@ def _report(threads, reached, targets):
 def test_fast_kernels_reach_their_share_of_the_copy_bandwidth_on_one_thread():
     kernels = _kernels("vjp_fast", "vjp_fresh", "copy_vjp", "cross_entropy_fast", "cross_entropy_grad",
                        "cross_entropy_exp", "copy_cross_entropy")
-    reached, targets = _shares(kernels, 1, ONE_THREAD_TARGETS)
+    want = ONE_THREAD_TARGETS
+    if compiled.LIBRARY is None:  # numpy's passes: see the module's docstring
+        want = {k: v for k, v in want.items() if not k.startswith("vjp")}
+    reached, targets = _shares(kernels, 1, want)
     missed = [k for k, v in targets.items() if reached[k] < v]
     assert not missed, "missed: " + ", ".join(missed) + "\n" + _report(1, reached, targets)
 
@@ -110,12 +119,22 @@ def test_two_threads_share_the_work():
     assert not slow, f"two threads gained less than {MIN_SPEEDUP}x: {slow}"
 
 
-@pytest.mark.skipif(available_cores() < 2, reason="needs two cores")
-@pytest.mark.xfail(reason="on two threads the VJP reaches about 0.64 of the copy roof (target 0.75) "
-                   "and the fused cross-entropy 0.47-0.53 (target 0.50): see TWO_THREAD_TARGETS",
-                   strict=False)
-def test_fast_kernels_reach_their_share_of_the_copy_bandwidth_on_two_threads():
-    kernels = _kernels("vjp_fast", "copy_vjp", "cross_entropy_fast", "cross_entropy_exp", "copy_cross_entropy")
-    reached, targets = _shares(kernels, 2, TWO_THREAD_TARGETS)
+def _two_threads(*names):
+    kernels = _kernels(*names)
+    want = {k: v for k, v in TWO_THREAD_TARGETS.items() if k in names}
+    reached, targets = _shares(kernels, 2, want)
     missed = [k for k, v in targets.items() if reached[k] < v]
     assert not missed, "missed: " + ", ".join(missed) + "\n" + _report(2, reached, targets)
+
+
+@pytest.mark.skipif(available_cores() < 2, reason="needs two cores")
+@pytest.mark.skipif(compiled.LIBRARY is None, reason="the product's targets are for its compiled pass")
+def test_the_product_reaches_its_share_of_the_copy_bandwidth_on_two_threads():
+    _two_threads("vjp_fast", "copy_vjp", "cross_entropy_exp")
+
+
+@pytest.mark.skipif(available_cores() < 2, reason="needs two cores")
+@pytest.mark.xfail(reason="on two threads the fused cross-entropy reaches 0.47-0.54 of the copy roof "
+                   "(target 0.50): see TWO_THREAD_TARGETS", strict=False)
+def test_the_fused_cross_entropy_reaches_its_share_of_the_copy_bandwidth_on_two_threads():
+    _two_threads("cross_entropy_fast", "cross_entropy_exp", "copy_cross_entropy")
