@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Reinstall only when the requirements change.
 # setup.py builds the compiled VJP (src/derivations/compiled.c) in place.
-$(VENV)/.installed: requirements.txt pyproject.toml setup.py src/derivations/compiled.c src/derivations/compiled_rows.h
+$(VENV)/.installed: requirements.txt pyproject.toml setup.py src/derivations/compiled.c src/derivations/compiled_rows.h src/derivations/compiled_ce.h
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -459,7 +459,9 @@ def test_loss_alone_allocates_one_block_not_the_whole_array():
     from derivations import get_threads
 
     block = kernels.BLOCK_ELEMENTS * z.itemsize
-    assert peak <= max(2, get_threads()) * block + 64 * z.shape[0] < z.nbytes / 2
+    # blocks of scratch, 64 bytes per row for the per-row sums and losses, and
+    # 16 KiB for Python's own objects (the compiled path's row runners among them)
+    assert peak <= max(2, get_threads()) * block + 64 * z.shape[0] + (16 << 10) < z.nbytes / 2
     peak_grad = peak_memory(lambda: cross_entropy_grad(z, t))
     assert peak_grad >= z.nbytes  # the gradient itself is (N, C)
 

@@ -2,7 +2,8 @@
  * The softmax VJP, dz = p * (dp - <p, dp>), one row at a time in one
  * compiled pass: the row's dot product, then dz from the row while it is
  * still in the core's cache. The loops are in compiled_rows.h, included
- * once per float type. derivations/compiled.py loads this library with
+ * once per float type. The cross-entropy's rows, for float32 logits and
+ * integer targets, are in compiled_ce.h. derivations/compiled.py loads this library with
  * ctypes; the book's chapter "What it costs" measures it.
  *
  * Why C at all: numpy can only do this in three passes over each block of
@@ -22,6 +23,8 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 #define CHUNK 1024
 
@@ -41,11 +44,19 @@
 #define DOT dot_float64
 #include "compiled_rows.h"
 
+#include "compiled_ce.h"
+
 /* An empty module, so that the library is also an importable extension:
-   setuptools builds it, and importlib finds its file. */
+   setuptools builds it (twice, as _compiled and _compiled_v4), and
+   importlib finds its file. Only the init function's name differs. */
+#ifndef MODULE_NAME
+#define MODULE_NAME "_compiled"
+#endif
+
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_compiled",
-    "The compiled softmax VJP; loaded with ctypes by derivations.compiled.", -1, NULL,
+    PyModuleDef_HEAD_INIT, MODULE_NAME,
+    "The compiled kernels; loaded with ctypes by derivations.compiled.", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__compiled(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__compiled_v4(void) { return PyModule_Create(&module); }

@@ -407,8 +407,8 @@ def softmax_vjp_rows(p, dp, dz):
     if compiled.accepts(p, dp, dz, dot):
         # one compiled pass per row: the blocks only share the rows out to the threads
         blocks = list(row_blocks(M, C, COMPILED_BLOCK_ELEMENTS))
-        pieces = [(p[r], dp[r], dz[r], dot[r]) for r in blocks]
-        for_each_block(lambda i, _: compiled.vjp_rows(*pieces[i]), len(blocks), p.size)
+        run = compiled.vjp_blocks(p, dp, dz, dot)
+        for_each_block(lambda i, _: run(blocks[i]), len(blocks), p.size)
     else:
         softmax_vjp_numpy(p, dp, dz, dot)
     return dot
@@ -648,16 +648,36 @@ def _cross_entropy_rows(z, targets, scale, grad):
 
     def scratch():
         # each thread's own block-sized scratch arrays
+        out = np.empty((block_rows, C), dtype=dtype) if grad is None else None
         return {
-            "out": np.empty((block_rows, C), dtype=dtype) if grad is None else None,
+            "out": out,
+            "run": compiled.cross_entropy_blocks(z, out, label, num, s, rest, e_k, f, scale=False)
+            if compiled_loss_alone else None,
             "d64": np.empty((block_rows, C)) if dense else None,
             "a_scaled": np.empty((block_rows, C), dtype=dtype) if dense and grad is not None else None,
         }
+
+    # float32 logits and integer targets: each block's rows in one compiled loop where it is fast
+    num = None
+    if not dense and dtype == np.float32 and compiled.CROSS_ENTROPY:
+        # the loss alone needs no row factors: f is then left unused
+        num = total if grad is None else np.multiply(total, dtype.type(scale), dtype=dtype)
+        label = np.ascontiguousarray(targets.label, dtype=np.int64)
+        if compiled.cross_entropy_accepts(z, z if grad is None else grad, label, num, s, rest, e_k, f):
+            if grad is not None:
+                run = compiled.cross_entropy_blocks(z, grad, label, num, s, rest, e_k, f, scale=True)
+        else:
+            num = None
+    compiled_loss_alone = num is not None and grad is None
 
     def block(i, work):
         rows = blocks[i]
         zb = z[rows]
         gb = grad[rows] if grad is not None else work["out"][: len(zb)]
+        if num is not None:
+            # the whole output, or this thread's scratch block for the loss alone
+            (run if grad is not None else work["run"])(rows)
+            return
         if dense:
             pivot[rows] = np.argmax(zb, axis=1)
             m[rows] = zb[np.arange(len(zb)), pivot[rows]]
