@@ -8,15 +8,17 @@ threads (``derivations.teaching.roofline.copy_kernel``):
   a new array at least 65%; ``cross_entropy_with_grad`` with ``out=`` at
   least 35% and ``cross_entropy_grad`` (a new array) at least 40%;
 * two threads (on a machine with two cores or more): ``softmax_backward``
-  at least 75%, asserted; the fused cross-entropy at least 50%, not met
-  reliably yet, so an expected failure of its own, reported by ``-rx``.
-  Both kernels must also run at least ``MIN_SPEEDUP`` times as fast on two
-  threads as on one.
+  at least 75%, the fused cross-entropy at least 50%. Both kernels must
+  also run at least ``MIN_SPEEDUP`` times as fast on two threads as on one.
 
-The product's targets assume its compiled pass (``derivations.compiled``),
-which ``pip install -e .`` builds wherever there is a C compiler, as on the
-machines this project runs on; numpy's three passes reach about 0.62-0.68
-of the one-thread copy and are held to the same results, not the same speed.
+The two-thread targets and the product's 65% assume the compiled loops
+(``derivations.compiled``), which ``pip install -e .`` builds wherever there
+is a C compiler, as on the machines this project runs on: the product's
+wherever it is built, the cross-entropy's on processors with AVX-512.
+Without them the numpy passes run: they meet the other one-thread targets
+(the product about 0.62-0.68 of the copy, the cross-entropy 0.55-0.57), but
+reach only 0.47-0.66 on two threads. There they are held to the same
+results, not to those targets, which are skipped.
 
 The fused cross-entropy runs one ``exp`` over every logit, so on a processor
 whose ``exp`` is slower than its memory it cannot beat ``np.exp`` alone:
@@ -45,13 +47,9 @@ from derivations.teaching.roofline import best_times, fractions, roof_kernels
 # one thread, writing into an existing array (out=), and returning a new one
 ONE_THREAD_TARGETS = {"vjp_fast": 0.50, "cross_entropy_fast": 0.35,
                       "vjp_fresh": 0.65, "cross_entropy_grad": 0.40}
-# Two threads, against a copy on two threads. The product's compiled pass
-# reached 0.79-0.83 on the machine these were measured on. The fused
-# cross-entropy, three numpy passes over each block of rows, reached 0.47-0.54:
-# two passes alone (a multiply, then a multiply over the block in cache)
-# reach 0.66-0.69 of the two-thread copy there, and a multiply over a block in
-# cache costs half as much as the pass that brings it from memory. Meeting it
-# needs its exp in a compiled loop too (issue 18 stays open on it).
+# Two threads, against a copy on two threads. On the machine these were
+# measured on, the compiled product reached 0.79-0.85 and the compiled
+# cross-entropy 0.68-0.69 (numpy's three passes: 0.61-0.66 and 0.47-0.54).
 TWO_THREAD_TARGETS = {"vjp_fast": 0.75, "cross_entropy_fast": 0.50}
 # Two threads must at least share the work: with the VJP's row dot products in
 # one batched BLAS call, its threads waited on each other and gained 1.1x.
@@ -87,17 +85,18 @@ def _shares(kernels, threads, want):
 
 
 def _report(threads, reached, targets):
+    exp = f"; np.exp alone {reached['cross_entropy_exp']:.2f}" if "cross_entropy_exp" in reached else ""
     return f"{threads} thread(s): " + ", ".join(
         f"{k} {reached[k]:.2f} (target {v:.2f})" for k, v in targets.items()
-    ) + f"; np.exp alone {reached['cross_entropy_exp']:.2f}"
+    ) + exp
 
 
 def test_fast_kernels_reach_their_share_of_the_copy_bandwidth_on_one_thread():
     kernels = _kernels("vjp_fast", "vjp_fresh", "copy_vjp", "cross_entropy_fast", "cross_entropy_grad",
                        "cross_entropy_exp", "copy_cross_entropy")
-    want = ONE_THREAD_TARGETS
+    want = dict(ONE_THREAD_TARGETS)
     if compiled.LIBRARY is None:  # numpy's passes: see the module's docstring
-        want = {k: v for k, v in want.items() if not k.startswith("vjp")}
+        del want["vjp_fresh"]
     reached, targets = _shares(kernels, 1, want)
     missed = [k for k, v in targets.items() if reached[k] < v]
     assert not missed, "missed: " + ", ".join(missed) + "\n" + _report(1, reached, targets)
@@ -130,11 +129,10 @@ def _two_threads(*names):
 @pytest.mark.skipif(available_cores() < 2, reason="needs two cores")
 @pytest.mark.skipif(compiled.LIBRARY is None, reason="the product's targets are for its compiled pass")
 def test_the_product_reaches_its_share_of_the_copy_bandwidth_on_two_threads():
-    _two_threads("vjp_fast", "copy_vjp", "cross_entropy_exp")
+    _two_threads("vjp_fast", "copy_vjp")
 
 
 @pytest.mark.skipif(available_cores() < 2, reason="needs two cores")
-@pytest.mark.xfail(reason="on two threads the fused cross-entropy reaches 0.47-0.54 of the copy roof "
-                   "(target 0.50): see TWO_THREAD_TARGETS", strict=False)
+@pytest.mark.skipif(not compiled.CROSS_ENTROPY, reason="the cross-entropy's targets are for its compiled loop")
 def test_the_fused_cross_entropy_reaches_its_share_of_the_copy_bandwidth_on_two_threads():
     _two_threads("cross_entropy_fast", "cross_entropy_exp", "copy_cross_entropy")
