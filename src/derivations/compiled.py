@@ -224,16 +224,15 @@ def cross_entropy_rows(z, g, label, num, s, rest, ek, f, scale):
     cross_entropy_blocks(z, g, label, num, s, rest, ek, f, scale)(slice(0, z.shape[0]))
 
 
-def cross_entropy_blocks(z, g, label, num, s, rest, ek, f, scale):
+def cross_entropy_blocks(z, g, label, num, s, rest, ek, f, scale, scratch=False):
     """A callable ``run(rows)`` that computes :func:`cross_entropy_rows` for the rows in the slice ``rows``.
 
     Used in :ref:`what-it-costs`.
 
-    ``g`` may instead be a block of scratch rows (at least as many as a
-    slice has), when only the row sums are wanted (``scale=False``): every
-    slice then writes its exponentials there.
+    With ``scratch``, ``g`` is a block of scratch rows (at least as many as
+    a slice has), for when only the row sums are wanted (``scale=False``):
+    every slice then writes its exponentials there.
     """
-    scratch = g.shape[0] != z.shape[0]
     return _row_runner(LIBRARY.ce_rows_float32, (z, g, label, num, s, rest, ek, f), z.shape[1], int(bool(scale)),
                        fixed=(1,) if scratch else ())
 

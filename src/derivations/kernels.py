@@ -21,6 +21,11 @@ both and explains the choices:
   form a block never depends on the number of threads, and each block is
   computed by the same operations whichever thread takes it, so the
   results are the same to the last bit for any number of threads.
+* **Compiled loops where numpy stops.** numpy needs three passes over a
+  block for the VJP and for the cross-entropy's rows, and each costs time
+  even in cache. :mod:`derivations.compiled` does each row in one sweep
+  from memory and one in cache, where it was built; the numpy passes here
+  remain for every other case and give the same results to rounding.
 * **Output memory used again.** A large result comes from
   :func:`new_array`, which hands out again the memory of a result the
   caller has dropped, instead of fresh memory that the operating system
@@ -651,7 +656,7 @@ def _cross_entropy_rows(z, targets, scale, grad):
         out = np.empty((block_rows, C), dtype=dtype) if grad is None else None
         return {
             "out": out,
-            "run": compiled.cross_entropy_blocks(z, out, label, num, s, rest, e_k, f, scale=False)
+            "run": compiled.cross_entropy_blocks(z, out, label, num, s, rest, e_k, f, scale=False, scratch=True)
             if compiled_loss_alone else None,
             "d64": np.empty((block_rows, C)) if dense else None,
             "a_scaled": np.empty((block_rows, C), dtype=dtype) if dense and grad is not None else None,
