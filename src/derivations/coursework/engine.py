@@ -454,14 +454,16 @@ def diagnose(ex, cases, outcomes, parts, expected, variants):
 
     Returns ``(mistake_id, full)``, or None when nothing matches.
     """
-    best, best_score = None, (1, 0)  # one coincidence is not enough for a partial match
+    best, best_score = None, None
     for wrong in variants:
         theirs = [_run(wrong.fn, case.args, ex) for case in cases]
         c = compare_with(outcomes, theirs, ex, cases, parts, expected)
         if c.full and c.numbers + c.non_finite + c.raises > 0:
             return wrong.mistake, True
         score = (c.numbers + (c.non_finite if c.explains_non_finite else 0), c.numbers)
-        if score > best_score:
+        if score[0] < 2:
+            continue  # one coincidence is not enough for a partial match
+        if best_score is None or score > best_score:
             best, best_score = wrong.mistake, score
     return (best, False) if best is not None else None
 
