@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test test-fast lint test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
+.PHONY: locales msgfmt setup book test test-fast lint test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -18,6 +18,12 @@ node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: the site's MathJax and widget files come from npm (apt-get install -y npm)."; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# After the English changes: extract the messages (.pot) and update the
+# editions' catalogues, locales/<lang>/LC_MESSAGES/book/*.po (tools/locales.py).
+# A changed paragraph comes back fuzzy or untranslated until it is translated.
+locales: setup _build/.library-stamp
+	$(PY) tools/locales.py extract
 
 # Reinstall only when the requirements change.
 # setup.py builds the compiled VJP (src/derivations/compiled.c) in place.
@@ -33,11 +39,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml setup.py src/derivations/com
 LIB_FILES := $(shell find src/derivations -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.c' -o -name '*.h' \) 2>/dev/null)
 _build/.library-stamp: $(LIB_FILES)
 	@if [ -d _build/.jupyter_cache ]; then echo "src/derivations changed: every chapter runs again."; fi
-	@rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute
+	@rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute _build/editions
 	@mkdir -p _build && touch $@
 
+# English at the root of _build/html, then each edition (es, id, zh_CN) in
+# _build/html/<lang>/ from locales/ (tools/locales.py): they reuse the English
+# build's execution cache, so every chapter runs once.
 book: setup _build/.library-stamp
 	$(JB) build . $(BUILD_FLAGS)
+	$(PY) tools/locales.py build
 	@echo
 	@echo "The book is in _build/html. Open _build/html/index.html, or run: make serve"
 
@@ -47,12 +57,12 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --retries 1 --timeout 15 -r requirements-test.txt
 	@touch $@
 
-test: setup chromium tex
+test: setup chromium tex msgfmt
 	$(PY) -m pytest
 
 # The inner loop: every test but the book build, the browser, the PDF, kernels
 # and timings (the `slow` ones, chosen in tests/conftest.py). Under 2 minutes.
-test-fast: setup
+test-fast: setup msgfmt
 	$(PY) -m pytest -m "not slow" -q
 
 # ruff with the rules in pyproject.toml; tests/test_lint.py runs the same check.
@@ -68,6 +78,14 @@ test-torch: $(VENV)/.installed-test
 # Record torch's outputs for `make test` (tests/golden/, see tools/golden.py).
 golden: $(VENV)/.installed-test
 	$(PY) tools/golden.py
+
+# tests/test_locales.py counts each catalogue's messages with GNU msgfmt.
+msgfmt:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext (msgfmt) for the editions' tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y gettext; \
+	} || { echo "Could not install gettext: run 'apt-get install -y gettext' as root, then make test."; exit 1; }
 
 # The browser tests drive Debian's chromium through Playwright (the pip package
 # in requirements.txt). Never `playwright install`: it downloads browsers.

@@ -2,14 +2,18 @@
 
 ``built_site`` builds the whole book once per test session, the way CI must:
 ``jupyter-book build . -W -n --keep-going --all`` with every notebook
-re-executed (``execute_notebooks: force``), into ``_build/test`` so it never
-disturbs ``_build/html``. Set ``DERIVATIONS_SITE`` to an existing HTML folder
-(e.g. ``_build/html``) to test that instead and skip the build.
+re-executed, into ``_build/test`` so it never disturbs ``_build/html``; then
+each edition (es, id, zh_CN) into ``<site>/<lang>/``, strictly, from the
+outputs of that one execution (``tools/locales.py``). The notebooks run into
+an execution cache that is emptied first, which the editions then reuse. Set
+``DERIVATIONS_SITE`` to an existing HTML folder (e.g. ``_build/html``) to test
+that instead and skip the build.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -18,19 +22,27 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tools import locales
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_BUILD = ROOT / "_build" / "test"
 SITE_ENV = "DERIVATIONS_SITE"
 
 
-def forced_config(source: Path, dest: Path) -> Path:
+def forced_config(source: Path, dest: Path, cache: Path | None = None) -> Path:
     """Write a copy of ``_config.yml`` that re-executes every notebook.
 
-    The copy lives outside the repository root, so paths Jupyter Book resolves
-    relative to the config file (local extensions) are made absolute.
+    With ``cache``, the notebooks run into that execution cache, emptied
+    first, so that later builds can reuse their outputs. The copy lives
+    outside the repository root, so paths Jupyter Book resolves relative to
+    the config file (local extensions) are made absolute.
     """
     config = yaml.safe_load(source.read_text(encoding="utf-8"))
-    config.setdefault("execute", {})["execute_notebooks"] = "force"
+    if cache is None:
+        config.setdefault("execute", {})["execute_notebooks"] = "force"
+    else:
+        shutil.rmtree(cache, ignore_errors=True)
+        config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache))
     extensions = config.get("sphinx", {}).get("local_extensions") or {}
     for name, path in extensions.items():
         extensions[name] = str((source.parent / path).resolve())
@@ -40,8 +52,9 @@ def forced_config(source: Path, dest: Path) -> Path:
 
 
 def build_book(root: Path = ROOT, out: Path = TEST_BUILD) -> tuple[int, str, Path]:
-    """Strict build with forced execution; returns (exit code, log, html dir)."""
-    config = forced_config(root / "_config.yml", out / "_config.force.yml")
+    """Strict build with forced execution, then the editions; returns (exit code, log, html dir)."""
+    cache = out / "_build" / ".jupyter_cache"
+    config = forced_config(root / "_config.yml", out / "_config.force.yml", cache)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [
         str(jupyter_book), "build", str(root),
@@ -57,8 +70,16 @@ def build_book(root: Path = ROOT, out: Path = TEST_BUILD) -> tuple[int, str, Pat
     seconds = time.monotonic() - start
     # Reported, not asserted: timings on a shared 2-core machine are noisy.
     log = f"$ {' '.join(command)}\n{run.stdout}\n{run.stderr}\nbuild took {seconds:.0f} s\n"
+    site, code = out / "_build" / "html", run.returncode
+    if code == 0:
+        start = time.monotonic()
+        try:
+            locales.build_all(site=site, editions=out / "editions", cache=cache)
+        except RuntimeError as err:
+            code, log = 1, log + f"\n{err}\n"
+        log += f"the editions {', '.join(locales.EDITIONS)} took {time.monotonic() - start:.0f} s\n"
     (out / "build.log").write_text(log, encoding="utf-8")
-    return run.returncode, log, out / "_build" / "html"
+    return code, log, site
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +120,7 @@ SLOW_FILES = {
     "test_losses_torch_fuzz.py": "a hypothesis fuzz against live torch, when installed (make test-torch)",
 }
 SLOW_TESTS = {
+    "test_the_catalogues_hold_todays_english": "extracts the messages with a gettext build",
     "test_peak_memory_is_an_eighth_of_the_logits_route": "allocates and measures gigabytes",
 }
 

@@ -1,0 +1,97 @@
+"""The editions in the built site (tools/locales.py, tools/book_editions.py).
+
+Each edition's page has what the English page has: the same figures, the
+same equations (the same TeX), the same exercises, code cells and
+explorers. Each page says its language, and its switcher leads to the same
+page in every language. The Chinese search index is segmented into words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tools import book_editions, locales
+from tools.book_toc import toc_docnames
+
+PAGES = toc_docnames()
+EDITIONS = list(locales.EDITIONS)
+
+
+def _soup(site, lang, docname):
+    prefix = "" if lang == locales.ENGLISH else f"{lang}/"
+    path = site / f"{prefix}{docname}.html"
+    assert path.is_file(), f"the {lang} edition has no {docname}.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _inventory(soup) -> dict[str, Counter]:
+    article = soup.select_one("article") or soup
+    return {
+        "figures": Counter(f.get("id") for f in article.select("figure")),
+        "equations": Counter(m.get_text() for m in article.select(".math")),
+        "exercises": Counter(e.get("id") for e in article.select(".exercise, .solution")),
+        "images": Counter(i.get("src") for i in article.select("img")),
+        "code cells": Counter(c.get_text() for c in article.select(".cell_input")),
+        "explorers": Counter(len(s.get_text()) > 0 for s in article.select(
+            'script[type="application/vnd.jupyter.widget-view+json"]')),
+        "section ids": Counter(s.get("id") for s in article.select("section")),
+    }
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+@pytest.mark.parametrize("docname", PAGES)
+def test_each_edition_page_has_the_english_pages_contents(built_site, lang, docname):
+    english, edition = _inventory(_soup(built_site, "en", docname)), _inventory(_soup(built_site, lang, docname))
+    differ = {k: (english[k] - edition[k], edition[k] - english[k]) for k in english if english[k] != edition[k]}
+    assert not differ, f"{lang}/{docname} differs from the English (only in English, only in {lang}): {differ}"
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_every_page_says_its_language_and_switches_to_the_same_page(built_site, lang):
+    for docname in PAGES:
+        soup = _soup(built_site, lang, docname)
+        assert soup.html.get("lang") == locales.HTML_LANG[lang], (docname, soup.html.get("lang"))
+        nav = soup.select_one("nav.edition-switcher")
+        assert nav is not None and nav.get("aria-label"), f"{lang}/{docname} has no labelled switcher"
+        links = nav.select("a")
+        assert [a.get_text() for a in links] == [locales.LANGUAGE_NAMES[x] for x in locales.LANGUAGES]
+        page_dir = (built_site / ("" if lang == "en" else lang) / docname).parent
+        for a, target in zip(links, locales.LANGUAGES):
+            assert a.get("lang") == locales.HTML_LANG[target]
+            if target == lang:
+                assert a.get("aria-current") == "page"
+                continue
+            landed = (page_dir / a["href"]).resolve()
+            expected = (built_site / ("" if target == "en" else target) / f"{docname}.html").resolve()
+            assert landed == expected and landed.is_file(), (lang, docname, a["href"])
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_each_edition_is_translated_on_the_page(built_site, lang):
+    """The catalogues reached the pages: titles and the toc's captions are not the English ones."""
+    for docname in PAGES:
+        en = _soup(built_site, "en", docname).select_one("h1").get_text(strip=True)
+        theirs = _soup(built_site, lang, docname).select_one("h1").get_text(strip=True)
+        assert theirs != en, f"{lang}/{docname}: the title is still {en!r}"
+    captions = [c.get_text() for c in _soup(built_site, lang, PAGES[1]).select(".bd-sidebar .caption-text")]
+    english = [c.get_text() for c in _soup(built_site, "en", PAGES[1]).select(".bd-sidebar .caption-text")]
+    assert captions and not set(captions) & set(english), captions
+
+
+def test_the_chinese_search_index_is_segmented(built_site):
+    index = (built_site / "zh_CN" / "searchindex.js").read_text(encoding="utf-8")
+    terms = re.search(r'"terms":\{(.*?)\},"titles"', index, re.S).group(1)
+    words = re.findall(r'"([^"]+)":', terms)
+    chinese = [w for w in words if re.search(r"[\u4e00-\u9fff]", w)]
+    # jieba gives words of a few characters, not whole sentences
+    assert "梯度" in chinese and "交叉" in "".join(chinese), chinese[:20]
+    assert sorted(len(w) for w in chinese)[len(chinese) // 2] <= 4
+
+
+def test_the_switcher_addresses():
+    assert book_editions.page_url("book/12_cost", "es", "id") == "../../id/book/12_cost.html"
+    assert book_editions.page_url("search", "en", "zh_CN") == "zh_CN/search.html"

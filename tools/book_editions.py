@@ -1,0 +1,97 @@
+"""Sphinx extension: the language switcher of the book's editions.
+
+Loaded from ``_config.yml`` (``sphinx: local_extensions: {book_editions: tools}``).
+English is at the site's root and each edition in ``<lang>/`` beside it, with
+the same page names (see ``tools/locales.py``). Every page gets
+
+* a switcher at the top of the article: one link per language, each to the
+  same page in that language, named in its own language (``lang`` and
+  ``hreflang`` set, so a screen reader reads each name in its language), the
+  current one marked ``aria-current="page"``;
+* ``<link rel="alternate" hreflang>`` for each language, for search engines.
+
+It also translates the parts' captions in the navigation ("The derivation",
+...). gettext extracts them with the root page, but sphinx-external-toc
+inserts its toctrees after Sphinx has translated the page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes, locale
+from sphinx.application import Sphinx
+from sphinx.util.i18n import docname_to_domain
+
+try:  # imported as a local extension (tools/ on sys.path) ...
+    import locales
+except ImportError:  # ... or as tools.book_editions from the repository root
+    from tools import locales
+
+# The switcher's own name, in each language (its landmark label).
+SWITCHER_LABEL = {"en": "Language", "es": "Idioma", "id": "Bahasa", "zh_CN": "语言"}
+
+
+def page_url(pagename: str, current: str, target: str) -> str:
+    """The relative address of ``pagename`` in ``target``'s edition, seen from ``current``'s.
+
+    >>> page_url("book/01_puzzle", "en", "es")
+    '../es/book/01_puzzle.html'
+    >>> page_url("book/01_puzzle", "zh_CN", "en")
+    '../../book/01_puzzle.html'
+    """
+    up = pagename.count("/") + (current != locales.ENGLISH)
+    prefix = "" if target == locales.ENGLISH else f"{target}/"
+    return "../" * up + prefix + pagename + ".html"
+
+
+def switcher_html(pagename: str, current: str) -> str:
+    """The switcher for one page: a labelled list of links, one per language."""
+    items = []
+    for lang in locales.LANGUAGES:
+        name = html.escape(locales.LANGUAGE_NAMES[lang])
+        code = locales.HTML_LANG[lang]
+        if lang == current:
+            items.append(f'<li><a aria-current="page" lang="{code}" href="#">{name}</a></li>')
+        else:
+            url = html.escape(page_url(pagename, current, lang))
+            items.append(f'<li><a lang="{code}" hreflang="{code}" href="{url}">{name}</a></li>')
+    label = html.escape(SWITCHER_LABEL[current])
+    return (f'<nav class="edition-switcher" aria-label="{label}"><ul>{"".join(items)}</ul></nav>')
+
+
+def add_switcher(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if app.builder.format != "html" or "body" not in context:
+        return
+    current = app.config.language or locales.ENGLISH
+    if current not in locales.LANGUAGES:
+        return
+    context["body"] = switcher_html(pagename, current) + context["body"]
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{locales.HTML_LANG[lang]}" '
+        f'href="{html.escape(page_url(pagename, current, lang))}" />\n'
+        for lang in locales.LANGUAGES)
+    context["metatags"] = context.get("metatags", "") + alternates
+
+
+def translate_captions(app: Sphinx, doctree: nodes.document) -> None:
+    language = app.config.language or locales.ENGLISH
+    if language == locales.ENGLISH:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [os.path.join(app.srcdir, d) for d in app.config.locale_dirs]
+    catalog, found = locale.init(dirs, language, domain, namespace=f"book_editions:{domain}")
+    if not found:
+        return
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("doctree-read", translate_captions)
+    app.connect("html-page-context", add_switcher)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
