@@ -26,10 +26,12 @@ from sphinx import addnodes, locale
 from sphinx.application import Sphinx
 from sphinx.util.i18n import docname_to_domain
 
-try:  # imported as a local extension (tools/ on sys.path) ...
-    import locales
-except ImportError:  # ... or as tools.book_editions from the repository root
+# tools.locales first: from the repository root, a bare ``import locales``
+# would find the locales/ folder of catalogues (a namespace package).
+try:  # imported from the repository root (the tests) ...
     from tools import locales
+except ImportError:  # ... or as a local extension, with only tools/ on sys.path
+    import locales
 
 # The switcher's own name, in each language (its landmark label).
 SWITCHER_LABEL = {"en": "Language", "es": "Idioma", "id": "Bahasa", "zh_CN": "语言"}

@@ -220,6 +220,7 @@ def kept_parts(text: str) -> dict[str, list]:
     >>> kept_parts("See {ref}`the proof <proof>`, $p - t$ and `np.exp`.")["roles"]
     [('ref', 'proof')]
     """
+    text = " ".join(text.split())  # a line break in the source is a space
     no_roles = _ROLE.sub(" ", _MATH.sub(" ", text))
     return {
         "maths": sorted(_MATH.findall(text)),

@@ -300,7 +300,7 @@ def _report(path: str, problems: list[str]) -> None:
 
 
 def test_every_built_page_is_visited(built_site):
-    # the editions' pages (es/, id/, zh_CN/) are visited by test_editions.py
+    # the editions' pages (es/, id/, zh_CN/) are visited by test_editions_in_browser.py
     built = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
              if "_vendor" not in p.parts and "_static" not in p.parts
              and p.relative_to(built_site).parts[0] not in locales.EDITIONS}

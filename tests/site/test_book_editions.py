@@ -32,7 +32,8 @@ def _inventory(soup) -> dict[str, Counter]:
     article = soup.select_one("article") or soup
     return {
         "figures": Counter(f.get("id") for f in article.select("figure")),
-        "equations": Counter(m.get_text() for m in article.select(".math")),
+        # a line break in the English source is a space in the translation
+        "equations": Counter(" ".join(m.get_text().split()) for m in article.select(".math")),
         "exercises": Counter(e.get("id") for e in article.select(".exercise, .solution")),
         "images": Counter(i.get("src") for i in article.select("img")),
         "code cells": Counter(c.get_text() for c in article.select(".cell_input")),
