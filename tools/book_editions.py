@@ -10,9 +10,18 @@ the same page names (see ``tools/locales.py``). Every page gets
   current one marked ``aria-current="page"``;
 * ``<link rel="alternate" hreflang>`` for each language, for search engines.
 
-It also translates the parts' captions in the navigation ("The derivation",
-...). gettext extracts them with the root page, but sphinx-external-toc
-inserts its toctrees after Sphinx has translated the page.
+It also
+
+* translates the parts' captions in the navigation ("The derivation",
+  ...): gettext extracts them with the root page, but sphinx-external-toc
+  inserts its toctrees after Sphinx has translated the page;
+* lets one translation serve a sentence whose numbers changed since the
+  catalogue was made (:func:`locales.number_shape`): what cells print
+  includes timings and the sizes of a self-check's random cases, which
+  differ from build to build;
+* leaves out of the catalogues whatever sits in a ``live-measurement`` div:
+  a paragraph whose very words follow a measurement of this build ("about
+  half"), which no catalogue can hold. Such paragraphs stay in English.
 """
 
 from __future__ import annotations
@@ -93,7 +102,49 @@ def translate_captions(app: Sphinx, doctree: nodes.document) -> None:
             toctree["caption"] = catalog.gettext(toctree["caption"])
 
 
+class NumberTolerantCatalog:
+    """A gettext catalogue that also finds a message whose numbers have changed."""
+
+    def __init__(self, catalog):
+        self._catalog = catalog
+        entries = getattr(catalog, "_catalog", {})
+        self._by_shape = {}
+        for msgid, msgstr in entries.items():
+            if isinstance(msgid, str) and msgid and msgstr:
+                self._by_shape.setdefault(locales.number_shape(msgid), (msgid, msgstr))
+
+    def gettext(self, message: str) -> str:
+        found = self._catalog.gettext(message)
+        if found != message:
+            return found
+        entry = self._by_shape.get(locales.number_shape(message))
+        return locales.renumber(*entry, message) if entry else message
+
+    def __getattr__(self, name):
+        return getattr(self._catalog, name)
+
+
+def _tolerant_init_locale(init):
+    def init_locale(*args, **kwargs):
+        catalog, found = init(*args, **kwargs)
+        return (NumberTolerantCatalog(catalog) if found else catalog), found
+    return init_locale
+
+
+def leave_live_measurements_out(app: Sphinx, doctree: nodes.document) -> None:
+    for div in doctree.findall(nodes.container):
+        if "live-measurement" in div.get("classes", ()):
+            for node in div.findall(nodes.TextElement):
+                node["translatable"] = False
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    from sphinx.transforms import i18n
+
+    if not isinstance(getattr(i18n.init_locale, "__wrapped_by_editions__", None), bool):
+        i18n.init_locale = _tolerant_init_locale(i18n.init_locale)
+        i18n.init_locale.__wrapped_by_editions__ = True
     app.connect("doctree-read", translate_captions)
+    app.connect("doctree-read", leave_live_measurements_out)
     app.connect("html-page-context", add_switcher)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -100,7 +100,13 @@ def extract_pot(editions: Path | None = None, cache: Path | None = None) -> Path
 
 
 def extract(languages=tuple(EDITIONS)) -> None:
-    """Extract the messages (.pot) and update each language's catalogues (.po)."""
+    """Extract the messages (.pot) and update each language's catalogues (.po).
+
+    A sentence whose numbers alone changed (a timing, a random case's size)
+    keeps its translation with the new numbers (:func:`renumber`), rather
+    than coming back fuzzy.
+    """
+    before = {lang: {path: _by_shape(path) for path in catalogues(lang)} for lang in languages}
     pot = extract_pot()
     cmd = [str(VENV_BIN / "sphinx-intl"), "update", "-p", str(pot), "-d", str(LOCALES), "-w", "79"]
     for lang in languages:
@@ -108,7 +114,31 @@ def extract(languages=tuple(EDITIONS)) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT)
     for lang in languages:
         for path in catalogues(lang):
+            carry_numbers_over(path, before[lang].get(path, {}))
             tidy(path)
+
+
+def _by_shape(path: Path) -> dict[str, tuple[str, str]]:
+    return {number_shape(m.id): (m.id, m.string) for m in read_catalogue(path)
+            if m.id and m.string and not m.fuzzy}
+
+
+def carry_numbers_over(path: Path, old: dict[str, tuple[str, str]]) -> int:
+    """Translate again each message of ``path`` that differs from one in ``old`` only in its numbers."""
+    from babel.messages.pofile import write_po
+
+    catalog, changed = read_catalogue(path), 0
+    for message in catalog:
+        if not message.id or (message.string and not message.fuzzy):
+            continue
+        if number_shape(message.id) in old:
+            message.string = renumber(*old[number_shape(message.id)], message.id)
+            message.flags.discard("fuzzy")
+            changed += 1
+    if changed:
+        with open(path, "wb") as f:
+            write_po(f, catalog, width=79)
+    return changed
 
 
 HEADER_FIELDS = {
@@ -274,6 +304,54 @@ def glossary_misses(lang: str, msgid: str, msgstr: str, terms=None) -> list[str]
         if re.search(term["en"], english, re.I) and not any(f.lower() in translated for f in term["forms"]):
             misses.append(f"{term['en']!r} should be one of {term['forms']}")
     return misses
+
+
+# -- numbers that change from build to build ---------------------------------
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def number_shape(text: str) -> str:
+    """A message with its numbers taken out.
+
+    Some of what cells print holds numbers that change from build to build:
+    timings, and the sizes of a self-check's random cases. Two messages of
+    the same shape are the same sentence, and one translation serves both.
+
+    >>> number_shape("N=4, C=5: took 15.1 ms") == number_shape("N=2, C=7: took 9.8 ms")
+    True
+    """
+    return _NUMBER.sub("#", text)
+
+
+def renumber(msgid: str, msgstr: str, text: str) -> str:
+    """The translation ``msgstr`` of ``msgid``, with the numbers of ``text`` (same shape) put in.
+
+    Each number of ``msgid`` in the translation becomes the number at the
+    same place in ``text``; where one value occurs more than once, its
+    occurrences are taken in order.
+
+    >>> renumber("N=4, C=5: 15.1 ms", "N=4、C=5：15.1 毫秒", "N=2, C=7: 9.8 ms")
+    'N=2、C=7：9.8 毫秒'
+    """
+    old, new = _NUMBER.findall(msgid), _NUMBER.findall(text)
+    if number_shape(msgid) != number_shape(text) or len(old) != len(new):
+        raise ValueError("renumber: the text is not the same sentence as the message")
+    replacements = {}
+    for a, b in zip(old, new):
+        replacements.setdefault(a, []).append(b)
+    seen = {}
+
+    def swap(m):
+        value = m.group(0)
+        if value not in replacements:
+            return value
+        k = seen.get(value, 0)
+        seen[value] = k + 1
+        choices = replacements[value]
+        return choices[min(k, len(choices) - 1)]
+
+    return _NUMBER.sub(swap, msgstr)
 
 
 def read_catalogue(path: Path):

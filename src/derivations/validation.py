@@ -905,6 +905,15 @@ _short.maxlist = _short.maxtuple = 6
 _short.maxstring = _short.maxother = 40
 
 
+#: The languages of the book's editions, for the explorers and the verdicts;
+#: English is the original.
+LANGUAGES = ("en", "es", "id", "zh_CN")
+
+#: The environment variable that picks the explorers' and verdicts' language
+#: when none is given (a notebook in JupyterLab, a grading run).
+LANGUAGE_VARIABLE = "DERIVATIONS_LANGUAGE"
+
+
 def shown(value):
     """A short repr of ``value`` for an error message (long lists are cut).
 

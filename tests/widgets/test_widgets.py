@@ -169,7 +169,7 @@ def test_logits_bad_C(bad):
 def test_logits_synced_state_is_the_pages_input():
     ex = LogitsExplorer(z=np.array([0.5, -1.0, 2.0]), target=1, temperature=0.5, label_smoothing=0.2)
     state = ex.synced_state()
-    assert set(state) == {"z", "target", "soft", "soft_target", "temperature", "label_smoothing", "limits"}
+    assert set(state) == {"z", "target", "soft", "soft_target", "temperature", "label_smoothing", "limits", "language"}
     # plain JSON: numpy scalars would not survive the trip to the browser
     assert json.loads(json.dumps(state)) == state
     assert state["z"] == [0.5, -1.0, 2.0] and all(type(v) is float for v in state["z"])
@@ -178,6 +178,8 @@ def test_logits_synced_state_is_the_pages_input():
         "temperature": 0.5, "label_smoothing": 0.2,
         # the ranges the docstring gives, for the page's controls
         "limits": {"C_MIN": 2, "C_MAX": 10, "Z_LIMIT": 10.0, "T_MIN": 0.1, "T_MAX": 5.0},
+        # DERIVATIONS_LANGUAGE is unset here (conftest.py): English
+        "language": "en",
     }
     full = ex.get_state()
     assert "export default" in full["_esm"] and "function softmax" in full["_esm"]
@@ -221,7 +223,7 @@ def test_jacobian_C_and_bad_input():
     ex.C = 4
     assert ex.z == [0.0, 0.0, 0.0, 0.0]
     np.testing.assert_allclose(np.diag(ex.jacobian), 3 / 16)
-    assert ex.synced_state() == {"z": [0.0] * 4, "limits": {"C_MIN": 2, "C_MAX": 10, "Z_LIMIT": 10.0}}
+    assert ex.synced_state() == {"z": [0.0] * 4, "limits": {"C_MIN": 2, "C_MAX": 10, "Z_LIMIT": 10.0}, "language": "en"}
     for bad, error in [([0.0], ValueError), ([0.0, np.inf], ValueError), ([0.0, -11.0], ValueError)]:
         with pytest.raises(error):
             ex.z = bad
@@ -280,7 +282,7 @@ def test_toy_network_two_paths_to_w21():
 def test_toy_network_synced_state_and_bad_input():
     ex = ToyNetworkExplorer()
     state = ex.synced_state()
-    assert set(state) == {"h", "w", "t", "limits"}
+    assert set(state) == {"h", "w", "t", "limits", "language"}
     assert state["limits"] == {"HW_LIMIT": 5.0}
     assert json.loads(json.dumps(state)) == state
     assert np.array(state["w"]).shape == (3, 2)
@@ -363,7 +365,7 @@ def test_descent_reset_and_synced_state():
     ex = DescentExplorer()
     ex.step(4)
     state = ex.synced_state()
-    assert set(state) == {"X", "y", "W", "b", "lr", "steps", "loss_history", "limits"}
+    assert set(state) == {"X", "y", "W", "b", "lr", "steps", "loss_history", "limits", "language"}
     assert state["limits"] == {"LR_MIN": 0.01, "LR_MAX": 5.0}
     assert json.loads(json.dumps(state)) == state
     ex.reset()

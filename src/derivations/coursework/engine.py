@@ -27,7 +27,9 @@ import numpy as np
 
 from derivations import validation
 from derivations.coursework import catalogue as _catalogue
+from derivations.coursework import messages as _messages
 from derivations.coursework.exercises import EXERCISES, TARGET_FORMS, Case, Exercise, wrong_for
+from derivations.coursework.messages import say
 from derivations.coursework.render import CheckResult
 
 __all__ = ["check", "fingerprints", "diagnose", "compare_with", "CheckResult", "EXERCISES", "NOT_IMPLEMENTED",
@@ -171,14 +173,18 @@ def _call(fn, args, timeout, capture):
 
 
 class _Invalid(Exception):
-    """The function returned something that is not the arrays asked for."""
+    """The function returned something that is not the arrays asked for: a message id and its values."""
+
+    def __init__(self, message_id, **values):
+        super().__init__(message_id)
+        self.message_id, self.values = message_id, values
 
 
 @dataclass
 class _Outcome:
     arrays: list | None = None
     error: BaseException | None = None
-    invalid: str | None = None
+    invalid: tuple | None = None  # (message id, values)
     timed_out: bool = False
 
 
@@ -187,34 +193,34 @@ def _fresh(args):
     return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _describe(obj):
+def _describe(obj, lang):
     if isinstance(obj, np.ndarray):
-        return f"an array of shape {obj.shape}"
-    return f"a {type(obj).__name__}"
+        return say("an-array", lang, shape=obj.shape)
+    return say("an-object", lang, type=type(obj).__name__)
 
 
 def _coerce(out, ex):
     n = len(ex.outputs)
     if out is None:
-        raise _Invalid("returned None (is a `return` statement missing?)")
+        raise _Invalid("returned-none")
     if n > 1:
         if not isinstance(out, (tuple, list)) or len(out) != n:
-            raise _Invalid(f"should return {n} arrays ({', '.join(ex.outputs)}); it returned {_describe(out)}")
+            raise _Invalid("wrong-count", count=n, names=", ".join(ex.outputs), what=out)
         parts = list(out)
     else:
         parts = [out]
     arrays = []
     for name, part in zip(ex.outputs, parts):
         if part is None:
-            raise _Invalid(f"returned None for {name}")
+            raise _Invalid("returned-none-for", name=name)
         try:
             raw = np.asarray(part)
         except Exception as exc:  # ragged nested lists and the like
-            raise _Invalid(f"{name} is not an array of numbers ({exc})") from None
+            raise _Invalid("not-numbers", name=name, error=exc) from None
         if raw.dtype.kind not in "iuf":
-            raise _Invalid(f"{name} is not an array of real numbers (it has dtype {raw.dtype})")
+            raise _Invalid("not-real", name=name, dtype=raw.dtype)
         if ex.require_float64 and raw.dtype != np.float64:
-            raise _Invalid(f"{name} has dtype {raw.dtype}; the exercise asks for a float64 array")
+            raise _Invalid("not-float64", name=name, dtype=raw.dtype)
         arrays.append(raw.astype(np.float64))
     return arrays
 
@@ -223,7 +229,7 @@ def _judge_output(out, ex):
     try:
         return _Outcome(arrays=_coerce(out, ex))
     except _Invalid as bad:
-        return _Outcome(invalid=str(bad))
+        return _Outcome(invalid=(bad.message_id, bad.values))
 
 
 def _run(fn, args, ex):
@@ -269,43 +275,49 @@ def _close(a, e, rtol, atol):
         return np.abs(a - e) <= rtol * np.abs(e) + atol * scale
 
 
-def _array_problem(name, a, e, ex, rtol):
-    """What is wrong with one returned array, in words; None if it is right."""
+def _array_problem(name, a, e, ex, rtol, lang="en"):
+    """What is wrong with one returned array, in words of ``lang``; None if it is right."""
     a = _shape_like(a, e)
     if a.shape != e.shape:
-        return f"{name} has shape {a.shape}; expected {e.shape}"
+        return say("wrong-shape", lang, name=name, shape=a.shape, expected=e.shape)
     bad = ~np.isfinite(a)
     if bad.any():
-        kinds = " and ".join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
-        return f"{name} contains {kinds} at {int(bad.sum())} of {a.size} entries"
+        found = [k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any()]
+        kinds = say("nan-and-inf", lang) if len(found) == 2 else found[0]
+        return say("non-finite", lang, name=name, kinds=kinds, count=int(bad.sum()), size=a.size)
     ok = _close(a, e, rtol, ex.atol)
     if ok.all():
         return None
     if a.ndim == 0:
-        return f"{name} is {float(a):.6g}; expected {float(e):.6g}"
+        return say("wrong-scalar", lang, name=name, value=f"{float(a):.6g}", expected=f"{float(e):.6g}")
     i = np.unravel_index(int(np.argmax(np.abs(a - e) * ~ok)), a.shape)
-    return (
-        f"{name} differs from the expected values in {int((~ok).sum())} of {a.size} entries; "
-        f"the worst is at index {tuple(int(v) for v in i)}: got {a[i]:.6g}, expected {e[i]:.6g}"
-    )
+    return say("wrong-entries", lang, name=name, count=int((~ok).sum()), size=a.size,
+               index=tuple(int(v) for v in i), value=f"{a[i]:.6g}", expected=f"{e[i]:.6g}")
 
 
-def _error_words(err):
+def _error_words(err, lang):
     if isinstance(err, SystemExit):
-        return f"it called sys.exit() (SystemExit: {err})"
-    return f"it raised {type(err).__name__}: {err}"
+        return say("exited", lang, error=err)
+    return say("raised", lang, type=type(err).__name__, error=err)
 
 
-def _problems(outcome, expected, ex, case):
-    """What is wrong with one outcome: ``(summary or None, [per-array problem or None])``."""
+def _invalid_words(invalid, lang):
+    message_id, values = invalid
+    if "what" in values:  # the object returned, described in the verdict's language
+        values = dict(values, what=_describe(values["what"], lang))
+    return say(message_id, lang, **values)
+
+
+def _problems(outcome, expected, ex, case, lang="en"):
+    """What is wrong with one outcome: ``(summary or None, [per-array problem or None])``, in words of ``lang``."""
     if outcome.error is not None:
-        return _error_words(outcome.error), []
+        return _error_words(outcome.error, lang), []
     if outcome.invalid is not None:
-        return f"it {outcome.invalid}", []
+        return _invalid_words(outcome.invalid, lang), []
     rtol = max(ex.rtol, case.rtol or 0.0)
-    parts = [_array_problem(n, a, e, ex, rtol) for n, a, e in zip(ex.outputs, outcome.arrays, expected)]
+    parts = [_array_problem(n, a, e, ex, rtol, lang) for n, a, e in zip(ex.outputs, outcome.arrays, expected)]
     found = [p for p in parts if p is not None]
-    return ("; ".join(found) if found else None), parts
+    return (say("list-separator", lang).join(found) if found else None), parts
 
 
 def _agrees(a, b, ex, case):
@@ -566,12 +578,16 @@ def _reference(ex, form, conv):
     return _in_form(ex, form, ex.reference if conv is None else conv.reference)
 
 
-def _printed(capture):
+def _printed(capture, lang):
     lines, count = capture.finish()
     if not count:
         return []
-    head = f"It printed {count} line{'s' if count != 1 else ''}"
-    head += ":" if count <= len(lines) else f"; the first {len(lines)}:"
+    if count == 1:
+        head = say("printed-one", lang)
+    elif count <= len(lines):
+        head = say("printed-all", lang, count=count)
+    else:
+        head = say("printed-first", lang, count=count, shown=len(lines))
     return [head] + [f"    {line}" for line in lines]
 
 
@@ -583,7 +599,7 @@ def _call_text(ex, name, form, **extra):
     return f"check({', '.join(args)})"
 
 
-def check(exercise, fn, *, seed=None, targets=None, timeout=None):
+def check(exercise, fn, *, seed=None, targets=None, timeout=None, language=None):
     """Check a learner's implementation of one of the book's exercises.
 
     ``fn`` is run on fresh random inputs (new ones on every call) and on
@@ -617,6 +633,10 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     timeout : float, optional
         Seconds each case may take; by default the environment variable
         ``DERIVATIONS_CHECK_TIMEOUT``, or 5.
+    language : {"en", "es", "id", "zh_CN"}, optional
+        The language of the verdict, that of one of the book's editions, whose
+        pages its links point at; by default the environment variable
+        ``DERIVATIONS_LANGUAGE``, or English.
 
     Returns
     -------
@@ -627,8 +647,8 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     Raises
     ------
     ValueError
-        For an unknown exercise, a target form it does not take, or a time
-        limit that is not a positive number of seconds.
+        For an unknown exercise, a target form it does not take, a time
+        limit that is not a positive number of seconds, or an unknown language.
     TypeError
         When ``fn`` is not callable.
 
@@ -647,12 +667,15 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     True
     >>> print(check("softmax", lambda z: None).message.splitlines()[1])
     On random logits, N=..., C=...: it returned None (is a `return` statement missing?).
+    >>> print(check("softmax", lambda z: z, language="es").message.splitlines()[0])
+    ✗ my_softmax todavía no es correcta.
     """
     ex = _get(exercise)
     if not callable(fn):
         raise TypeError(f"check needs the function itself (e.g. {ex.function}), got {type(fn).__name__}")
     form = _target_form(ex, targets)
     limit = _timeout_seconds(timeout)
+    lang = _messages.language(language)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
     cases = _cases(ex, np.random.default_rng(seed), form)
@@ -660,72 +683,76 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None):
     if not name.isidentifier():  # a lambda
         name = ex.function
     capture = _Capture()
-    repeat = f"The inputs are random; {_call_text(ex, name, form, seed=seed)} repeats these ones."
+    repeat = say("repeat", lang, call=_call_text(ex, name, form, seed=seed))
+    sep = say("list-separator", lang)
+
+    def case_name(case):
+        return _messages.case_name(case.name, lang)
 
     def result(passed, mistake, lines, **flags):
-        return CheckResult(passed, mistake, "\n".join(lines), ex.id, seed, targets=form, **flags)
+        return CheckResult(passed, mistake, "\n".join(lines), ex.id, seed, targets=form, language=lang, **flags)
 
     outcomes = []
     for case in cases:
         outcome = _run_learner(fn, case.args, ex, limit, capture)
         if isinstance(outcome.error, NotImplementedError):
-            return result(False, None, [f"✗ {name} is {NOT_IMPLEMENTED}."] + _printed(capture), not_implemented=True)
+            lines = [say("not-implemented", lang, name=name)] + _printed(capture, lang)
+            return result(False, None, lines, not_implemented=True)
         if outcome.timed_out:
             lines = [
-                f"✗ {name} hit the time limit: it ran for more than {limit:g} s on {case.name}.",
-                "Is there a loop that never ends? To allow more time, use "
-                f"{_call_text(ex, name, form, timeout='...')} or set {TIMEOUT_VARIABLE}.",
+                say("time-limit", lang, name=name, seconds=f"{limit:g}", case=case_name(case)),
+                say("time-limit-hint", lang, call=_call_text(ex, name, form, timeout="..."), variable=TIMEOUT_VARIABLE),
             ]
-            return result(False, None, lines + _printed(capture) + [repeat], timed_out=True)
+            return result(False, None, lines + _printed(capture, lang) + [repeat], timed_out=True)
         outcomes.append(outcome)
 
     convention, expected = _conventions_chosen(ex, form, cases, outcomes)
-    judged = [_problems(o, e, ex, case) for o, e, case in zip(outcomes, expected, cases)]
+    judged = [_problems(o, e, ex, case, lang) for o, e, case in zip(outcomes, expected, cases)]
     problems = [summary for summary, _ in judged]
     failing = [i for i, p in enumerate(problems) if p is not None]
     context = []
     if form is not None:
-        context.append(f"Targets: {ex.targets[form]}.")
+        context.append(say("targets", lang, text=_messages.text(ex.targets[form], lang)))
     if convention is not None:
-        context.append(f"Judged by the convention its loss follows: {convention.text}.")
+        context.append(say("convention", lang, text=_messages.text(convention.text, lang)))
 
     if not failing:
-        names = "; ".join(case.name for case in cases)
-        found = "Bug found and fixed: " if ex.starts_from is not None else ""
-        lines = [f"✓ {found}{name} passed all {len(cases)} cases on fresh random inputs."]
-        lines += [ex.passed_message] if ex.passed_message else []
-        lines.append(f"Cases: {names}.")
-        return result(True, None, lines + context + _printed(capture))
+        passed = "passed-bug-fixed" if ex.starts_from is not None else "passed"
+        lines = [say(passed, lang, name=name, count=len(cases))]
+        lines += [_messages.text(ex.passed_message, lang)] if ex.passed_message else []
+        lines.append(say("cases", lang, names=sep.join(case_name(case) for case in cases)))
+        return result(True, None, lines + context + _printed(capture, lang))
 
     first = failing[0]
-    lines = [f"✗ {name} is not right yet.", f"On {cases[first].name}: {problems[first]}."]
+    lines = [say("not-right", lang, name=name),
+             say("on-case", lang, case=case_name(cases[first]), problem=problems[first])]
     if len(failing) > 1:
-        others = "; ".join(cases[i].name for i in failing[1:])
-        lines.append(f"It also fails on {len(failing) - 1} more of the {len(cases)} cases: {others}.")
+        others = sep.join(case_name(cases[i]) for i in failing[1:])
+        lines.append(say("also-fails", lang, more=len(failing) - 1, count=len(cases), names=others))
     else:
-        lines.append(f"It passes the other {len(cases) - 1} cases.")
+        lines.append(say("passes-others", lang, count=len(cases) - 1))
     variants = wrong_for(ex.id, form)
     diagnosis = diagnose(ex, cases, outcomes, [p for _, p in judged], expected, variants)
     mistake = None
     if diagnosis is not None:
         mistake, full = diagnosis
         m = _catalogue.MISTAKES[mistake]
-        how = "It behaves exactly like" if full else "Part of the failure matches"
-        lines.append(f"{how} the known mistake [{mistake}] ({m.title}): {m.text}")
+        title, explanation = _messages.mistake_words(m, lang)
+        how = "mistake-full" if full else "mistake-part"
+        lines.append(say(how, lang, id=mistake, title=title, text=_catalogue.plain(explanation)))
         if not full:
-            lines.append("There may be a second problem as well.")
+            lines.append(say("second-problem", lang))
     else:
-        lines.append(f"No catalogued mistake matches. Signature: {ex.signature}.")
+        lines.append(say("no-mistake", lang, signature=_messages.text(ex.signature, lang)))
     lines += context
     if form == "probabilities" and "labels" in ex.targets and mistake is None:
-        lines.append(
-            "If your function takes integer labels (N,) rather than probability rows, "
-            f"check it with {_call_text(ex, name, 'labels')}."
-        )
+        lines.append(say("labels-hint", lang, call=_call_text(ex, name, "labels")))
     if mistake is not None:
-        lines.append(f"Read why: {m.where}, {m.url()}")
+        lines.append(say("read-why", lang, where=_messages.where(m.chapter, m.label, lang),
+                         url=_messages.section_url(m.label, lang)))
     else:
-        lines.append(f"The derivation is in {_catalogue.where(ex.chapter)}: {ex.chapter_url()}")
-    lines += _printed(capture)
+        lines.append(say("derivation-in", lang, where=_messages.where(ex.chapter, None, lang),
+                         url=_messages.chapter_url(ex.chapter, lang)))
+    lines += _printed(capture, lang)
     lines.append(repeat)
     return result(False, mistake, lines)

@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from derivations.coursework import catalogue
+from derivations.coursework import catalogue, messages
 
 __all__ = ["CheckResult"]
 
 _URL = re.compile(r"(https?://\S+|\.\./\S+)")
-_READ_WHY = re.compile(r"^Read why: (?P<where>.+), (?P<url>\S+)$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,9 @@ class CheckResult:
         Whether the function is still the stub that raises NotImplementedError.
     targets : str or None
         The target form the function was given, for exercises with targets.
+    language : str
+        The language the message is written in (one of
+        :data:`derivations.coursework.messages.LANGUAGES`).
     """
 
     passed: bool
@@ -55,6 +57,11 @@ class CheckResult:
     timed_out: bool = False
     not_implemented: bool = False
     targets: str | None = None
+    language: str = "en"
+
+    def _read_why(self, line):
+        """The ``Read why`` line's match (groups ``where`` and ``url``), or None for any other line."""
+        return messages.pattern("read-why", self.language).match(line)
 
     def __bool__(self):
         return self.passed
@@ -66,9 +73,9 @@ class CheckResult:
         head, *rest = self.message.split("\n")
         lines = [f"**{head}**", ""]
         for line in rest:
-            link = _READ_WHY.match(line)
-            if link:
-                lines += ["", f"[Read why: {link['where']}]({link['url']})", ""]
+            link = self._read_why(line)
+            if link:  # the words before the URL become the link's text
+                lines += ["", f"[{line[: link.start('url')].rstrip(' ,，')}]({link['url']})", ""]
             else:
                 lines.append(_URL.sub(lambda m: f"[{m[1]}]({m[1]})", line) + "  ")
         return "\n".join(lines)
@@ -80,11 +87,12 @@ class CheckResult:
         head, *rest = self.message.split("\n")
         body = ""
         for line in rest:
-            link = _READ_WHY.match(line)
+            link = self._read_why(line)
             if link:
-                line_html = f"Read why: {_anchor(link['url'], link['where'])}"
+                line_html = escape(line[: link.start("where")]) + _anchor(link["url"], link["where"])
                 if self.mistake is not None:
-                    line_html += f" (label {_code(escape(catalogue.MISTAKES[self.mistake].label))})"
+                    label = _code(escape(catalogue.MISTAKES[self.mistake].label))
+                    line_html += f" ({messages.say('html-label', self.language)} {label})"
             else:  # the line is escaped already, and so is any URL in it
                 line_html = _URL.sub(lambda m: f'<a style="color:#0b57d0" href="{m[1]}">{m[1]}</a>',
                                      _code_spans(escape(line)))

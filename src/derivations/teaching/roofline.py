@@ -850,3 +850,21 @@ def scaling_alt(results):
             )
         parts.append(text + ".")
     return "".join(parts)
+
+
+def live_measurement(text):
+    """Show a paragraph whose very words follow this build's measurements.
+
+    Used in :ref:`what-it-costs`. The paragraph goes in a
+    ``live-measurement`` div, which the book's translated editions leave in
+    English: no catalogue can hold a sentence that says "about half" in one
+    build and "about two thirds" in the next (``tools/book_editions.py``).
+
+    Examples
+    --------
+    >>> live_measurement("The copy moved 15 GB/s.").data
+    ':::{div} live-measurement\\nThe copy moved 15 GB/s.\\n:::'
+    """
+    from IPython.display import Markdown
+
+    return Markdown(f":::{{div}} live-measurement\n{text}\n:::")

@@ -24,6 +24,7 @@ from derivations.validation import (  # noqa: F401 - the explorers' modules impo
     as_vector,
     shown,
 )
+from derivations.widgets.messages import as_language, default_language, messages_for
 
 _HERE = resources.files(__package__)
 
@@ -57,6 +58,17 @@ def resized(values, n):
     return (list(values) + [0.0] * n)[:n]
 
 
+class Language(traitlets.TraitType):
+    """A synced language of the book's editions, checked by
+    :func:`~derivations.widgets.messages.as_language`: the words of
+    :ref:`puzzle-explorer` and the other explorers."""
+
+    info_text = "one of 'en', 'es', 'id', 'zh_CN'"
+
+    def validate(self, obj, value):
+        return as_language(value, self.name)
+
+
 class Explorer(anywidget.AnyWidget):
     """Base class: the shared style sheet; subclasses set ``_esm``.
 
@@ -64,6 +76,15 @@ class Explorer(anywidget.AnyWidget):
     :ref:`toy-network-explorer` and :ref:`descent-explorer` derive from it.
     Each subclass puts the constants its page's controls need in ``_limits``;
     they reach the page as the read-only synced trait ``limits``.
+
+    Each subclass names in ``_message_groups`` the groups of
+    :data:`~derivations.widgets.messages.MESSAGES` its page uses; they
+    reach the page as the read-only synced trait ``_messages``, in every
+    language, since the one embedded state serves every edition of the book.
+    ``language`` ('en', 'es', 'id' or 'zh_CN', by default the environment
+    variable ``DERIVATIONS_LANGUAGE``, else 'en') is the language the page
+    speaks in JupyterLab; one given to the constructor or set later wins
+    over the page's own ``<html lang>`` too (``_language_explicit``).
 
     Every check of a synced trait raises a ``traitlets.TraitError`` (the
     :class:`~derivations.validation.InvalidTrait` family), so a change that
@@ -81,6 +102,35 @@ class Explorer(anywidget.AnyWidget):
     @traitlets.default("limits")
     def _default_limits(self):
         return dict(self._limits)
+
+    # The words of the page, in every language: the page picks one when it
+    # renders (see pickLanguage in common.js), so the ES modules hold none.
+    _message_groups = ()
+    _messages = traitlets.Dict(read_only=True).tag(sync=True)
+    language = Language().tag(sync=True)
+    # whether `language` was chosen (given, set, or set again) rather than
+    # taken from DERIVATIONS_LANGUAGE or English: a chosen one beats the page's lang
+    _language_explicit = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if language is not None:
+            self.language = language
+
+    @traitlets.default("_messages")
+    def _default_messages(self):
+        return messages_for(self._message_groups)
+
+    @traitlets.default("language")
+    def _default_language(self):
+        return default_language()
+
+    @traitlets.validate("language")
+    def _chosen_language(self, proposal):
+        # runs for every assignment, even of the value it holds, and never
+        # for the default: where the language becomes the user's choice
+        self._language_explicit = True
+        return proposal["value"]
 
     def synced_state(self):
         """The traits that travel to the browser, as the front end sees them.

@@ -161,6 +161,90 @@ function numberControl({ name, label, min, max, step, value }) {
   return { input, label: lab, field: el("span", { class: "dx-field" }, [lab, input]) };
 }
 
+// ---- the reader's language --------------------------------------------------
+// The explorers are embedded once, in the English build, and every edition
+// of the book reuses that state; so the page picks the language when it
+// renders, from a table of every message in every language that the Python
+// side sends as the read-only trait `_messages` (derivations/widgets/messages.py).
+
+const LANGUAGES = ["en", "es", "id", "zh_CN"];
+const BCP47 = { en: "en", es: "es", id: "id", zh_CN: "zh-CN" };
+// an edition's <html lang>, lower-cased, or its primary subtag
+const PAGE_LANGUAGES = { es: "es", id: "id", "zh-cn": "zh_CN", "zh-hans": "zh_CN", "zh-hans-cn": "zh_CN" };
+
+/** The language an explorer speaks. A `language` the user chose (given to
+ *  the constructor, or set in the kernel: `explicit`) wins; else the page's
+ *  <html lang>, on an edition in Spanish, Indonesian or Chinese; else the
+ *  trait's default (DERIVATIONS_LANGUAGE in the kernel, else English). */
+function pickLanguage(language, explicit, pageLang) {
+  if (explicit && LANGUAGES.includes(language)) return language;
+  const tag = String(pageLang || "").toLowerCase();
+  const page = PAGE_LANGUAGES[tag] ?? PAGE_LANGUAGES[tag.split("-")[0]];
+  if (page) return page;
+  return LANGUAGES.includes(language) ? language : "en";
+}
+
+/** A template's {name} placeholders filled from `values` (numbers already
+ *  formatted by fmt, so they keep the decimal point in every language). */
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+/** The explorer's words: t(id, values) is message `id` in the language
+ *  pickLanguage chose, filled; t.lang is that language. An id missing from
+ *  the table is a bug, and throws. */
+function translator(model) {
+  const lang = pickLanguage(model.get("language"), model.get("_language_explicit"), document.documentElement.lang);
+  const table = model.get("_messages") || {};
+  const t = (id, values = {}) => {
+    const entry = table[id];
+    if (!entry) throw new RangeError(`_messages: ${id}`);
+    return fill(entry[lang] ?? entry.en, values);
+  };
+  t.lang = lang;
+  return t;
+}
+
+/** A message as DOM: its HTML (<var>, <sub>, made by messages.py, never by a
+ *  reader) parsed, and each {name} replaced by slots[name], a node (an
+ *  <output>, say) or text. A placeholder never sits inside a tag. */
+function richText(template, slots = {}) {
+  const frag = document.createDocumentFragment();
+  template.split(/\{(\w+)\}/).forEach((part, k) => {
+    if (k % 2 === 1) {
+      const v = part in slots ? slots[part] : `{${part}}`;
+      frag.append(v instanceof Node ? v : document.createTextNode(String(v)));
+    } else if (part) {
+      const html = document.createElement("template");
+      html.innerHTML = part;
+      frag.append(html.content);
+    }
+  });
+  return frag;
+}
+
+/** The widget made from one explorer's `render`: drawn again from scratch
+ *  when the kernel changes the language, so that every label follows it. */
+function explorerWidget(render) {
+  return {
+    render({ model, el: host }) {
+      let cleanup = render({ model, el: host });
+      // language and _language_explicit change together: one redraw
+      const again = batched(() => {
+        cleanup();
+        host.replaceChildren();
+        cleanup = render({ model, el: host });
+      });
+      const names = ["language", "_language_explicit"];
+      names.forEach((name) => model.on(`change:${name}`, again));
+      return () => {
+        names.forEach((name) => model.off(`change:${name}`, again));
+        cleanup();
+      };
+    },
+  };
+}
+
 // ---- the arithmetic, in float64 like the Python side ----------------------
 
 function sum(a) {
@@ -242,12 +326,15 @@ function chartWidth(size, min = 300, max = 640) {
 /** The explorer's root element in the widget's host, and the plain object its
  *  build, draw, update and wire functions share: the model, the limits the
  *  Python side set (its constants, passed in as the read-only `limits`
- *  trait, so the two sides cannot drift apart), the cleanups to run when
- *  the view goes away and, with `tracksWidth`, the explorer's width. */
+ *  trait, so the two sides cannot drift apart), its words `t` (see
+ *  translator), the cleanups to run when the view goes away and, with
+ *  `tracksWidth`, the explorer's width. */
 function mountExplorer(model, host, className, { tracksWidth = false } = {}) {
-  const root = el("div", { class: `dx-explorer ${className}` });
+  const t = translator(model);
+  // lang on the explorer itself: in JupyterLab it may differ from the page's
+  const root = el("div", { class: `dx-explorer ${className}`, lang: BCP47[t.lang] });
   host.append(root);
-  const s = { model, root, limits: model.get("limits"), cleanups: [] };
+  const s = { model, root, t, limits: model.get("limits"), cleanups: [] };
   // a chart drawn at the explorer's width is redrawn when the width changes
   if (tracksWidth) s.size = trackWidth(root, () => s.schedule(), s.cleanups);
   return s;

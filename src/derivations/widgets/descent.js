@@ -64,13 +64,15 @@ function accuracyOf(X, y, W, b) {
 
 /** What a screen reader hears after a step, a run, a reset or a new
  *  learning rate (`touched`): the step, the loss and the accuracy. */
-function describeDescent(model, X, y, touched) {
+function describeDescent(t, model, X, y, touched) {
   const steps = model.get("steps");
-  if (hasDiverged(model.get("loss_history"))) return `Step ${steps}: the loss overflowed, the descent diverged`;
+  if (hasDiverged(model.get("loss_history"))) return t("descent.say_diverged", { steps });
   const W = model.get("W");
   const b = model.get("b");
-  const where = `step ${steps}, loss ${fmt(lossAndGrads(X, y, W, b).loss, 3)}, accuracy ${fmt(accuracyOf(X, y, W, b), 2)}`;
-  return touched ? `learning rate ${fmt(model.get("lr"), 2)} at ${where}` : `At ${where}`;
+  const where = t("descent.say_where", {
+    steps, loss: fmt(lossAndGrads(X, y, W, b).loss, 3), accuracy: fmt(accuracyOf(X, y, W, b), 2),
+  });
+  return touched ? t("descent.say_lr", { lr: fmt(model.get("lr"), 2), where }) : t("descent.say_at", { where });
 }
 
 function argmaxClass(W, b, x0, x1) {
@@ -118,19 +120,20 @@ function drawMarker(ctx, shape, x, y, r) {
 
 function buildDescentControls(s) {
   const { LR_MIN, LR_MAX } = s.limits;
-  s.stepBtn = el("button", { type: "button", name: "step" }, ["Step"]);
-  s.runBtn = el("button", { type: "button", name: "run", "aria-pressed": "false" }, ["Run"]);
-  s.resetBtn = el("button", { type: "button", name: "reset" }, ["Reset"]);
+  const { t } = s;
+  s.stepBtn = el("button", { type: "button", name: "step" }, [t("descent.step")]);
+  s.runBtn = el("button", { type: "button", name: "run", "aria-pressed": "false" }, [t("descent.run")]);
+  s.resetBtn = el("button", { type: "button", name: "reset" }, [t("descent.reset")]);
   s.lr = rangeControl({
-    name: "lr", label: "Learning rate <var>η</var>", min: LR_MIN, max: LR_MAX, step: 0.01, value: s.model.get("lr"),
+    name: "lr", label: t("descent.lr_label"), min: LR_MIN, max: LR_MAX, step: 0.01, value: s.model.get("lr"),
   });
   s.root.append(el("div", { class: "dx-controls" }, [s.stepBtn, s.runBtn, s.resetBtn, rangeField(s.lr)]));
   s.out = {};
   s.o = (name, digits = 4) => (s.out[name] = numberOut(name, digits)).el;
   s.root.append(el("p", { class: "dx-summary" }, [
-    "Step ", s.o("steps", 0), el("span", { class: "dx-sep" }, [" · "]),
-    "loss ", s.o("loss"), el("span", { class: "dx-sep" }, [" · "]),
-    "accuracy ", s.o("accuracy", 3),
+    richText(t("descent.steps_out"), { steps: s.o("steps", 0) }), el("span", { class: "dx-sep" }, [" · "]),
+    richText(t("descent.loss_out"), { loss: s.o("loss") }), el("span", { class: "dx-sep" }, [" · "]),
+    richText(t("descent.accuracy_out"), { accuracy: s.o("accuracy", 3) }),
   ]));
   // shown when the loss overflowed: says what happened and what to do
   s.divergedNote = el("p", { class: "dx-note dx-diverged", hidden: true });
@@ -138,7 +141,7 @@ function buildDescentControls(s) {
 }
 
 /** A class's marker in the legend, the shape drawMarker gives its points. */
-function legendMarker(c) {
+function legendMarker(s, c) {
   const icon = svgEl("svg", { class: "dx-marker", viewBox: "-6 -6 12 12", width: 14, height: 14, "aria-hidden": "true" });
   const mark = SHAPES[c] === "square" ? svgEl("rect", { x: -4.2, y: -4.2, width: 8.4, height: 8.4 })
     : SHAPES[c] === "triangle" ? svgEl("polygon", { points: "0,-5.4 5,4 -5,4" })
@@ -146,19 +149,14 @@ function legendMarker(c) {
     : svgEl("circle", { r: 4.8 });
   mark.setAttribute("style", `fill: var(--dx-class-${c})`);
   icon.append(mark);
-  return el("span", { class: "dx-legend-item" }, [icon, `class ${c}`]);
+  return el("span", { class: "dx-legend-item" }, [icon, s.t("descent.legend_class", { c })]);
 }
 
 function buildDescentFigures(s) {
-  s.canvas = el("canvas", {
-    class: "dx-regions", role: "img",
-    "aria-label": "The data points, one colour and marker shape per class, over the plane coloured by the class the model predicts there",
-  });
-  s.curve = svgEl("svg", {
-    class: "dx-curve", role: "img", "aria-label": "The training loss after each gradient step",
-  });
+  s.canvas = el("canvas", { class: "dx-regions", role: "img", "aria-label": s.t("descent.regions_label") });
+  s.curve = svgEl("svg", { class: "dx-curve", role: "img", "aria-label": s.t("descent.curve_label") });
   s.root.append(el("div", { class: "dx-descent-figs" }, [s.canvas, s.curve]));
-  s.root.append(el("p", { class: "dx-legend" }, Array.from({ length: s.C }, (_, c) => legendMarker(c))));
+  s.root.append(el("p", { class: "dx-legend" }, Array.from({ length: s.C }, (_, c) => legendMarker(s, c))));
 }
 
 /** W and b: full values for programs, a compact table for people. */
@@ -168,10 +166,10 @@ function buildParameterTable(s) {
     el("th", { scope: "row" }, [String(c)]),
     el("td", {}, [o(`W${c}_0`, 3)]), el("td", {}, [o(`W${c}_1`, 3)]), el("td", {}, [o(`b${c}`, 3)]),
   ]));
-  const caption = el("caption", {}, ["Parameters: one row of ", el("var", {}, ["W"]), " and one bias per class"]);
+  const caption = el("caption", {}, [richText(s.t("descent.params_caption"))]);
   s.root.append(tableWrap(el("table", { class: "dx-table" }, [
     caption,
-    el("thead", {}, [el("tr", {}, ["class", "W·,₀", "W·,₁", "b"].map((h) => el("th", { scope: "col" }, [h])))]),
+    el("thead", {}, [el("tr", {}, [s.t("common.class"), "W·,₀", "W·,₁", "b"].map((h) => el("th", { scope: "col" }, [h])))]),
     el("tbody", {}, rows),
   ]), caption, s.cleanups));
 }
@@ -254,15 +252,15 @@ function drawCurve(s, history) {
   const overflow = history.length > 0 && !Number.isFinite(history[history.length - 1]);
   const marks = overflow ? [
     svgEl("line", { x1: px(n), x2: px(n), y1: top, y2: H - bottom, class: "dx-axis dx-overflow-line" }),
-    svgEl("text", { x: px(n) - 4, y: top + 14, class: "dx-tick dx-overflow", "text-anchor": "end" }, ["↑ overflow: diverged"]),
+    svgEl("text", { x: px(n) - 4, y: top + 14, class: "dx-tick dx-overflow", "text-anchor": "end" }, [s.t("descent.overflow")]),
   ] : [];
   curve.replaceChildren(
-    svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, ["training loss"]),
+    svgEl("text", { x: W - right, y: 12, class: "dx-axis-title", "text-anchor": "end" }, [s.t("descent.training_loss")]),
     svgEl("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "dx-axis" }),
     svgEl("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "dx-axis" }),
     svgEl("text", { x: left - 5, y: top + 4, class: "dx-tick", "text-anchor": "end" }, [fmt(top0, 2)]),
     svgEl("text", { x: left - 5, y: H - bottom + 4, class: "dx-tick", "text-anchor": "end" }, ["0"]),
-    svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [`step ${history.length - 1}`]),
+    svgEl("text", { x: W - right, y: H - 6, class: "dx-tick", "text-anchor": "end" }, [s.t("descent.axis_step", { n: history.length - 1 })]),
     svgEl("polyline", { points: pts, class: "dx-loss-line" }),
     ...marks,
   );
@@ -292,7 +290,7 @@ function stepOnce(s) {
 }
 
 function setRunning(s, on) {
-  s.runBtn.textContent = on ? "Pause" : "Run";
+  s.runBtn.textContent = s.t(on ? "descent.pause" : "descent.run");
   s.runBtn.setAttribute("aria-pressed", on ? "true" : "false");
   if (!on) {
     s.running = 0;
@@ -348,10 +346,7 @@ function updateDescent(s) {
   s.stepBtn.disabled = diverged;
   s.runBtn.disabled = diverged;
   s.divergedNote.hidden = !diverged;
-  s.divergedNote.textContent = diverged
-    ? `At step ${model.get("steps")} the loss overflowed float64: the descent diverged. `
-      + "W and b show their last finite values; lower the learning rate η and press Reset."
-    : "";
+  s.divergedNote.textContent = diverged ? s.t("descent.diverged_note", { steps: model.get("steps") }) : "";
   drawCurve(s, history.length ? history : [g.loss]);
   drawRegions(s, W, b);
 }
@@ -387,11 +382,11 @@ function render({ model, el: host }) {
   s.extent = dataExtent(s.X);
   buildDescentControls(s);
   // heard once a step, a reset or a whole run is over, not every frame
-  s.live = announcer(s.root, (touched) => describeDescent(model, s.X, s.y, touched), s.cleanups);
+  s.live = announcer(s.root, (touched) => describeDescent(s.t, model, s.X, s.y, touched), s.cleanups);
   buildDescentFigures(s);
   buildParameterTable(s);
   wireDescent(s);
   return followModel(s, ["W", "b", "steps", "lr", "loss_history"], () => updateDescent(s));
 }
 
-export default { render };
+export default explorerWidget(render);

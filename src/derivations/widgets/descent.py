@@ -98,6 +98,10 @@ class DescentExplorer(Explorer):
         Labels in ``0 .. C-1``; given together with ``X``.
     lr : float
         Learning rate in [0.01, 5].
+    language : {'en', 'es', 'id', 'zh_CN'}, optional
+        The language the page speaks, even on an edition of the book in
+        another one; by default ``DERIVATIONS_LANGUAGE``, else English, and
+        on the static site the edition's own language.
 
     Attributes
     ----------
@@ -125,6 +129,7 @@ class DescentExplorer(Explorer):
 
     _esm = bundle_esm("descent.js")
     _limits = {"LR_MIN": LR_MIN, "LR_MAX": LR_MAX}
+    _message_groups = ("descent",)
 
     # the data are fixed at construction: the page reads them, never sets them
     X = Fixed().tag(sync=True, to_json=as_lists)

@@ -7,40 +7,35 @@ const J_SCALE = 0.25;
 
 /** What a screen reader hears: the moved logit, its probability and its
  *  diagonal entry p(1 − p). */
-function describeJacobian(z, touched) {
+function describeJacobian(t, z, touched) {
   const p = softmax(z);
   const j = touched && touched.kind === "z" ? touched.j : argmax(p);
-  const entry = `p${j} = ${fmt(p[j], 2)}, diagonal entry J${j},${j} = ${fmt(p[j] * (1 - p[j]), 3)}`;
-  if (touched && touched.kind === "z") return `z${j} = ${fmt(z[j], 1)}: ${entry}; every row sums to 0`;
-  return `${z.length} classes, largest probability ${entry}`;
+  const entry = t("jacobian.say_entry", { j, p: fmt(p[j], 2), d: fmt(p[j] * (1 - p[j]), 3) });
+  if (touched && touched.kind === "z") return t("jacobian.say_z", { j, z: fmt(z[j], 1), entry });
+  return t("jacobian.say_kernel", { C: z.length, entry });
 }
 
 // ---- build: the DOM, once (the sliders and the heatmap whenever C changes) ---
 
 function buildJacobian(s) {
   const { C_MIN, C_MAX } = s.limits;
+  const { t } = s;
   s.cSel = selectControl({
-    name: "C", label: "Classes <var>C</var>", options: classCountOptions(C_MIN, C_MAX), value: s.model.get("z").length,
+    name: "C", label: t("common.classes_label"), options: classCountOptions(C_MIN, C_MAX), value: s.model.get("z").length,
   });
   s.root.append(el("div", { class: "dx-controls" }, [s.cSel.field]));
   s.zBox = el("fieldset", { class: "dx-sliders" });
   s.root.append(s.zBox);
   s.table = el("table", { class: "dx-heatmap" });
-  s.caption = el("caption", {}, ["The softmax Jacobian ", el("var", {}, ["J"]), " = diag(", el("var", {}, ["p"]),
-    ") − ", el("var", {}, ["p p"]), el("sup", {}, ["T"]), " and its row sums"]);
+  s.caption = el("caption", {}, [richText(t("jacobian.caption"))]);
   s.root.append(tableWrap(s.table, s.caption, s.cleanups));
-  s.root.append(el("p", { class: "dx-note" }, [
-    "Entry (", el("var", {}, ["i"]), ", ", el("var", {}, ["j"]), ") is ∂p", el("sub", {}, ["i"]),
-    "/∂z", el("sub", {}, ["j"]), " = p", el("sub", {}, ["i"]), "(δ", el("sub", {}, ["ij"]), " − p",
-    el("sub", {}, ["j"]), "): positive on the diagonal (warm), negative off it (cool). ",
-    "Each row sums to 0: adding one constant to every logit leaves softmax unchanged.",
-  ]));
+  s.root.append(el("p", { class: "dx-note" }, [richText(t("jacobian.note"))]));
 }
 
 /** One slider per logit, each with its probability beside it. */
 function buildJacobianSliders(s, C) {
   const Z = s.limits.Z_LIMIT;
-  s.zBox.replaceChildren(el("legend", {}, ["Logits ", el("var", {}, ["z"]), " and probabilities ", el("var", {}, ["p"])]));
+  s.zBox.replaceChildren(el("legend", {}, [richText(s.t("jacobian.legend"))]));
   const z = s.model.get("z");
   const pOuts = Array.from({ length: C }, (_, j) => numberOut(`p${j}`));
   const zcs = sliderRow(s, {
@@ -56,7 +51,7 @@ function buildHeatmap(s, C) {
   s.table.classList.toggle("dx-heatmap-dense", C > 6);
   const head = el("tr", {}, [el("th", { scope: "col" }, [el("span", { class: "dx-corner" }, ["i \\ j"])])]);
   for (let j = 0; j < C; j++) head.append(el("th", { scope: "col" }, [String(j)]));
-  head.append(el("th", { scope: "col", class: "dx-rowsum" }, ["row sum"]));
+  head.append(el("th", { scope: "col", class: "dx-rowsum" }, [s.t("jacobian.row_sum")]));
   const body = el("tbody");
   const cells = [];
   const sums = [];
@@ -101,7 +96,7 @@ function updateJacobian(s) {
   const p = softmax(z);
   s.rows.sliders.forEach(({ zc, pOut }, j) => {
     syncRange(zc, z[j]);
-    zc.input.setAttribute("aria-valuetext", `${fmt(z[j], 1)}, probability ${fmt(p[j], 2)}`);
+    zc.input.setAttribute("aria-valuetext", s.t("common.logit_valuetext", { z: fmt(z[j], 1), p: fmt(p[j], 2) }));
     pOut.set(p[j]);
   });
   drawHeatmap(s, softmaxJacobian(p));
@@ -112,7 +107,7 @@ function updateJacobian(s) {
 function render({ model, el: host }) {
   const s = mountExplorer(model, host, "dx-jacobian");
   buildJacobian(s);
-  s.live = announcer(s.root, (touched) => describeJacobian(model.get("z"), touched), s.cleanups);
+  s.live = announcer(s.root, (touched) => describeJacobian(s.t, model.get("z"), touched), s.cleanups);
   s.cSel.select.addEventListener("change", () => {
     s.live.touch({ kind: "C" });
     model.set("z", resized(model.get("z"), Number(s.cSel.select.value)));
@@ -121,4 +116,4 @@ function render({ model, el: host }) {
   return followModel(s, ["z"], () => updateJacobian(s));
 }
 
-export default { render };
+export default explorerWidget(render);

@@ -21,6 +21,10 @@ class JacobianExplorer(ClassCount, Explorer):
     ----------
     z : array_like of float, shape (C,)
         Logits, 2 to 10 of them, each in [-10, 10].
+    language : {'en', 'es', 'id', 'zh_CN'}, optional
+        The language the page speaks, even on an edition of the book in
+        another one; by default ``DERIVATIONS_LANGUAGE``, else English, and
+        on the static site the edition's own language.
 
     Examples
     --------
@@ -35,6 +39,7 @@ class JacobianExplorer(ClassCount, Explorer):
 
     _esm = bundle_esm("jacobian.js")
     _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT}
+    _message_groups = ("jacobian",)
 
     z = Vector([1.5, 0.5, -0.5, 0.0], **Z_RANGE).tag(sync=True)
 

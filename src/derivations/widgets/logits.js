@@ -22,22 +22,24 @@ function computeLogits(state) {
 }
 
 // What a screen reader hears after a change, by the kind of control moved:
-// its value and what it moves most (describeLogits adds the loss).
+// its value and what it moves most (describeLogits adds the loss), in the
+// explorer's language `t`.
 const LOGITS_SAY = {
-  z: (s, r, j) => `z${j} = ${fmt(s.z[j], 1)}: p${j} = ${fmt(r.p[j], 2)}`,
-  soft_target: (s, r, j) => `soft target t${j} = ${fmt(s.soft_target[j], 2)}: targets sum to ${fmt(r.tsum, 2)}`,
-  temperature: (s, r, j) => `temperature ${fmt(s.temperature, 2)}: largest p${j} = ${fmt(r.p[j], 2)}`,
-  label_smoothing: (s) => `label smoothing ${fmt(s.label_smoothing, 2)}`,
-  target: (s, r) => (s.soft ? "soft target" : `target class ${s.target}: p${s.target} = ${fmt(r.p[s.target], 2)}`),
-  C: (s, r, j) => `${r.C} classes: largest p${j} = ${fmt(r.p[j], 2)}`,
-  kernel: (s, r, j) => `largest p${j} = ${fmt(r.p[j], 2)}`,
+  z: (t, s, r, j) => t("logits.say_z", { j, z: fmt(s.z[j], 1), p: fmt(r.p[j], 2) }),
+  soft_target: (t, s, r, j) => t("logits.say_soft_target", { j, t: fmt(s.soft_target[j], 2), sum: fmt(r.tsum, 2) }),
+  temperature: (t, s, r, j) => t("logits.say_temperature", { T: fmt(s.temperature, 2), j, p: fmt(r.p[j], 2) }),
+  label_smoothing: (t, s) => t("logits.say_label_smoothing", { eps: fmt(s.label_smoothing, 2) }),
+  target: (t, s, r) => (s.soft ? t("logits.soft")
+    : t("logits.say_target", { k: s.target, p: fmt(r.p[s.target], 2) })),
+  C: (t, s, r, j) => t("logits.say_classes", { C: r.C, j, p: fmt(r.p[j], 2) }),
+  kernel: (t, s, r, j) => t("logits.say_kernel", { j, p: fmt(r.p[j], 2) }),
 };
 
-function describeLogits(state, touched) {
+function describeLogits(t, state, touched) {
   const r = computeLogits(state);
   const own = touched && touched.j !== undefined && touched.j < r.C;
   const say = LOGITS_SAY[touched ? touched.kind : "kernel"];
-  return `${say(state, r, own ? touched.j : argmax(r.p))}, loss ${fmt(r.loss, 3)}`;
+  return t("logits.say_loss", { change: say(t, state, r, own ? touched.j : argmax(r.p)), loss: fmt(r.loss, 3) });
 }
 
 function readState(model) {
@@ -55,16 +57,17 @@ function readState(model) {
 
 function buildLogitsControls(s) {
   const { C_MIN, C_MAX, T_MIN, T_MAX } = s.limits;
+  const { t } = s;
   s.cSel = selectControl({
-    name: "C", label: "Classes <var>C</var>", options: classCountOptions(C_MIN, C_MAX), value: s.model.get("z").length,
+    name: "C", label: t("common.classes_label"), options: classCountOptions(C_MIN, C_MAX), value: s.model.get("z").length,
   });
-  s.targetSel = selectControl({ name: "target", label: "Target", options: [], value: 0 });
+  s.targetSel = selectControl({ name: "target", label: t("logits.target_label"), options: [], value: 0 });
   s.temp = rangeControl({
-    name: "temperature", label: "Temperature <var>T</var>",
+    name: "temperature", label: t("logits.temperature_label"),
     min: T_MIN, max: T_MAX, step: 0.05, value: s.model.get("temperature"),
   });
   s.smooth = rangeControl({
-    name: "label_smoothing", label: "Label smoothing <var>ε</var>",
+    name: "label_smoothing", label: t("logits.smoothing_label"),
     min: 0, max: 1, step: 0.01, value: s.model.get("label_smoothing"),
   });
   s.root.append(el("div", { class: "dx-controls" }, [
@@ -76,29 +79,23 @@ function buildLogitsControls(s) {
 }
 
 function buildLogitsFigure(s) {
-  s.chart = svgEl("svg", {
-    class: "dx-chart", role: "img",
-    "aria-label": "Bar charts of the softmax probabilities and of the two gradients for each class",
-  });
+  const { t } = s;
+  s.chart = svgEl("svg", { class: "dx-chart", role: "img", "aria-label": t("logits.chart_label") });
   s.root.append(s.chart);
   s.root.append(el("p", { class: "dx-legend" }, [
-    legendItem("dx-swatch-p", ["probability ", el("var", {}, ["p"])]),
-    legendItem("dx-swatch-t", ["target ", el("var", {}, ["t′"])]),
-    legendItem("dx-swatch-grad", ["correct ∂L/∂z"]),
-    legendItem("dx-swatch-diag", ["diagonal-only"]),
+    legendItem("dx-swatch-p", [richText(t("logits.legend_p"))]),
+    legendItem("dx-swatch-t", [richText(t("logits.legend_t"))]),
+    legendItem("dx-swatch-grad", [t("logits.legend_grad")]),
+    legendItem("dx-swatch-diag", [t("logits.diag")]),
   ]));
-  s.root.append(el("p", { class: "dx-note" }, [
-    "Diagonal-only keeps ∂p", el("sub", {}, ["j"]), "/∂z", el("sub", {}, ["j"]),
-    " = p", el("sub", {}, ["j"]), "(1 − p", el("sub", {}, ["j"]), ") and drops every −p",
-    el("sub", {}, ["i"]), "p", el("sub", {}, ["j"]),
-    ": it is 0 for each class without target mass, so no wrong class is ever pushed down.",
-  ]));
+  s.root.append(el("p", { class: "dx-note" }, [richText(t("logits.note"))]));
 }
 
 function buildLogitsTable(s) {
+  const { t } = s;
   const table = el("table", { class: "dx-table" });
-  const caption = el("caption", {}, ["Per class: probability, target after smoothing, and the two gradients"]);
-  const heads = ["class", "p", "t′", "∂L/∂z", "diagonal-only"];
+  const caption = el("caption", {}, [t("logits.caption")]);
+  const heads = [t("common.class"), "p", "t′", "∂L/∂z", t("logits.diag")];
   const thead = el("thead", {}, [el("tr", {}, heads.map((h) => el("th", { scope: "col" }, [h])))]);
   s.tbody = el("tbody");
   table.append(caption, thead, s.tbody);
@@ -106,7 +103,7 @@ function buildLogitsTable(s) {
   s.lossOut = numberOut("loss", 4);
   s.tsumOut = numberOut("tsum", 3);
   s.root.append(el("p", { class: "dx-summary" }, [
-    "Loss ", el("var", {}, ["L"]), " = ", s.lossOut.el,
+    richText(t("logits.loss_line"), { loss: s.lossOut.el }),
     el("span", { class: "dx-sep" }, [" · "]),
     "Σ", el("var", {}, ["t′"]), " = ", s.tsumOut.el,
   ]));
@@ -116,8 +113,8 @@ function buildLogitsTable(s) {
 function buildLogitsRows(s, C) {
   const { model } = s;
   const Z = s.limits.Z_LIMIT;
-  s.zBox.replaceChildren(el("legend", {}, ["Logits ", el("var", {}, ["z"])]));
-  s.softBox.replaceChildren(el("legend", {}, ["Soft target ", el("var", {}, ["t"]), " (need not sum to 1)"]));
+  s.zBox.replaceChildren(el("legend", {}, [richText(s.t("logits.legend_z"))]));
+  s.softBox.replaceChildren(el("legend", {}, [richText(s.t("logits.legend_soft"))]));
   const z = model.get("z");
   const softTarget = resized(model.get("soft_target"), C);
   const zcs = sliderRow(s, {
@@ -138,8 +135,8 @@ function buildLogitsRows(s, C) {
     ]));
     return { zc, tc: tcs[j], out };
   });
-  const opts = Array.from({ length: C }, (_, j) => el("option", { value: j }, [`class ${j} (one-hot)`]));
-  opts.push(el("option", { value: "soft" }, ["soft target"]));
+  const opts = Array.from({ length: C }, (_, j) => el("option", { value: j }, [s.t("logits.option_class", { j })]));
+  opts.push(el("option", { value: "soft" }, [s.t("logits.soft")]));
   s.targetSel.select.replaceChildren(...opts);
 }
 
@@ -154,7 +151,7 @@ function tickLabel(x, y, text, anchor = "end") {
 /** softmax p as bars, the target t′ as a mark on each. */
 function drawProbabilities(parts, g, r) {
   const { left, right, top1, h1 } = LOGITS_CHART;
-  parts.push(svgEl("text", { x: left, y: 14, class: "dx-axis-title" }, ["softmax p and target t′"]));
+  parts.push(svgEl("text", { x: left, y: 14, class: "dx-axis-title" }, [g.t("logits.axis_p")]));
   parts.push(svgEl("line", { x1: left, x2: g.W - right, y1: top1 + h1, y2: top1 + h1, class: "dx-axis" }));
   parts.push(tickLabel(left - 6, top1 + 5, "1"), tickLabel(left - 6, top1 + h1 + 4, "0"));
   for (let j = 0; j < r.C; j++) {
@@ -178,7 +175,7 @@ function drawGradients(parts, g, r) {
   // so that the usual case keeps one fixed scale while dragging
   const scale = Math.max(1, ...r.grad.map(Math.abs), ...r.diag.map(Math.abs));
   const mid = top2 + h2 / 2;
-  parts.push(svgEl("text", { x: left, y: top2 - 8, class: "dx-axis-title" }, ["∂L/∂z: correct and diagonal-only"]));
+  parts.push(svgEl("text", { x: left, y: top2 - 8, class: "dx-axis-title" }, [g.t("logits.axis_grad")]));
   parts.push(svgEl("line", { x1: left, x2: g.W - right, y1: mid, y2: mid, class: "dx-axis" }));
   parts.push(tickLabel(left - 6, top2 + 5, fmt(scale, 1)), tickLabel(left - 6, mid + 4, "0"),
     tickLabel(left - 6, top2 + h2 + 3, fmt(-scale, 1)));
@@ -198,7 +195,7 @@ function drawLogits(s, r) {
   // one user unit per CSS pixel, so the labels keep their size on a phone
   const W = chartWidth(s.size);
   s.chart.setAttribute("viewBox", `0 0 ${W} ${LOGITS_CHART.H}`);
-  const g = { W, band: (W - LOGITS_CHART.left - LOGITS_CHART.right) / r.C };
+  const g = { W, band: (W - LOGITS_CHART.left - LOGITS_CHART.right) / r.C, t: s.t };
   const parts = [];
   drawProbabilities(parts, g, r);
   drawGradients(parts, g, r);
@@ -220,7 +217,7 @@ function updateLogits(s) {
   s.rows.forEach((row, j) => {
     syncRange(row.zc, state.z[j]);
     syncRange(row.tc, softTarget[j]);
-    row.zc.input.setAttribute("aria-valuetext", `${fmt(state.z[j], 1)}, probability ${fmt(r.p[j], 2)}`);
+    row.zc.input.setAttribute("aria-valuetext", s.t("common.logit_valuetext", { z: fmt(state.z[j], 1), p: fmt(r.p[j], 2) }));
     row.out.p.set(r.p[j]);
     row.out.t.set(r.t[j]);
     row.out.grad.set(r.grad[j]);
@@ -261,9 +258,9 @@ function render({ model, el: host }) {
   buildLogitsControls(s);
   buildLogitsFigure(s);
   buildLogitsTable(s);
-  s.live = announcer(s.root, (touched) => describeLogits(readState(model), touched), s.cleanups);
+  s.live = announcer(s.root, (touched) => describeLogits(s.t, readState(model), touched), s.cleanups);
   wireLogits(s);
   return followModel(s, ["z", "target", "soft", "soft_target", "temperature", "label_smoothing"], () => updateLogits(s));
 }
 
-export default { render };
+export default explorerWidget(render);

@@ -64,6 +64,10 @@ class LogitsExplorer(ClassCount, Explorer):
         ``T`` in [0.1, 5].
     label_smoothing : float
         ``eps`` in [0, 1].
+    language : {'en', 'es', 'id', 'zh_CN'}, optional
+        The language the page speaks, even on an edition of the book in
+        another one; by default ``DERIVATIONS_LANGUAGE``, else English, and
+        on the static site the edition's own language.
 
     Attributes
     ----------
@@ -91,6 +95,7 @@ class LogitsExplorer(ClassCount, Explorer):
 
     _esm = bundle_esm("logits.js")
     _limits = {"C_MIN": C_MIN, "C_MAX": C_MAX, "Z_LIMIT": Z_LIMIT, "T_MIN": T_MIN, "T_MAX": T_MAX}
+    _message_groups = ("logits",)
 
     z = Vector([2.0, 1.0, 0.1], **Z_RANGE).tag(sync=True)
     target = Index(0).tag(sync=True)

@@ -28,12 +28,13 @@ function computeToy(h, w, t) {
 /** What a screen reader hears after a change: the field that changed, the
  *  output o1, the loss and the gradient of the weight that field names
  *  (w21, the weight of the two paths, for the other fields). */
-function describeToy(h, w, t, touched) {
+function describeToy(say, h, w, t, touched) {
   const r = computeToy(h, w, t);
   const m = touched ? /^w(\d)(\d)$/.exec(touched.name) : null;
   const [i, j] = m ? [Number(m[1]), Number(m[2])] : [2, 1];
-  const what = touched ? `${touched.name} = ${fmt(touched.value, 2)}: ` : "";
-  return `${what}o1 = ${fmt(r.o[0], 2)}, loss ${fmt(r.loss, 3)}, gradient for w${i}${j} ${fmt(r.dLdw[i - 1][j - 1], 3)}`;
+  const state = say("toy.say", { o: fmt(r.o[0], 2), loss: fmt(r.loss, 3), i, j, g: fmt(r.dLdw[i - 1][j - 1], 3) });
+  if (!touched) return state;
+  return say("toy.say_field", { name: touched.name, value: fmt(touched.value, 2), state });
 }
 
 // ---- build: the DOM, once -------------------------------------------------------
@@ -70,12 +71,10 @@ function fieldGroup(s, { trait, indices, min, max, step, box }) {
 
 function buildToyInputs(s) {
   const HW = s.limits.HW_LIMIT;
-  const hBox = el("fieldset", { class: "dx-inputs" }, [el("legend", {}, ["Hidden units ", el("var", {}, ["h"])])]);
-  const wBox = el("fieldset", { class: "dx-inputs dx-inputs-w" }, [
-    el("legend", {}, ["Weights ", el("var", {}, ["w"]), el("sub", {}, ["ij"]), " (from ", el("var", {}, ["h"]),
-      el("sub", {}, ["i"]), " to ", el("var", {}, ["y"]), el("sub", {}, ["j"]), ")"]),
-  ]);
-  const tBox = el("fieldset", { class: "dx-inputs" }, [el("legend", {}, ["Target ", el("var", {}, ["t"])])]);
+  const legend = (id) => el("legend", {}, [richText(s.t(id))]);
+  const hBox = el("fieldset", { class: "dx-inputs" }, [legend("toy.legend_h")]);
+  const wBox = el("fieldset", { class: "dx-inputs dx-inputs-w" }, [legend("toy.legend_w")]);
+  const tBox = el("fieldset", { class: "dx-inputs" }, [legend("toy.legend_t")]);
   const hw = { min: -HW, max: HW, step: 0.1 };
   s.fields = {
     h: fieldGroup(s, { trait: "h", indices: [0, 1, 2], box: hBox, ...hw }),
@@ -86,32 +85,30 @@ function buildToyInputs(s) {
 }
 
 function buildToyGraph(s) {
-  s.graph = svgEl("svg", {
-    class: "dx-graph", role: "img",
-    "aria-label": "Computational graph from h through the weights w to y, o and the loss L, "
-      + "with each edge's value and gradient; the two paths from L back to w21 are highlighted",
-  });
+  const { t } = s;
+  s.graph = svgEl("svg", { class: "dx-graph", role: "img", "aria-label": t("toy.graph_label") });
   s.root.append(s.graph);
   s.root.append(el("p", { class: "dx-legend" }, [
-    legendItem("dx-swatch-value", ["value (on y→o edges: ∂o/∂y)"]),
-    legendItem("dx-swatch-grad", ["gradient ∂L/∂· flowing back"]),
-    legendItem("dx-swatch-path", ["the two paths to ", el("var", {}, ["w"]), "₂₁"]),
+    legendItem("dx-swatch-value", [t("toy.legend_value")]),
+    legendItem("dx-swatch-grad", [t("toy.legend_grad")]),
+    legendItem("dx-swatch-path", [richText(t("toy.legend_path"))]),
   ]));
 }
 
 /** The two paths to w_21 and their sum, as sentences. */
 function buildToyPaths(s, o) {
+  const { t } = s;
+  const path = (k) => el("p", {}, [richText(t("toy.path"), {
+    k: sub(k), formula: `(∂L/∂o${sub(k)})(∂o${sub(k)}/∂y₁)(∂y₁/∂w₂₁)`, value: o(`path${k}`),
+  })]);
   s.root.append(el("div", { class: "dx-paths" }, [
-    el("p", {}, ["Path via ", el("var", {}, ["o"]), "₁: ",
-      "(∂L/∂o₁)(∂o₁/∂y₁)(∂y₁/∂w₂₁) = ", o("path1")]),
-    el("p", {}, ["Path via ", el("var", {}, ["o"]), "₂: ",
-      "(∂L/∂o₂)(∂o₂/∂y₁)(∂y₁/∂w₂₁) = ", o("path2")]),
-    el("p", { class: "dx-total" }, ["Sum: ∂L/∂w₂₁ = ", o("path_sum"),
-      el("span", { class: "dx-sep" }, [" = "]), "h₂(o₁(t₁ + t₂) − t₁) = ", o("closed_form")]),
-    el("p", { class: "dx-note" }, [
-      "The diagonal-only derivation keeps only the path through o₁: −t₁(1 − o₁)h₂ = ", o("diag_w21"),
-      ". It drops the path through o₂, t₂o₁h₂, which vanishes only when t₂ = 0.",
-    ]),
+    path(1),
+    path(2),
+    el("p", { class: "dx-total" }, [richText(t("toy.sum"), {
+      sum: o("path_sum"), sep: el("span", { class: "dx-sep" }, [" = "]),
+      closed_form: el("span", {}, ["h₂(o₁(t₁ + t₂) − t₁) = ", o("closed_form")]),
+    })]),
+    el("p", { class: "dx-note" }, [richText(t("toy.note"), { value: o("diag_w21") })]),
   ]));
 }
 
@@ -119,10 +116,12 @@ const th = (scope, text) => el("th", { scope }, [text]);
 
 /** Every weight's gradient, and every node's value and gradient. */
 function buildToyTables(s, o) {
-  const gradCaption = el("caption", {}, ["∂L/∂w for every weight, and the diagonal-only version"]);
+  const { t } = s;
+  const gradCaption = el("caption", {}, [t("toy.grad_caption")]);
+  const gradHeads = ["i", "∂L/∂wᵢ₁", "∂L/∂wᵢ₂", t("toy.diag_head", { ij: "ᵢ₁" }), t("toy.diag_head", { ij: "ᵢ₂" })];
   const gradTable = el("table", { class: "dx-table" }, [
     gradCaption,
-    el("thead", {}, [el("tr", {}, ["i", "∂L/∂wᵢ₁", "∂L/∂wᵢ₂", "diag-only ᵢ₁", "diag-only ᵢ₂"].map((h) => th("col", h)))]),
+    el("thead", {}, [el("tr", {}, gradHeads.map((h) => th("col", h)))]),
     el("tbody", {}, [0, 1, 2].map((i) => el("tr", {}, [
       th("row", String(i + 1)),
       el("td", {}, [o(`dL_dw${i + 1}1`)]), el("td", {}, [o(`dL_dw${i + 1}2`)]),
@@ -130,10 +129,10 @@ function buildToyTables(s, o) {
     ]))),
   ]);
   const nodeRow = (label, value, grad) => el("tr", {}, [th("row", label), el("td", {}, [value]), el("td", {}, [grad])]);
-  const nodeCaption = el("caption", {}, ["Forward values and their gradients"]);
+  const nodeCaption = el("caption", {}, [t("toy.node_caption")]);
   const nodeTable = el("table", { class: "dx-table" }, [
     nodeCaption,
-    el("thead", {}, [el("tr", {}, ["node", "value", "∂L/∂node"].map((h) => th("col", h)))]),
+    el("thead", {}, [el("tr", {}, [t("toy.node"), t("toy.value"), t("toy.node_grad")].map((h) => th("col", h)))]),
     el("tbody", {}, [
       ...[1, 2].map((j) => nodeRow(`y${sub(j)}`, o(`y${j}`), o(`dL_dy${j}`))),
       ...[1, 2].map((k) => nodeRow(`o${sub(k)}`, o(`o${k}`), o(`dL_do${k}`))),
@@ -309,9 +308,9 @@ function render({ model, el: host }) {
   buildToyOutputs(s);
   // the live region goes last in the explorer; the fields' handlers above
   // reach it only once the reader types
-  s.live = announcer(s.root, (touched) => describeToy(model.get("h"), model.get("w"), model.get("t"), touched),
+  s.live = announcer(s.root, (touched) => describeToy(s.t, model.get("h"), model.get("w"), model.get("t"), touched),
     s.cleanups);
   return followModel(s, ["h", "w", "t"], () => updateToy(s));
 }
 
-export default { render };
+export default explorerWidget(render);

@@ -37,6 +37,10 @@ class ToyNetworkExplorer(Explorer):
         Entries in [-5, 5].
     t : array_like of float, shape (2,)
         Target; entries in [0, 1], not necessarily summing to 1.
+    language : {'en', 'es', 'id', 'zh_CN'}, optional
+        The language the page speaks, even on an edition of the book in
+        another one; by default ``DERIVATIONS_LANGUAGE``, else English, and
+        on the static site the edition's own language.
 
     Examples
     --------
@@ -52,6 +56,7 @@ class ToyNetworkExplorer(Explorer):
 
     _esm = bundle_esm("toy_network.js")
     _limits = {"HW_LIMIT": HW_LIMIT}
+    _message_groups = ("toy",)
 
     h = Vector([1.0, 0.5, -1.0], length=3, low=-HW_LIMIT, high=HW_LIMIT).tag(sync=True)
     w = Matrix([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.6]], shape=(3, 2), low=-HW_LIMIT, high=HW_LIMIT).tag(sync=True)
