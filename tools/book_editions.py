@@ -33,7 +33,9 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes, locale
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
+from sphinx.util.nodes import extract_messages
 
 # tools.locales first: from the repository root, a bare ``import locales``
 # would find the locales/ folder of catalogues (a namespace package).
@@ -102,33 +104,34 @@ def translate_captions(app: Sphinx, doctree: nodes.document) -> None:
             toctree["caption"] = catalog.gettext(toctree["caption"])
 
 
-class NumberTolerantCatalog:
-    """A gettext catalogue that also finds a message whose numbers have changed."""
+class NumberTolerance(SphinxTransform):
+    """Let one translation serve a message whose numbers alone have changed.
 
-    def __init__(self, catalog):
-        self._catalog = catalog
-        entries = getattr(catalog, "_catalog", {})
-        self._by_shape = {}
+    Runs just before Sphinx's own Locale transform (priority 20), and adds
+    the renumbered translation of each such message to the page's catalogue
+    (:func:`locales.renumber`), which the Locale transform then finds.
+    """
+
+    default_priority = 19
+
+    def apply(self, **kwargs: Any) -> None:
+        if (self.config.language or locales.ENGLISH) == locales.ENGLISH:
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [os.path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, found = locale.init(dirs, self.config.language, domain)
+        entries = getattr(catalog, "_catalog", None)
+        if not found or entries is None:
+            return
+        shapes = {}
         for msgid, msgstr in entries.items():
             if isinstance(msgid, str) and msgid and msgstr:
-                self._by_shape.setdefault(locales.number_shape(msgid), (msgid, msgstr))
-
-    def gettext(self, message: str) -> str:
-        found = self._catalog.gettext(message)
-        if found != message:
-            return found
-        entry = self._by_shape.get(locales.number_shape(message))
-        return locales.renumber(*entry, message) if entry else message
-
-    def __getattr__(self, name):
-        return getattr(self._catalog, name)
-
-
-def _tolerant_init_locale(init):
-    def init_locale(*args, **kwargs):
-        catalog, found = init(*args, **kwargs)
-        return (NumberTolerantCatalog(catalog) if found else catalog), found
-    return init_locale
+                shapes.setdefault(locales.number_shape(msgid), (msgid, msgstr))
+        for _, message in extract_messages(self.document):
+            if message not in entries:
+                entry = shapes.get(locales.number_shape(message))
+                if entry:
+                    entries[message] = locales.renumber(*entry, message)
 
 
 def leave_live_measurements_out(app: Sphinx, doctree: nodes.document) -> None:
@@ -139,11 +142,7 @@ def leave_live_measurements_out(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from sphinx.transforms import i18n
-
-    if not isinstance(getattr(i18n.init_locale, "__wrapped_by_editions__", None), bool):
-        i18n.init_locale = _tolerant_init_locale(i18n.init_locale)
-        i18n.init_locale.__wrapped_by_editions__ = True
+    app.add_transform(NumberTolerance)
     app.connect("doctree-read", translate_captions)
     app.connect("doctree-read", leave_live_measurements_out)
     app.connect("html-page-context", add_switcher)

@@ -1,7 +1,7 @@
 """Student copies of the book: notebooks and a site with the solutions removed.
 
     python tools/student.py all          # what `make student` runs
-    python tools/student.py notebooks    # _build/student/NN_slug.ipynb
+    python tools/student.py notebooks    # _build/student/NN_slug.ipynb and <lang>/NN_slug.ipynb
     python tools/student.py site         # _build/student/site (strict build)
     python tools/student.py verify       # fail if any solution text survived
 
@@ -13,16 +13,26 @@ on it. The notebooks are jupytext conversions of the stripped chapters; the
 site is the book built, strictly, from a staging copy of the repository in
 which ``book/`` holds the stripped chapters.
 
+Each edition (es, id, zh_CN) gets the same notebooks in
+``_build/student/<lang>/``: the stripped chapter with every block of prose
+replaced by its translation from ``locales/<lang>/LC_MESSAGES/book/<page>.po``
+(``tools/translate_md.py``), the code cells, their metadata and the notebook's
+metadata as in the English notebook. A block the catalogue does not translate
+is an error, so a stale catalogue stops ``make student``.
+
 ``verify`` takes every solution's text from the full chapters (code lines
 and runs of prose, normalised, leaving out whatever also appears outside the
 solutions) and searches the student notebooks and every text file of the
 student site for it, including the search index, where it also looks for
-words that only the solutions use.
+words that only the solutions use. It searches the editions' notebooks for
+the English fragments and for those of the solutions' translations, taken
+from the same catalogues.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import html
 import json
 import re
@@ -30,12 +40,18 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 try:  # run as a script (tools/ on sys.path) ...
+    import translate_md
     from book_toc import toc_docnames
+
+    from locales import EDITIONS
 except ImportError:  # ... or imported as tools.student
+    from tools import translate_md
     from tools.book_toc import toc_docnames
+    from tools.locales import EDITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "student"
@@ -163,6 +179,22 @@ _MARKUP = re.compile(
 )
 _MIN_CODE = 12
 _MIN_WORDS = 5
+# Chinese puts no spaces between words and ends sentences with full-width
+# marks: a run of it counts by its characters instead.
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MIN_CJK = 10
+_RUN_END = re.compile(r"\x00|(?<=[.;:!?])\s|(?<=[。；：！？])")
+
+
+def _distinctive(run: str) -> bool:
+    """Whether a run of prose is long enough to prove a leak: words, or Chinese characters.
+
+    >>> _distinctive("one two three four five six seven"), _distinctive("short run")
+    (True, False)
+    >>> _distinctive("交叉熵的梯度是预测减去目标")
+    True
+    """
+    return (len(run.split()) >= _MIN_WORDS and len(run) >= 25) or len(_CJK.findall(run)) >= _MIN_CJK
 
 
 def fragments(solution: str) -> set[str]:
@@ -193,9 +225,9 @@ def fragments(solution: str) -> set[str]:
         plain = _MARKUP.sub("\x00", paragraph)
         plain = re.sub(r"[*_]{1,3}(?=\w)|(?<=\w)[*_]{1,3}", "", plain)  # emphasis markers
         plain = plain.replace("[", "")
-        for run in re.split(r"\x00|(?<=[.;:!?])\s", plain):
+        for run in _RUN_END.split(plain):
             run = normalise(run)
-            if len(run.split()) >= _MIN_WORDS and len(run) >= 25:
+            if _distinctive(run):
                 found.add(run)
     return found
 
@@ -203,13 +235,16 @@ def fragments(solution: str) -> set[str]:
 _INCLUDE = re.compile(r"^[ \t]*(`{3,}|:{3,})\{literalinclude\}\s+(?P<path>\S+)", re.M)
 
 
-def public_text(full_chapters: dict[str, str], root: Path = ROOT) -> str:
+def public_text(full_chapters: dict[str, str], root: Path = ROOT, lang: str | None = None) -> str:
     """Everything a student copy may show: the stripped chapters and the files they include.
 
     A chapter that shows library code with ``literalinclude`` puts that file's
-    lines on the page, outside any solution.
+    lines on the page, outside any solution. With ``lang``, the chapters are
+    the edition's translations.
     """
     parts = [strip_solutions(t) for t in full_chapters.values()]
+    if lang is not None:
+        parts = [translate_chapter(t, lang, name, root) for name, t in zip(full_chapters, parts)]
     for text in parts[:]:
         for m in _INCLUDE.finditer(text):
             target = (root / "book" / m["path"]).resolve()
@@ -228,6 +263,23 @@ def solution_fragments(full_chapters: dict[str, str], root: Path = ROOT) -> dict
     out = {}
     for name, text in full_chapters.items():
         out[name] = {f for s in solutions(text) for f in fragments(s) if f not in student_text}
+    return out
+
+
+def edition_solution_fragments(full_chapters: dict[str, str], lang: str, root: Path = ROOT) -> dict[str, set[str]]:
+    """Per chapter, what an edition's student copy must not show: English and translated solution text.
+
+    A translated solution is the solution's own blocks looked up in the
+    chapter's catalogue (the solutions are in the English pages, so their
+    messages are too). Fragments the edition shows outside its solutions,
+    such as a code line a stub shares, are left out, as for English.
+    """
+    english = solution_fragments(full_chapters, root)
+    shown = normalise(public_text(full_chapters, root, lang))
+    out = {}
+    for name, text in full_chapters.items():
+        translated = {f for s in solutions(text) for f in fragments(translate_chapter(s, lang, name, root))}
+        out[name] = {f for f in english[name] | translated if f not in shown}
     return out
 
 
@@ -261,23 +313,92 @@ def read_chapters(root: Path = ROOT, chapters: list[str] | None = None) -> dict[
     return {p.name: p.read_text(encoding="utf-8") for p in paths}
 
 
+# -- the editions -------------------------------------------------------------------------
+
+
+def catalogue_path(lang: str, name: str, root: Path = ROOT) -> Path:
+    """The catalogue of one chapter (a file name such as ``03_kronecker_delta.md``) in one edition."""
+    return root / "locales" / lang / "LC_MESSAGES" / "book" / (Path(name).stem + ".po")
+
+
+def translate_chapter(text: str, lang: str, name: str, root: Path = ROOT) -> str:
+    """A chapter's MyST text (or part of one) in an edition, from the chapter's catalogue.
+
+    Raises ``ValueError`` naming the chapter, the edition and the first
+    words of a block of prose that the catalogue does not translate.
+    """
+    path = catalogue_path(lang, name, root)
+    return translate_md.translate(text, _messages(path, path.stat().st_mtime_ns), f"{Path(name).name} ({lang})")
+
+
+@lru_cache(maxsize=128)
+def _messages(path: Path, mtime_ns: int) -> dict[str, str]:
+    """A catalogue's translations, read once per version of the file (``verify`` asks for each solution)."""
+    return translate_md.read_messages(path)
+
+
 # -- outputs ------------------------------------------------------------------------------
 
 
-def write_notebooks(out: Path = OUT, root: Path = ROOT, chapters: list[str] | None = None) -> list[Path]:
-    """One .ipynb per notebook chapter, solutions removed, no outputs."""
+def student_notebook(text: str):
+    """The notebook of a (stripped) chapter: jupytext's conversion, no pairing."""
     import jupytext
 
-    out.mkdir(parents=True, exist_ok=True)
+    nb = jupytext.reads(text, fmt="md:myst")
+    nb.metadata.pop("jupytext", None)  # a notebook in its own right, not a paired copy
+    return nb
+
+
+def edition_notebook(english, translated_text: str, where: str):
+    """The edition's notebook: the translated Markdown in the English notebook's cells.
+
+    The translation changes only the Markdown, so the cells line up one to
+    one with the English notebook's; the code, the cells' metadata and ids
+    and the notebook's metadata are taken from it, so nothing but the prose
+    differs. (A figure's caption in a code cell's metadata stays English.)
+    """
+    nb = student_notebook(translated_text)
+    kinds = [c.cell_type for c in nb.cells]
+    if kinds != [c.cell_type for c in english.cells]:
+        raise ValueError(f"{where}: the translation has other cells than the English notebook")
+    for mine, theirs in zip(nb.cells, english.cells):
+        if mine.cell_type == "code" and mine.source != theirs.source:
+            raise ValueError(f"{where}: the translation changed a code cell: {theirs.source[:60]!r}")
+        mine.metadata = copy.deepcopy(theirs.metadata)
+        if "id" in theirs:  # the same cell in both languages
+            mine["id"] = theirs["id"]
+    nb.metadata = copy.deepcopy(english.metadata)
+    return nb
+
+
+def write_notebooks(
+    out: Path = OUT, root: Path = ROOT, chapters: list[str] | None = None, languages: tuple[str, ...] = ()
+) -> list[Path]:
+    """One .ipynb per notebook chapter, solutions removed, no outputs.
+
+    For each edition in ``languages``, the same notebooks translated, in
+    ``out/<lang>/``, made from the English notebook in the same pass so that
+    their cells keep its ids. Returns the English notebooks, then each
+    edition's, chapter by chapter.
+    """
+    import jupytext
+
+    for folder in (out, *(out / lang for lang in languages)):
+        folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in read_chapters(root, chapters).items():
         if not is_notebook(text):
             continue
-        nb = jupytext.reads(strip_solutions(text), fmt="md:myst")
-        nb.metadata.pop("jupytext", None)  # a notebook in its own right, not a paired copy
-        dest = out / (Path(name).stem + ".ipynb")
-        jupytext.write(nb, dest, fmt="ipynb")
-        written.append(dest)
+        stripped = strip_solutions(text)
+        english = student_notebook(stripped)
+        notebooks = [(out, english)]
+        for lang in languages:
+            translated = translate_chapter(stripped, lang, name, root)
+            notebooks.append((out / lang, edition_notebook(english, translated, f"{name} ({lang})")))
+        for folder, nb in notebooks:
+            dest = folder / (Path(name).stem + ".ipynb")
+            jupytext.write(nb, dest, fmt="ipynb")
+            written.append(dest)
     return written
 
 
@@ -398,14 +519,21 @@ def find_leaks(
     notebooks: list[Path] = (),
     site: Path | None = None,
     root: Path = ROOT,
+    lang: str | None = None,
 ) -> list[Leak]:
     """Every place a student output contains text from a solution.
 
     The search index holds word stems, not sentences. A stem there that
     comes from a word only the solutions use, and that no page of the site
     shows, was indexed from text that was hidden rather than removed.
+    With ``lang``, the outputs are an edition's: its notebooks are searched
+    for the solutions' English and translated text alike.
     """
-    pieces = sorted({f for fs in solution_fragments(full_chapters, root).values() for f in fs})
+    if lang is None:
+        found = solution_fragments(full_chapters, root)
+    else:
+        found = edition_solution_fragments(full_chapters, lang, root)
+    pieces = sorted({f for fs in found.values() for f in fs})
     files = list(notebooks)
     if site is not None:
         files += [p for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in _TEXT_SUFFIXES]
@@ -442,8 +570,13 @@ def main(argv=None) -> int:
     out = args.out.resolve()
 
     if args.what in ("all", "notebooks"):
-        written = write_notebooks(out)
-        print(f"student notebooks: {len(written)} in {out}")
+        try:
+            written = write_notebooks(out, languages=tuple(EDITIONS))
+        except ValueError as err:  # a stale catalogue: say which block, not a traceback
+            print(f"the editions' student notebooks: {err}")
+            return 1
+        for folder in (out, *(out / lang for lang in EDITIONS)):
+            print(f"student notebooks: {sum(p.parent == folder for p in written)} in {folder}")
     if args.what in ("all", "site"):
         code, log, site = build_site(out)
         if code != 0:
@@ -461,13 +594,19 @@ def main(argv=None) -> int:
         count = sum(len(f) for f in solution_fragments(chapters).values())
         words = len(solution_words(chapters))
         leaks = find_leaks(chapters, notebooks, site)
+        editions = {lang: sorted((out / lang).glob("*.ipynb")) for lang in EDITIONS}
+        for lang, paths in editions.items():
+            if paths:
+                leaks += find_leaks(chapters, paths, lang=lang)
+                count += sum(len(f) for f in edition_solution_fragments(chapters, lang).values())
         for leak in leaks[:50]:
             print("LEAK", leak)
         if leaks:
             print(f"{len(leaks)} pieces of solution text found in the student outputs")
             return 1
+        searched = ", ".join(f"{len(p)} {lang}" for lang, p in editions.items())
         print(
-            f"no solution text in {len(notebooks)} notebooks"
+            f"no solution text in {len(notebooks)} notebooks ({searched} in the editions)"
             + (f" or the site ({site})" if site else "")
             + f": searched for {count} fragments and {words} words from the solutions"
         )

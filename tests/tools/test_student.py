@@ -18,7 +18,7 @@ import jupytext
 import pytest
 
 from derivations.coursework import NOT_IMPLEMENTED
-from tools import assignments, student
+from tools import assignments, locales, student
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
@@ -350,3 +350,128 @@ def test_leak_search_catches_a_planted_search_term_and_sources(student_site, tmp
     assert any("_sources" in leak for leak in leaks)
     if planted_word:
         assert any(f"only the solutions use: {planted_word}" in leak for leak in leaks)
+
+
+# ---------------------------------------------------------------------------
+# The editions' notebooks: the English student notebook, its prose translated
+# ---------------------------------------------------------------------------
+
+EDITIONS = list(locales.EDITIONS)
+
+
+@pytest.fixture(scope="module", params=EDITIONS)
+def edition(request, tmp_path_factory):
+    """One edition's student notebooks, with the English ones written in the same pass."""
+    lang = request.param
+    out = tmp_path_factory.mktemp(f"student-{lang}")
+    written = student.write_notebooks(out, ROOT, CHAPTERS, languages=(lang,))
+    english = {p.name: p for p in written if p.parent == out}
+    translated = {p.name: p for p in written if p.parent == out / lang}
+    return lang, english, translated
+
+
+def cells(path):
+    return [(c["cell_type"], "".join(c["source"]), c["metadata"]) for c in json.loads(path.read_text("utf-8"))["cells"]]
+
+
+# What a Markdown cell may hold and still need no translation: code blocks,
+# maths, labels, comments, directive fences and options, code spans, roles.
+_NO_PROSE = [
+    re.compile(r"^(`{3,})(?!\{)[^\n]*\n.*?^\1\s*$", re.M | re.S),  # a code block (not a directive)
+    re.compile(r"^`{3,}\{literalinclude\}[^\n]*\n.*?^`{3,}\s*$", re.M | re.S),
+    re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S),
+    re.compile(r"^\(.+\)=$|^%.*$|^\s*`{3,}.*$|^\s*:[\w-]+:.*$", re.M),
+    re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`"),
+]
+
+
+def holds_prose(markdown):
+    for pattern in _NO_PROSE:
+        markdown = pattern.sub(" ", markdown)
+    return bool(re.search(r"[^\W\d_]{3,}", markdown))
+
+
+def test_edition_notebooks_keep_the_english_code_cells_and_metadata(edition):
+    lang, english, translated = edition
+    assert sorted(translated) == sorted(english) and translated
+    for name, path in english.items():
+        mine, theirs = cells(translated[name]), cells(path)
+        assert len(mine) == len(theirs), (lang, name)
+        assert [c[1] for c in mine if c[0] == "code"] == [c[1] for c in theirs if c[0] == "code"], (lang, name)
+        assert [c[2] for c in mine] == [c[2] for c in theirs], (lang, name)
+        nb, en = (json.loads(p.read_text("utf-8")) for p in (translated[name], path))
+        assert nb["metadata"] == en["metadata"] and nb["metadata"]["kernelspec"]["name"] == "python3"
+        assert not any(c.get("outputs") for c in nb["cells"])
+
+
+def test_edition_notebooks_translate_every_markdown_cell_with_prose(edition):
+    lang, english, translated = edition
+    for name, path in english.items():
+        for (kind, mine, _), (_, theirs, _) in zip(cells(translated[name]), cells(path)):
+            if kind == "markdown" and holds_prose(theirs):
+                assert mine != theirs, (lang, name, theirs[:200])
+
+
+def test_edition_notebooks_have_no_solution_text(edition):
+    lang, english, translated = edition
+    full = student.read_chapters(ROOT, CHAPTERS)
+    notebooks = sorted(translated.values())
+    assert student.find_leaks(full, notebooks) == []  # the English solutions
+    assert student.find_leaks(full, notebooks, lang=lang) == []  # and their translations
+
+
+def solution_paragraphs(text):
+    """The plain paragraphs of a chapter's solutions (no fences, options or maths blocks), one line each."""
+    out = []
+    for solution in student.solutions(text):
+        for block in re.split(r"\n\s*\n", solution):
+            lines = block.strip("\n").splitlines()
+            while lines and re.match(r"^\s*(`{3,}|:[\w-]+:)", lines[0]):
+                lines = lines[1:]  # the solution's own fence and options
+            while lines and re.match(r"^\s*`{3,}\s*$", lines[-1]):
+                lines = lines[:-1]
+            if lines and not any(re.match(r"^\s*`{3,}", ln) or "$$" in ln for ln in lines):
+                out.append(" ".join(lines).strip())
+    return out
+
+
+def words(paragraph):
+    return re.sub(r"\$[^$]*\$|\{[\w:-]+\}`[^`]*`|`[^`]*`", " ", paragraph).split()
+
+
+def planted_notebook(path, markdown):
+    nb = jupytext.reads("# A page\n\n" + markdown + "\n", fmt="md")
+    jupytext.write(nb, path, fmt="ipynb")
+    return path
+
+
+def test_the_edition_search_catches_a_translated_solution(edition, tmp_path):
+    """A control: a solution's translation, taken from the catalogue by hand, planted in a notebook."""
+    lang, _, _ = edition
+    full = student.read_chapters(ROOT, CHAPTERS)
+    caught = 0
+    for name in chapters_with_solutions():
+        catalogue = {m.id: m.string for m in locales.read_catalogue(student.catalogue_path(lang, name)) if m.id}
+        # paragraphs of a few sentences, not mostly maths and code, so that a translation has runs to find
+        found = [catalogue[p] for p in solution_paragraphs(full[name]) if catalogue.get(p) and len(words(p)) >= 30]
+        if not found:
+            continue
+        wordiest = max(found, key=lambda t: len("".join(words(t))))
+        nb = planted_notebook(tmp_path / f"{Path(name).stem}.ipynb", wordiest)
+        leaks = student.find_leaks(full, [nb], lang=lang)
+        assert leaks and {leak.where for leak in leaks} == {str(nb)}, (lang, name)
+        caught += 1
+    assert caught >= 5
+
+
+def test_the_edition_search_catches_the_translated_full_chapters(edition, tmp_path):
+    """A control: every chapter with solutions, translated with them, is caught."""
+    lang, _, _ = edition
+    full = student.read_chapters(ROOT, CHAPTERS)
+    leaky = []
+    for name in chapters_with_solutions():
+        dest = tmp_path / (Path(name).stem + ".ipynb")
+        jupytext.write(jupytext.reads(student.translate_chapter(full[name], lang, name), fmt="md:myst"), dest)
+        leaky.append(dest)
+    leaks = student.find_leaks(full, leaky, lang=lang)
+    assert {Path(leak.where).name for leak in leaks} == {p.name for p in leaky}
