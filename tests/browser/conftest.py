@@ -151,3 +151,30 @@ def page(browser, site_url):
         yield page
     finally:
         context.close()
+
+
+@contextlib.contextmanager
+def harness_page(browser, harness_url):
+    """A page for the widget harness at ``harness_url``, every other request aborted.
+
+    ``page.errors`` collects console errors and uncaught exceptions. Used by
+    the harness fixtures of tests/browser/test_explorers.py and
+    test_explorers_languages.py.
+    """
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(harness_url) else r.abort())
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def harness_pages():
+    """:func:`harness_page`, for the harness fixtures of the explorer tests."""
+    return harness_page

@@ -420,25 +420,15 @@ def harness_url(tmp_path_factory, serve):
 
 
 @pytest.fixture
-def harness(browser, harness_url):
-    context = browser.new_context(viewport={"width": 900, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(harness_url) else r.abort())
+def harness(browser, harness_url, harness_pages):
+    with harness_pages(browser, harness_url) as page:
 
-    def open_(key):
-        page.goto(f"{harness_url}index.html?w={key}")
-        page.wait_for_selector("body[data-ready='1']")
-        return page
+        def open_(key):
+            page.goto(f"{harness_url}index.html?w={key}")
+            page.wait_for_selector("body[data-ready='1']")
+            return page
 
-    page.errors = errors
-    try:
         yield open_
-    finally:
-        context.close()
 
 
 def _sent(page):

@@ -145,28 +145,18 @@ def _plain(state):
 
 
 @pytest.fixture
-def harness(browser, harness_url):
+def harness(browser, harness_url, harness_pages):
     """``open_(key, lang=None, state=None)``: the harness page of one explorer."""
-    context = browser.new_context(viewport={"width": 900, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(harness_url) else r.abort())
+    with harness_pages(browser, harness_url) as page:
 
-    def open_(key, lang=None, state=None):
-        query = f"w={key}" + (f"&lang={lang}" if lang else "") + (f"&state={state}" if state else "")
-        page.goto(f"{harness_url}index.html?{query}")
-        page.wait_for_selector("body[data-ready='1']")
-        page.wait_for_selector(f"{EXPLORERS[key][1]} output", state="attached")
-        return page
+        def open_(key, lang=None, state=None):
+            query = f"w={key}" + (f"&lang={lang}" if lang else "") + (f"&state={state}" if state else "")
+            page.goto(f"{harness_url}index.html?{query}")
+            page.wait_for_selector("body[data-ready='1']")
+            page.wait_for_selector(f"{EXPLORERS[key][1]} output", state="attached")
+            return page
 
-    page.errors = errors
-    try:
         yield open_
-    finally:
-        context.close()
 
 
 def check_speaks(page, key, lang):
