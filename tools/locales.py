@@ -200,10 +200,11 @@ def build(lang: str, site: Path = SITE, editions: Path | None = None, cache: Pat
     return target
 
 
-def build_all(site: Path = SITE, editions: Path | None = None, cache: Path | None = None, jobs: int = 2):
-    """Build every edition (two at a time: this machine has two cores)."""
+def build_all(site: Path = SITE, editions: Path | None = None, cache: Path | None = None, jobs: int = 2,
+              languages=tuple(EDITIONS)):
+    """Build the editions ``languages`` (two at a time: this machine has two cores)."""
     with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda lang: build(lang, site, editions, cache), EDITIONS))
+        return list(pool.map(lambda lang: build(lang, site, editions, cache), languages))
 
 
 def catalogues(lang: str) -> list[Path]:
@@ -236,7 +237,7 @@ def _role_targets(text: str) -> list[tuple[str, str]]:
     out = []
     for name, body in _ROLE.findall(text):
         m = re.search(r"<([^<>]+)>\s*$", body)
-        out.append((name, m.group(1) if m else (body if name != "math" else body)))
+        out.append((name, m.group(1) if m else body))
     return sorted(out)
 
 
@@ -395,9 +396,8 @@ def main(argv=None) -> int:
     if args.command == "extract":
         extract()
     elif args.command == "build":
-        with ThreadPoolExecutor(args.jobs) as pool:
-            for target in pool.map(build, args.languages):
-                print(f"built {target.relative_to(ROOT)}")
+        for target in build_all(jobs=args.jobs, languages=args.languages):
+            print(f"built {target.relative_to(ROOT)}")
     else:
         for lang in EDITIONS:
             total = {"translated": 0, "fuzzy": 0, "untranslated": 0}
