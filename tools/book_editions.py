@@ -19,9 +19,14 @@ It also
   catalogue was made (:func:`locales.number_shape`): what cells print
   includes timings and the sizes of a self-check's random cases, which
   differ from build to build;
+* keeps each page's own language of the outputs that the package writes
+  in every language (:mod:`derivations.editions`: verdicts, figures, the
+  measured paragraphs of chapter 12), and drops the other languages'; the
+  kernels that run the chapters inherit ``DERIVATIONS_EVERY_LANGUAGE=1``
+  from this extension, so one run serves all four editions;
 * leaves out of the catalogues whatever sits in a ``live-measurement`` div:
   a paragraph whose very words follow a measurement of this build ("about
-  half"), which no catalogue can hold. Such paragraphs stay in English.
+  half"), which no catalogue can hold; the package words it in each language.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
+
+from derivations import editions
 
 # tools.locales first: from the repository root, a bare ``import locales``
 # would find the locales/ folder of catalogues (a namespace package).
@@ -141,8 +148,30 @@ def leave_live_measurements_out(app: Sphinx, doctree: nodes.document) -> None:
                 node["translatable"] = False
 
 
+def keep_own_language(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep the page's language of every output written in several (see :mod:`derivations.editions`)."""
+    language = app.config.language or locales.ENGLISH
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        try:
+            chosen = editions.pick_html(raw.astext(), language)
+        except ValueError as error:
+            raise ValueError(f"{app.env.docname}: {error}") from None
+        if chosen is not None:
+            raw.children = [nodes.Text(chosen)]
+            raw.rawsource = chosen
+    for div in list(doctree.findall(nodes.container)):
+        classes = div.get("classes", ())
+        if "edition-text" in classes and f"lang-{language}" not in classes:
+            div.parent.remove(div)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    # The kernels that run the chapters inherit this (derivations.editions).
+    os.environ[editions.EVERY_LANGUAGE_VARIABLE] = "1"
     app.add_transform(NumberTolerance)
+    app.connect("doctree-read", keep_own_language)
     app.connect("doctree-read", translate_captions)
     app.connect("doctree-read", leave_live_measurements_out)
     app.connect("html-page-context", add_switcher)

@@ -48,6 +48,9 @@ LANGUAGE_NAMES = {ENGLISH: "English", **{k: v["name"] for k, v in EDITIONS.items
 # The <html lang> of each edition (BCP 47, as browsers and screen readers expect).
 HTML_LANG = {ENGLISH: "en", "es": "es", "id": "id", "zh_CN": "zh-CN"}
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+# The outputs the gettext builder reads, best first (as the HTML builder's).
+GETTEXT_OUTPUTS = ("application/vnd.jupyter.widget-view+json", "text/html", "image/svg+xml", "image/png",
+                   "text/markdown", "text/latex", "text/plain")
 
 
 def edition_dir(lang: str, editions: Path | None = None) -> Path:
@@ -64,6 +67,12 @@ def write_config(lang: str, editions: Path | None = None, cache: Path | None = N
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["language"] = "en" if lang == "gettext" else lang
+    if lang == "gettext":
+        # myst-nb has no output priorities for gettext: give it the HTML
+        # builders', so the catalogues hold what the pages show, and not the
+        # Markdown form of a verdict, which the package words in each language.
+        sphinx_config["nb_mime_priority_overrides"] = [
+            ["gettext", mime, rank] for rank, mime in enumerate(GETTEXT_OUTPUTS, 1)]
     sphinx_config["locale_dirs"] = [str(LOCALES)]
     config["execute"]["cache"] = str(cache or BUILD / ".jupyter_cache")
     if lang in EDITIONS:

@@ -14,7 +14,7 @@ import pytest
 
 from derivations.coursework import EXERCISES, check
 from derivations.coursework import messages as M
-from derivations.coursework.engine import _cases
+from derivations.coursework.engine import _cases, _target_form
 from derivations.coursework.exercises import MISTAKES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,3 +238,58 @@ def test_a_passing_verdict_in_chinese():
     assert verdict.passed
     assert verdict.message.startswith("✓ correct_softmax 在全新的随机输入上通过了全部 ")
     assert "随机 logit，N=" in verdict.message
+
+
+# ---------------------------------------------------------------------------
+# When the book is built, one run words the verdict in every language.
+
+
+def _counting(fn):
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return fn(*args)
+
+    counted.__name__ = fn.__name__
+    return counted, calls
+
+
+def _wrong_grad(z, t):  # the one-hot shortcut on soft targets
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True) - t) / len(z)
+
+
+def _not_yet(z, t):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("fn", [_wrong_grad, _not_yet], ids=["failing", "stub"])
+def test_one_run_gives_the_verdict_in_every_language(monkeypatch, fn):
+    counted, calls = _counting(fn)
+    monkeypatch.setenv("DERIVATIONS_EVERY_LANGUAGE", "1")
+    every = check("cross_entropy_grad", counted, seed=11)
+    runs = len(calls)
+    assert sorted(every.translations) == TRANSLATED and every.language == "en"
+    monkeypatch.delenv("DERIVATIONS_EVERY_LANGUAGE")
+    for lang in TRANSLATED:
+        alone = check("cross_entropy_grad", fn, seed=11, language=lang)
+        assert alone.translations == {}
+        assert every.translations[lang] == alone.message
+    # the learner's function ran once per case (the stub: once, then the check stops), not once per language
+    ex = EXERCISES["cross_entropy_grad"]
+    cases = _cases(ex, np.random.default_rng(11), _target_form(ex, None))
+    assert runs == (1 if fn is _not_yet else len(cases))
+
+
+def test_each_edition_keeps_its_own_verdict(monkeypatch):
+    from derivations.editions import pick_html
+
+    monkeypatch.setenv("DERIVATIONS_EVERY_LANGUAGE", "1")
+    page = check("cross_entropy_grad", _wrong_grad, seed=3)._repr_html_()
+    for lang in LANGUAGES:
+        shown = pick_html(page, lang)
+        assert NOT_RIGHT[lang] in shown
+        assert all(NOT_RIGHT[other] not in shown for other in LANGUAGES if other != lang)
+    # a notebook shows the English verdict: everything before the templates
+    assert NOT_RIGHT["en"] in page[: page.index("<template")]

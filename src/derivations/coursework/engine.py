@@ -16,6 +16,7 @@ verdict.
 
 import contextlib
 import ctypes
+import dataclasses
 import io
 import math
 import os
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from derivations import validation
+from derivations import editions, validation
 from derivations.coursework import catalogue as _catalogue
 from derivations.coursework import messages as _messages
 from derivations.coursework.exercises import EXERCISES, TARGET_FORMS, Case, Exercise, wrong_for
@@ -578,8 +579,9 @@ def _reference(ex, form, conv):
     return _in_form(ex, form, ex.reference if conv is None else conv.reference)
 
 
-def _printed(capture, lang):
-    lines, count = capture.finish()
+def _printed(printed, lang):
+    """The verdict's lines on what ``fn`` printed (``printed`` is :meth:`_Capture.finish`'s result)."""
+    lines, count = printed
     if not count:
         return []
     if count == 1:
@@ -682,60 +684,100 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None, language=None)
     name = getattr(fn, "__name__", ex.function)
     if not name.isidentifier():  # a lambda
         name = ex.function
+
+    # The learner's function runs once; the verdict is then worded in each
+    # language asked for (all four when the book is built: derivations.editions).
     capture = _Capture()
-    repeat = say("repeat", lang, call=_call_text(ex, name, form, seed=seed))
+    outcomes, stopped = [], None
+    for case in cases:
+        outcome = _run_learner(fn, case.args, ex, limit, capture)
+        if isinstance(outcome.error, NotImplementedError) or outcome.timed_out:
+            stopped = (outcome, case)
+            break
+        outcomes.append(outcome)
+    printed = capture.finish()
+    run = _Run(ex, name, form, seed, limit, cases, outcomes, stopped, printed)
+    if stopped is None:
+        run.convention, run.expected = _conventions_chosen(ex, form, cases, outcomes)
+        judged = [_problems(o, e, ex, case, lang) for o, e, case in zip(outcomes, run.expected, cases)]
+        run.failing = [i for i, (summary, _) in enumerate(judged) if summary is not None]
+        if run.failing:
+            variants = wrong_for(ex.id, form)
+            run.diagnosis = diagnose(ex, cases, outcomes, [p for _, p in judged], run.expected, variants)
+    verdict = _verdict(run, lang)
+    others = {other: _verdict(run, other).message for other in editions.languages(lang)[1:]}
+    return dataclasses.replace(verdict, translations=others) if others else verdict
+
+
+@dataclass
+class _Run:
+    """What one check found, before it is put in words: the cases, the outcomes, the diagnosis."""
+
+    ex: Exercise
+    name: str
+    form: str | None
+    seed: int
+    limit: float
+    cases: list
+    outcomes: list
+    stopped: tuple | None
+    printed: tuple
+    convention: object = None
+    expected: list | None = None
+    failing: list | None = None
+    diagnosis: tuple | None = None
+
+
+def _verdict(run, lang):
+    """The :class:`CheckResult` of ``run`` worded in ``lang``."""
+    ex, name, form, cases = run.ex, run.name, run.form, run.cases
+    repeat = say("repeat", lang, call=_call_text(ex, name, form, seed=run.seed))
     sep = say("list-separator", lang)
 
     def case_name(case):
         return _messages.case_name(case.name, lang)
 
     def result(passed, mistake, lines, **flags):
-        return CheckResult(passed, mistake, "\n".join(lines), ex.id, seed, targets=form, language=lang, **flags)
+        return CheckResult(passed, mistake, "\n".join(lines), ex.id, run.seed, targets=form, language=lang,
+                           **flags)
 
-    outcomes = []
-    for case in cases:
-        outcome = _run_learner(fn, case.args, ex, limit, capture)
+    printed = _printed(run.printed, lang)
+    if run.stopped is not None:
+        outcome, case = run.stopped
         if isinstance(outcome.error, NotImplementedError):
-            lines = [say("not-implemented", lang, name=name)] + _printed(capture, lang)
-            return result(False, None, lines, not_implemented=True)
-        if outcome.timed_out:
-            lines = [
-                say("time-limit", lang, name=name, seconds=f"{limit:g}", case=case_name(case)),
-                say("time-limit-hint", lang, call=_call_text(ex, name, form, timeout="..."), variable=TIMEOUT_VARIABLE),
-            ]
-            return result(False, None, lines + _printed(capture, lang) + [repeat], timed_out=True)
-        outcomes.append(outcome)
+            return result(False, None, [say("not-implemented", lang, name=name)] + printed, not_implemented=True)
+        lines = [
+            say("time-limit", lang, name=name, seconds=f"{run.limit:g}", case=case_name(case)),
+            say("time-limit-hint", lang, call=_call_text(ex, name, form, timeout="..."), variable=TIMEOUT_VARIABLE),
+        ]
+        return result(False, None, lines + printed + [repeat], timed_out=True)
 
-    convention, expected = _conventions_chosen(ex, form, cases, outcomes)
-    judged = [_problems(o, e, ex, case, lang) for o, e, case in zip(outcomes, expected, cases)]
-    problems = [summary for summary, _ in judged]
-    failing = [i for i, p in enumerate(problems) if p is not None]
+    convention = run.convention
     context = []
     if form is not None:
         context.append(say("targets", lang, text=_messages.text(ex.targets[form], lang)))
     if convention is not None:
         context.append(say("convention", lang, text=_messages.text(convention.text, lang)))
 
+    failing = run.failing
     if not failing:
         passed = "passed-bug-fixed" if ex.starts_from is not None else "passed"
         lines = [say(passed, lang, name=name, count=len(cases))]
         lines += [_messages.text(ex.passed_message, lang)] if ex.passed_message else []
         lines.append(say("cases", lang, names=sep.join(case_name(case) for case in cases)))
-        return result(True, None, lines + context + _printed(capture, lang))
+        return result(True, None, lines + context + printed)
 
     first = failing[0]
-    lines = [say("not-right", lang, name=name),
-             say("on-case", lang, case=case_name(cases[first]), problem=problems[first])]
+    problem = _problems(run.outcomes[first], run.expected[first], ex, cases[first], lang)[0]
+    lines = [say("not-right", lang, name=name), say("on-case", lang, case=case_name(cases[first]), problem=problem)]
     if len(failing) > 1:
         others = sep.join(case_name(cases[i]) for i in failing[1:])
         lines.append(say("also-fails", lang, more=len(failing) - 1, count=len(cases), names=others))
     else:
         lines.append(say("passes-others", lang, count=len(cases) - 1))
-    variants = wrong_for(ex.id, form)
-    diagnosis = diagnose(ex, cases, outcomes, [p for _, p in judged], expected, variants)
     mistake = None
-    if diagnosis is not None:
-        mistake, full = diagnosis
+    if run.diagnosis is not None:
+        mistake, full = run.diagnosis
         m = _catalogue.MISTAKES[mistake]
         title, explanation = _messages.mistake_words(m, lang)
         how = "mistake-full" if full else "mistake-part"
@@ -753,6 +795,6 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None, language=None)
     else:
         lines.append(say("derivation-in", lang, where=_messages.where(ex.chapter, None, lang),
                          url=_messages.chapter_url(ex.chapter, lang)))
-    lines += _printed(capture, lang)
+    lines += printed
     lines.append(repeat)
     return result(False, mistake, lines)

@@ -6,10 +6,12 @@ become code, wherever a notebook front end renders Markdown or HTML. The
 engine words the verdict; this module only displays it.
 """
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
+from derivations import editions
 from derivations.coursework import catalogue, messages
 
 __all__ = ["CheckResult"]
@@ -47,6 +49,10 @@ class CheckResult:
     language : str
         The language the message is written in (one of
         :data:`derivations.coursework.messages.LANGUAGES`).
+    translations : dict
+        The message in the book's other languages, by language: filled when
+        the book is built (:mod:`derivations.editions`), so that each edition
+        shows the verdict in its own; empty otherwise.
     """
 
     passed: bool
@@ -58,6 +64,7 @@ class CheckResult:
     not_implemented: bool = False
     targets: str | None = None
     language: str = "en"
+    translations: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _read_why(self, line):
         """The ``Read why`` line's match (groups ``where`` and ``url``), or None for any other line."""
@@ -81,6 +88,12 @@ class CheckResult:
         return "\n".join(lines)
 
     def _repr_html_(self):
+        versions = {self.language: self._html()}
+        for lang, message in self.translations.items():
+            versions[lang] = dataclasses.replace(self, message=message, language=lang, translations={})._html()
+        return editions.html_in_languages(versions)
+
+    def _html(self):
         # Fixed colours rather than the page's: notebook front ends and the book's
         # dark mode put HTML output on backgrounds of their own choosing.
         mark, tint = ("#2e7d32", "#edf7ed") if self.passed else ("#c62828", "#fdecea")

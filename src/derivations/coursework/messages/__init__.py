@@ -13,43 +13,19 @@ them (copied here, since a learner's wheel has no locales).
 Numbers, code, function names, mistake ids and URLs stay as they are.
 """
 
-import os
 import re
 import string
 from importlib import import_module
 
-from derivations import chapters, validation
-from derivations.validation import LANGUAGE_VARIABLE, LANGUAGES
+from derivations import chapters
+from derivations.editions import language  # noqa: F401  (the verdicts' language, as every output's)
+from derivations.validation import LANGUAGES
 
 _MODULES = {lang: import_module(f"{__name__}.{lang}") for lang in LANGUAGES}
 
 #: Every message id with its template in each language: ``MESSAGES[id][lang]``.
 MESSAGES = {key: {lang: _MODULES[lang].MESSAGES[key] for lang in LANGUAGES if key in _MODULES[lang].MESSAGES}
             for key in _MODULES["en"].MESSAGES}
-
-
-def language(value=None):
-    """The language to write a verdict in: ``value``, else ``DERIVATIONS_LANGUAGE``, else English.
-
-    Chapter :ref:`mistakes` shows the verdicts; every edition's can be read in its language.
-
-    Examples
-    --------
-    >>> language("es")
-    'es'
-    >>> language("fr")
-    Traceback (most recent call last):
-    ...
-    ValueError: language='fr'; the languages are 'en', 'es', 'id', 'zh_CN'
-    """
-    source = "language"
-    if value is None:
-        value = os.environ.get(LANGUAGE_VARIABLE, "").strip() or "en"
-        source = f"the environment variable {LANGUAGE_VARIABLE}"
-    if not isinstance(value, str) or value not in LANGUAGES:
-        allowed = ", ".join(map(repr, LANGUAGES))
-        raise ValueError(f"{source}={validation.shown(value)}; the languages are {allowed}")
-    return value
 
 
 def placeholders(template):
