@@ -371,6 +371,25 @@ def edition_notebook(english, translated_text: str, where: str):
     return nb
 
 
+# The first cell of each edition's notebook: its verdicts, figures and
+# explorers then speak the edition's language (derivations.editions.language).
+LANGUAGE_CELL = {
+    "es": "# Cuaderno de la edición en español: los veredictos, las figuras y los exploradores, en español.",
+    "id": "# Notebook edisi bahasa Indonesia: hasil pemeriksaan, gambar, dan penjelajah berbahasa Indonesia.",
+    "zh_CN": "# 中文版笔记本：自检结果、图和交互式探索器都使用中文。",
+}
+
+
+def language_cell(lang: str):
+    """The code cell that sets ``DERIVATIONS_LANGUAGE`` to the edition's language."""
+    import nbformat
+
+    source = f'{LANGUAGE_CELL[lang]}\nimport os\n\nos.environ["DERIVATIONS_LANGUAGE"] = "{lang}"'
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["edition-language"]})
+    cell["id"] = f"edition-language-{lang.lower().replace('_', '-')}"
+    return cell
+
+
 def write_notebooks(
     out: Path = OUT, root: Path = ROOT, chapters: list[str] | None = None, languages: tuple[str, ...] = ()
 ) -> list[Path]:
@@ -378,7 +397,8 @@ def write_notebooks(
 
     For each edition in ``languages``, the same notebooks translated, in
     ``out/<lang>/``, made from the English notebook in the same pass so that
-    their cells keep its ids. Returns the English notebooks, then each
+    their cells keep its ids, after a first cell that sets the language
+    (:func:`language_cell`). Returns the English notebooks, then each
     edition's, chapter by chapter.
     """
     import jupytext
@@ -394,7 +414,9 @@ def write_notebooks(
         notebooks = [(out, english)]
         for lang in languages:
             translated = translate_chapter(stripped, lang, name, root)
-            notebooks.append((out / lang, edition_notebook(english, translated, f"{name} ({lang})")))
+            nb = edition_notebook(english, translated, f"{name} ({lang})")
+            nb.cells.insert(0, language_cell(lang))
+            notebooks.append((out / lang, nb))
         for folder, nb in notebooks:
             dest = folder / (Path(name).stem + ".ipynb")
             jupytext.write(nb, dest, fmt="ipynb")

@@ -395,7 +395,10 @@ def test_edition_notebooks_keep_the_english_code_cells_and_metadata(edition):
     lang, english, translated = edition
     assert sorted(translated) == sorted(english) and translated
     for name, path in english.items():
-        mine, theirs = cells(translated[name]), cells(path)
+        (kind, first, _), *mine = cells(translated[name])
+        theirs = cells(path)
+        # the edition's own first cell sets its language, then come the English notebook's cells
+        assert kind == "code" and first.endswith(f'os.environ["DERIVATIONS_LANGUAGE"] = "{lang}"'), first
         assert len(mine) == len(theirs), (lang, name)
         assert [c[1] for c in mine if c[0] == "code"] == [c[1] for c in theirs if c[0] == "code"], (lang, name)
         assert [c[2] for c in mine] == [c[2] for c in theirs], (lang, name)
@@ -407,7 +410,7 @@ def test_edition_notebooks_keep_the_english_code_cells_and_metadata(edition):
 def test_edition_notebooks_translate_every_markdown_cell_with_prose(edition):
     lang, english, translated = edition
     for name, path in english.items():
-        for (kind, mine, _), (_, theirs, _) in zip(cells(translated[name]), cells(path)):
+        for (kind, mine, _), (_, theirs, _) in zip(cells(translated[name])[1:], cells(path)):
             if kind == "markdown" and holds_prose(theirs):
                 assert mine != theirs, (lang, name, theirs[:200])
 
