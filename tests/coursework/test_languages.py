@@ -85,6 +85,7 @@ def test_the_exercises_sentences_and_the_catalogue_are_translated(lang):
     sentences = {text for ex in EXERCISES.values() for text in ex.targets.values()}
     sentences |= {c.text for ex in EXERCISES.values() for c in ex.conventions}
     sentences |= {ex.passed_message for ex in EXERCISES.values() if ex.passed_message}
+    sentences |= {ex.signature for ex in EXERCISES.values()}
     assert sentences <= set(module.TEXTS)
     assert set(module.MISTAKES) == set(MISTAKES)
     for mistake in MISTAKES.values():

@@ -157,7 +157,7 @@ CASES = {
     '{0}/{1} targets': 'objetivos {0}/{1}',
 }
 
-#: The exercises' own sentences (target forms, conventions, passed messages), by their English.
+#: The exercises' own sentences (signatures, target forms, conventions, passed messages), by their English.
 TEXTS = {
     't is an (N, C) float array of non-negative target weights; rows need not sum to 1':
         't es un array float (N, C) de pesos objetivo no negativos; las filas no tienen por qué sumar 1',
@@ -184,6 +184,47 @@ TEXTS = {
          ' sea una probabilidad.'),
     '`exp` no longer overflows or underflows whole rows, in float64 or in float32.':
         '`exp` ya no desborda filas enteras, ni por arriba ni por abajo, en float64 ni en float32.',
+    # The signatures, which verdicts quote when no catalogued mistake matches.
+    'my_softmax(z), z of shape (N, C) -> (N, C)': 'my_softmax(z), z de forma (N, C) -> (N, C)',
+    'my_softmax_jacobian(z), z of shape (C,) -> (C, C)': 'my_softmax_jacobian(z), z de forma (C,) -> (C, C)',
+    'my_log_softmax(z), z of shape (N, C) -> (N, C)': 'my_log_softmax(z), z de forma (N, C) -> (N, C)',
+    'my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)':
+        'my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)',
+    'my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t targets -> (dW (C, D), db (C,))':
+        'my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t objetivos -> (dW (C, D), db (C,))',
+    'my_softmax_backward(p, dp), both (N, C) -> dz (N, C)': 'my_softmax_backward(p, dp), ambos (N, C) -> dz (N, C)',
+    'my_cross_entropy_grad(z, t), z (N, C) logits, t targets -> dL/dz (N, C)':
+        'my_cross_entropy_grad(z, t), z logits (N, C), t objetivos -> dL/dz (N, C)',
+    'my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))':
+        'my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))',
+    'my_cross_entropy(z, t), z (N, C) logits, t targets -> the mean loss, a scalar':
+        'my_cross_entropy(z, t), z logits (N, C), t objetivos -> la pérdida media, un escalar',
+    'my_central_difference(f, x, eps) -> float64 array shaped like x':
+        'my_central_difference(f, x, eps) -> array float64 con la forma de x',
+    'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)':
+        'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)',
+    'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))':
+        'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))',
+    'my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)':
+        'my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)',
+    'my_softmax_delta(z, dp), logits z and upstream gradient dp of the same shape (..., C) -> dz, that shape':
+        'my_softmax_delta(z, dp), logits z y gradiente de arriba dp de la misma forma (..., C) -> dz, con esa forma',
+    'my_softmax_node_backward(p, dp), softmax rows p and upstream gradient dp, both (N, C) -> dz (N, C)':
+        'my_softmax_node_backward(p, dp), filas de softmax p y gradiente de arriba dp, ambos (N, C) -> dz (N, C)',
+    'my_softmax_loss_backward(z, t), logits z and one-hot labels t, both (N, C) -> (dz, dt), both (N, C)':
+        'my_softmax_loss_backward(z, t), logits z y etiquetas one-hot t, ambos (N, C) -> (dz, dt), ambos (N, C)',
+    'my_softmax_ce_grad(z, t), logits z and one-hot targets t, both (N, C) -> dL/dz (N, C)':
+        'my_softmax_ce_grad(z, t), logits z y objetivos one-hot t, ambos (N, C) -> dL/dz (N, C)',
+    'my_softmax_jacobians(z), logits z of shape (N, C) -> the Jacobians, shape (N, C, C)':
+        'my_softmax_jacobians(z), logits z de forma (N, C) -> las jacobianas, de forma (N, C, C)',
+    ('my_binary_cross_entropy(z, t), z (N, C) logits, t (N, C) targets in [0, 1] -> (loss, dz): loss summed over the C'
+     ' labels and averaged over the N rows, dz (N, C)'):
+        ('my_binary_cross_entropy(z, t), z logits (N, C), t objetivos (N, C) en [0, 1] -> (loss, dz): loss, la'
+         ' pérdida sumada sobre las C etiquetas y promediada sobre las N filas; dz (N, C)'),
+    ('my_backprop_steps(z, y), z (N, C) logits, y (N,) integer labels -> (dlogp, dp, dr, ds, de, dzs, dm, dz), each'
+     ' the shape of its intermediate'):
+        ('my_backprop_steps(z, y), z logits (N, C), y etiquetas enteras (N,) -> (dlogp, dp, dr, ds, de, dzs, dm, dz),'
+         ' cada uno con la forma de su valor intermedio'),
 }
 
 #: The catalogue's mistakes: id -> (title, explanation in MyST), as the edition's chapter 13 words them.

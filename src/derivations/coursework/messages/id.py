@@ -25,7 +25,7 @@ MESSAGES = {
     'mistake-full': 'Perilakunya persis seperti kesalahan yang dikenal [{id}] ({title}): {text}',
     'mistake-part': 'Sebagian kegagalannya cocok dengan kesalahan yang dikenal [{id}] ({title}): {text}',
     'second-problem': 'Mungkin ada masalah kedua juga.',
-    'no-mistake': 'Tidak ada kesalahan dalam katalog yang cocok. Signature: {signature}.',
+    'no-mistake': 'Tidak ada kesalahan dalam katalog yang cocok. Signature fungsi: {signature}.',
     'labels-hint':
         'Jika fungsi Anda menerima label bilangan bulat (N,), bukan baris probabilitas, periksa dengan {call}.',
     'read-why': 'Baca alasannya: {where}, {url}',
@@ -156,7 +156,7 @@ CASES = {
     '{0}/{1} targets': 'target {0}/{1}',
 }
 
-#: The exercises' own sentences (target forms, conventions, passed messages), by their English.
+#: The exercises' own sentences (signatures, target forms, conventions, passed messages), by their English.
 TEXTS = {
     't is an (N, C) float array of non-negative target weights; rows need not sum to 1':
         't adalah array float (N, C) berisi bobot target non-negatif; barisnya tidak harus berjumlah 1',
@@ -182,6 +182,48 @@ TEXTS = {
         'Gradien terhadap label berhingga di mana pun loss-nya berhingga, sekecil apa pun probabilitasnya.',
     '`exp` no longer overflows or underflows whole rows, in float64 or in float32.':
         '`exp` tidak lagi overflow atau underflow di seluruh baris, baik dalam float64 maupun float32.',
+    # The signatures, which verdicts quote when no catalogued mistake matches.
+    'my_softmax(z), z of shape (N, C) -> (N, C)': 'my_softmax(z), z berbentuk (N, C) -> (N, C)',
+    'my_softmax_jacobian(z), z of shape (C,) -> (C, C)': 'my_softmax_jacobian(z), z berbentuk (C,) -> (C, C)',
+    'my_log_softmax(z), z of shape (N, C) -> (N, C)': 'my_log_softmax(z), z berbentuk (N, C) -> (N, C)',
+    'my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)':
+        'my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)',
+    'my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t targets -> (dW (C, D), db (C,))':
+        'my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t target -> (dW (C, D), db (C,))',
+    'my_softmax_backward(p, dp), both (N, C) -> dz (N, C)': 'my_softmax_backward(p, dp), keduanya (N, C) -> dz (N, C)',
+    'my_cross_entropy_grad(z, t), z (N, C) logits, t targets -> dL/dz (N, C)':
+        'my_cross_entropy_grad(z, t), z logit (N, C), t target -> dL/dz (N, C)',
+    'my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))':
+        'my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))',
+    'my_cross_entropy(z, t), z (N, C) logits, t targets -> the mean loss, a scalar':
+        'my_cross_entropy(z, t), z logit (N, C), t target -> rata-rata loss, sebuah skalar',
+    'my_central_difference(f, x, eps) -> float64 array shaped like x':
+        'my_central_difference(f, x, eps) -> array float64 berbentuk seperti x',
+    'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)':
+        'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)',
+    'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))':
+        'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))',
+    'my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)':
+        'my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)',
+    'my_softmax_delta(z, dp), logits z and upstream gradient dp of the same shape (..., C) -> dz, that shape':
+        ('my_softmax_delta(z, dp), logit z dan gradien dari hulu dp dengan bentuk yang sama (..., C) -> dz, dengan'
+         ' bentuk itu'),
+    'my_softmax_node_backward(p, dp), softmax rows p and upstream gradient dp, both (N, C) -> dz (N, C)':
+        'my_softmax_node_backward(p, dp), baris-baris softmax p dan gradien dari hulu dp, keduanya (N, C) -> dz (N, C)',
+    'my_softmax_loss_backward(z, t), logits z and one-hot labels t, both (N, C) -> (dz, dt), both (N, C)':
+        'my_softmax_loss_backward(z, t), logit z dan label one-hot t, keduanya (N, C) -> (dz, dt), keduanya (N, C)',
+    'my_softmax_ce_grad(z, t), logits z and one-hot targets t, both (N, C) -> dL/dz (N, C)':
+        'my_softmax_ce_grad(z, t), logit z dan target one-hot t, keduanya (N, C) -> dL/dz (N, C)',
+    'my_softmax_jacobians(z), logits z of shape (N, C) -> the Jacobians, shape (N, C, C)':
+        'my_softmax_jacobians(z), logit z berbentuk (N, C) -> Jacobian setiap baris, berbentuk (N, C, C)',
+    ('my_binary_cross_entropy(z, t), z (N, C) logits, t (N, C) targets in [0, 1] -> (loss, dz): loss summed over the C'
+     ' labels and averaged over the N rows, dz (N, C)'):
+        ('my_binary_cross_entropy(z, t), z logit (N, C), t target (N, C) dalam [0, 1] -> (loss, dz): loss yang'
+         ' dijumlahkan atas C label dan dirata-ratakan atas N baris, dz (N, C)'),
+    ('my_backprop_steps(z, y), z (N, C) logits, y (N,) integer labels -> (dlogp, dp, dr, ds, de, dzs, dm, dz), each'
+     ' the shape of its intermediate'):
+        ('my_backprop_steps(z, y), z logit (N, C), y label bilangan bulat (N,) -> (dlogp, dp, dr, ds, de, dzs, dm,'
+         ' dz), masing-masing berbentuk sama dengan nilai antaranya'),
 }
 
 #: The catalogue's mistakes: id -> (title, explanation in MyST), as the edition's chapter 13 words them.

@@ -150,7 +150,7 @@ CASES = {
     '{0}/{1} targets': '{0}/{1} 目标',
 }
 
-#: The exercises' own sentences (target forms, conventions, passed messages), by their English.
+#: The exercises' own sentences (signatures, target forms, conventions, passed messages), by their English.
 TEXTS = {
     't is an (N, C) float array of non-negative target weights; rows need not sum to 1':
         't 是由非负目标权重组成的 (N, C) 浮点数组；各行之和不必为 1',
@@ -171,6 +171,47 @@ TEXTS = {
         '无论概率变得多小，只要损失有限，对标签的梯度就是有限的。',
     '`exp` no longer overflows or underflows whole rows, in float64 or in float32.':
         '无论在 float64 还是 float32 中，`exp` 都不会再让整行上溢或下溢。',
+    # The signatures, which verdicts quote when no catalogued mistake matches.
+    'my_softmax(z), z of shape (N, C) -> (N, C)': 'my_softmax(z)，z 的形状为 (N, C) -> (N, C)',
+    'my_softmax_jacobian(z), z of shape (C,) -> (C, C)': 'my_softmax_jacobian(z)，z 的形状为 (C,) -> (C, C)',
+    'my_log_softmax(z), z of shape (N, C) -> (N, C)': 'my_log_softmax(z)，z 的形状为 (N, C) -> (N, C)',
+    'my_toy_network_grads(h, W, t), h (D,), W (D, C), t (C,) -> dE/dW (D, C)':
+        'my_toy_network_grads(h, W, t)，h (D,)，W (D, C)，t (C,) -> dE/dW (D, C)',
+    'my_linear_softmax_grads(X, W, b, t), X (N, D), W (C, D), b (C,), t targets -> (dW (C, D), db (C,))':
+        'my_linear_softmax_grads(X, W, b, t)，X (N, D)，W (C, D)，b (C,)，t 为目标 -> (dW (C, D), db (C,))',
+    'my_softmax_backward(p, dp), both (N, C) -> dz (N, C)': 'my_softmax_backward(p, dp)，形状都是 (N, C) -> dz (N, C)',
+    'my_cross_entropy_grad(z, t), z (N, C) logits, t targets -> dL/dz (N, C)':
+        'my_cross_entropy_grad(z, t)，z 为 (N, C) 的 logit，t 为目标 -> dL/dz (N, C)',
+    'my_softmax_loss(W, X, y, reg), W (D, C), X (N, D), y int (N,), reg float -> (loss, dW (D, C))':
+        'my_softmax_loss(W, X, y, reg)，W (D, C)，X (N, D)，y int (N,)，reg float -> (loss, dW (D, C))',
+    'my_cross_entropy(z, t), z (N, C) logits, t targets -> the mean loss, a scalar':
+        'my_cross_entropy(z, t)，z 为 (N, C) 的 logit，t 为目标 -> 平均损失（一个标量）',
+    'my_central_difference(f, x, eps) -> float64 array shaped like x':
+        'my_central_difference(f, x, eps) -> 形状与 x 相同的 float64 数组',
+    'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)':
+        'my_label_smoothing(labels, C, eps)，labels int (N,) -> (N, C)',
+    'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))':
+        'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))',
+    'my_chunked_logsumexp(z, chunk), z (N, C), int chunk -> (N,)':
+        'my_chunked_logsumexp(z, chunk)，z (N, C)，int chunk -> (N,)',
+    'my_softmax_delta(z, dp), logits z and upstream gradient dp of the same shape (..., C) -> dz, that shape':
+        'my_softmax_delta(z, dp)，形状同为 (..., C) 的 logit z 和上游梯度 dp -> 形状与之相同的 dz',
+    'my_softmax_node_backward(p, dp), softmax rows p and upstream gradient dp, both (N, C) -> dz (N, C)':
+        'my_softmax_node_backward(p, dp)，softmax 行 p 和上游梯度 dp，形状都是 (N, C) -> dz (N, C)',
+    'my_softmax_loss_backward(z, t), logits z and one-hot labels t, both (N, C) -> (dz, dt), both (N, C)':
+        'my_softmax_loss_backward(z, t)，logit z 和独热标签 t，形状都是 (N, C) -> (dz, dt)，形状都是 (N, C)',
+    'my_softmax_ce_grad(z, t), logits z and one-hot targets t, both (N, C) -> dL/dz (N, C)':
+        'my_softmax_ce_grad(z, t)，logit z 和独热目标 t，形状都是 (N, C) -> dL/dz (N, C)',
+    'my_softmax_jacobians(z), logits z of shape (N, C) -> the Jacobians, shape (N, C, C)':
+        'my_softmax_jacobians(z)，形状为 (N, C) 的 logit z -> 每一行的雅可比矩阵，形状为 (N, C, C)',
+    ('my_binary_cross_entropy(z, t), z (N, C) logits, t (N, C) targets in [0, 1] -> (loss, dz): loss summed over the C'
+     ' labels and averaged over the N rows, dz (N, C)'):
+        ('my_binary_cross_entropy(z, t)，z 为 (N, C) 的 logit，t 为 (N, C) 的目标，取值在 [0, 1] 内'
+         ' -> (loss, dz)：loss 为在 C 个标签上求和、在 N 行上求平均的损失，dz (N, C)'),
+    ('my_backprop_steps(z, y), z (N, C) logits, y (N,) integer labels -> (dlogp, dp, dr, ds, de, dzs, dm, dz), each'
+     ' the shape of its intermediate'):
+        ('my_backprop_steps(z, y)，z 为 (N, C) 的 logit，y 为 (N,) 的整数标签'
+         ' -> (dlogp, dp, dr, ds, de, dzs, dm, dz)，每一项的形状都与其中间结果相同'),
 }
 
 #: The catalogue's mistakes: id -> (title, explanation in MyST), as the edition's chapter 13 words them.
