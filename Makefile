@@ -8,7 +8,7 @@ JB := $(VENV)/bin/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: locales msgfmt setup book test test-fast lint test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
+.PHONY: locales msgfmt fonts setup book test test-fast lint test-torch golden bench-record lab serve clean chromium student assignments bench grade pdf tex
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -45,7 +45,7 @@ _build/.library-stamp: $(LIB_FILES)
 # English at the root of _build/html, then each edition (es, id, zh_CN) in
 # _build/html/<lang>/ from locales/ (tools/locales.py): they reuse the English
 # build's execution cache, so every chapter runs once.
-book: setup _build/.library-stamp
+book: setup fonts _build/.library-stamp
 	$(JB) build . $(BUILD_FLAGS)
 	$(PY) tools/locales.py build
 	@echo
@@ -57,12 +57,12 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --retries 1 --timeout 15 -r requirements-test.txt
 	@touch $@
 
-test: setup chromium tex msgfmt
+test: setup fonts chromium tex msgfmt
 	$(PY) -m pytest
 
 # The inner loop: every test but the book build, the browser, the PDF, kernels
 # and timings (the `slow` ones, chosen in tests/conftest.py). Under 2 minutes.
-test-fast: setup msgfmt
+test-fast: setup fonts msgfmt
 	$(PY) -m pytest -m "not slow" -q
 
 # ruff with the rules in pyproject.toml; tests/test_lint.py runs the same check.
@@ -87,6 +87,15 @@ msgfmt:
 	  $$SUDO apt-get update && $$SUDO apt-get install -y gettext; \
 	} || { echo "Could not install gettext: run 'apt-get install -y gettext' as root, then make test."; exit 1; }
 
+# The Chinese edition's figures draw their words in WenQuanYi Micro Hei
+# (derivations.teaching.figures.cjk_font); every build draws them.
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+	  echo "Installing Debian's fonts-wqy-microhei for the Chinese figures..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y fonts-wqy-microhei; \
+	} || { echo "Could not install the font: run 'apt-get install -y fonts-wqy-microhei' as root, then try again."; exit 1; }
+
 # The browser tests drive Debian's chromium through Playwright (the pip package
 # in requirements.txt). Never `playwright install`: it downloads browsers.
 chromium:
@@ -99,7 +108,7 @@ chromium:
 
 # The printed book: Jupyter Book's LaTeX builder (xelatex, tools/book_pdf.py)
 # into _build/latex/, as strict as `make book`, then _build/pdf/book.pdf.
-pdf: setup tex _build/.library-stamp
+pdf: setup fonts tex _build/.library-stamp
 	$(JB) build . --builder pdflatex $(BUILD_FLAGS)
 	@mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
 	@echo
@@ -133,7 +142,7 @@ LAB_ARGS ?=
 STUDENT ?=
 LAB_COPIES ?= lab
 LAB_DIR := $(LAB_COPIES)$(if $(STUDENT),/student)
-lab: setup
+lab: setup fonts
 	$(PY) tools/lab.py copies $(if $(STUDENT),--student) $(if $(FRESH),--fresh) $(if $(LAB_COPIES),--out $(LAB_COPIES))
 	@mkdir -p $(LAB_SETTINGS)
 	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json

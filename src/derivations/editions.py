@@ -127,7 +127,8 @@ def pick_html(text, lang):
 
     ``None`` when ``text`` is not such an output; a ``ValueError`` when it
     is one but has no version in ``lang`` (its chapter ran without
-    ``DERIVATIONS_EVERY_LANGUAGE=1``). Used by ``tools/book_editions.py``.
+    ``DERIVATIONS_EVERY_LANGUAGE=1``). Used by ``tools/book_editions.py`` for the
+    verdicts of :ref:`mistakes` and every figure.
 
     Examples
     --------

@@ -161,7 +161,7 @@ def test_chapter_12_figures_take_their_alt_text_from_the_cell():
         # drawn for both themes and for phones, with the alt text written from the data
         assert "show_figure(draw, " in cell
     roof_cell = next(c for c in figure_cells if "fig-cost-roof" in c)
-    assert "roof_alt(roof)" in roof_cell
+    assert "roof_alt(roof, lang=lang)" in roof_cell
 
 
 def test_chapter_12_prose_quotes_no_figure_measurement_by_hand():

@@ -64,7 +64,7 @@ def test_palette_entries_stay_apart_under_colour_blindness(theme, vision):
 def _draw_lines(style):
     fig, ax = plt.subplots(figsize=style.figsize)
     for k in range(3):
-        ax.plot([0, 1], [k, k + 1], label=f"series {k}", **style.series(k))
+        ax.plot([0, 1], [k, k + 1], label=style.verbatim(f"s{k}"), **style.series(k))
     ax.legend()
     ax.set_xlabel("x")
     return fig
@@ -96,7 +96,7 @@ def test_legend_colours_are_recorded_for_the_colour_vision_tests():
 def test_small_text_is_refused():
     def draw(style):
         fig, ax = plt.subplots(figsize=style.figsize)
-        ax.text(0.5, 0.5, "tiny", fontsize=6)
+        ax.text(0.5, 0.5, style.verbatim("tiny"), fontsize=6)
         return fig
 
     with pytest.raises(ValueError, match="6 pt"):

@@ -44,7 +44,11 @@ import base64
 import html
 import io
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+
+from derivations import editions
+from derivations.teaching import figure_text
 
 #: The Okabe–Ito palette (Okabe and Ito 2008), distinguishable with every common colour vision.
 OKABE_ITO = {
@@ -99,11 +103,40 @@ class Style:
         True for the phone layout.
     figsize : tuple of float
         Width and height in inches for this layout.
+    language : str
+        The language of the figure's words (one of the editions'); ``draw``
+        writes each through :meth:`say`.
     """
 
     theme: str
     narrow: bool
     figsize: tuple
+    language: str = "en"
+    # every text :meth:`say` and :meth:`verbatim` gave out, which render() accepts
+    said: set = field(default_factory=set, compare=False, repr=False)
+
+    def say(self, english, **values):
+        """The figure text ``english`` in this drawing's language (:mod:`~derivations.teaching.figure_text`).
+
+        Examples
+        --------
+        >>> Style("light", False, (7, 3), "es").say("class {j}", j=3)
+        'clase 3'
+        """
+        text = figure_text.say(english, self.language, **values)
+        self.said.add(text)
+        return text
+
+    def verbatim(self, text):
+        """``text`` as it is in every language: a code name or a symbol that reads the same in all.
+
+        Examples
+        --------
+        >>> Style("light", False, (7, 3), "zh_CN").verbatim("logp")
+        'logp'
+        """
+        self.said.add(text)
+        return text
 
     @property
     def palette(self):
@@ -200,7 +233,13 @@ def rc(style):
 
     ink, muted = style.ink, style.muted
     size = 9.0
+    # Chinese first: the words of a label that also holds $maths$ are drawn in the
+    # first font alone (mathtext has no fallback), and WenQuanYi has Latin and
+    # digits too; a glyph it lacks falls back to DejaVu Sans. The maths itself
+    # keeps its DejaVu fonts in every language.
+    fonts = [cjk_font(), "DejaVu Sans"] if style.language == "zh_CN" else ["DejaVu Sans"]
     return {
+        "font.family": fonts,
         "font.size": size,
         "axes.titlesize": 10.0,
         "axes.labelsize": size,
@@ -230,6 +269,75 @@ def rc(style):
         "axes.prop_cycle": cycler(color=list(style.palette)) + cycler(linestyle=list(LINESTYLES)),
         "image.cmap": "cividis",
     }
+
+
+#: Words that read the same in every edition: code names, functions and units.
+SAME_IN_EVERY_LANGUAGE = frozenset({
+    "softmax", "exp", "log", "max", "min", "sum", "argmax", "logsumexp", "float", "NaN", "nan", "inf",
+    "ulp", "ulps", "eps", "numpy", "torch", "BLAS", "CPU", "KiB", "MiB", "GiB", "ReLU", "JVP", "VJP",
+})
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$", re.S)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def words_left_in_english(fig, style):
+    """The texts of ``fig`` that ``style.say`` did not write and that have words in them.
+
+    Used in :ref:`puzzle`: :func:`render` refuses a figure with any, since
+    the editions would show them in English. Maths, numbers and the words
+    of :data:`SAME_IN_EVERY_LANGUAGE` are the same in every language.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> style = Style("light", False, (3, 2), "es")
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_xlabel(style.say("probability")); _ = ax.set_ylabel("loss"); _ = ax.set_title("$z_1$")
+    >>> words_left_in_english(fig, style)
+    ['loss']
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    left = []
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if not artist.get_visible() or not text.strip() or text in style.said:
+            continue
+        if any(word not in SAME_IN_EVERY_LANGUAGE for word in _WORD.findall(_MATH.sub(" ", text))):
+            left.append(text)
+    return list(dict.fromkeys(left))
+
+
+#: The font for Chinese figure text (Debian's fonts-wqy-microhei; make book installs it).
+CJK_FONT = "WenQuanYi Micro Hei"
+CJK_FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)
+
+
+def cjk_font():
+    """The family name of the font that draws Chinese figure text, registered with matplotlib.
+
+    Used by the Chinese edition's figures (see :ref:`puzzle`).
+
+    Raises
+    ------
+    ValueError
+        When the font is not installed, saying how to install it.
+    """
+    from matplotlib import font_manager
+
+    if not any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
+        for path in CJK_FONT_FILES:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError):
+                continue
+    if not any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
+        raise ValueError(f"Chinese figure text needs the font {CJK_FONT}: apt-get install fonts-wqy-microhei "
+                         "(make book installs it)")
+    return CJK_FONT
 
 
 def heatmap(ax, M, style, *, vmin, vmax, cmap=None, fmt="{:.2f}", fontsize=8.5, **imshow):
@@ -373,8 +481,13 @@ def render(draw, style, categories=()):
             palette = tuple(dict.fromkeys([*legend_colours(fig), *(c.lower() for c in categories)]))
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.04)
+            untranslated = words_left_in_english(fig, style)
         finally:
             plt.close(fig)
+    if untranslated:
+        raise ValueError(
+            f"the figure's text {untranslated[0]!r} would stay in English in the editions: write it "
+            "through style.say (derivations.teaching.figure_text), or style.verbatim for a code name")
     png = buffer.getvalue()
     width = Image.open(io.BytesIO(png)).size[0]
     if smallest < MIN_FONT_PT:
@@ -389,17 +502,26 @@ def render(draw, style, categories=()):
 
 
 class ThemedFigure:
-    """What :func:`show_figure` returns: four renderings shown as one image with alt text.
+    """What :func:`show_figure` returns: four renderings shown as one image with alt text, per language.
 
-    Used in :ref:`puzzle`.
+    Used in :ref:`puzzle`. ``renderings[lang][(layout, theme)]`` and
+    ``alts[lang]``, the first language being the one shown in a notebook;
+    when the book is built there is one entry per edition (see
+    :mod:`derivations.editions`).
     """
 
-    def __init__(self, renderings, alt):
-        self.renderings, self.alt = renderings, alt
+    def __init__(self, renderings, alts):
+        self.renderings, self.alts = renderings, alts
 
-    def _img(self, theme):
-        wide, narrow = self.renderings[("wide", theme)], self.renderings[("narrow", theme)]
-        alt = html.escape(self.alt, quote=True)
+    @property
+    def alt(self):
+        """The alt text in the figure's first language."""
+        return next(iter(self.alts.values()))
+
+    def _img(self, lang, theme):
+        shown = self.renderings[lang]
+        wide, narrow = shown[("wide", theme)], shown[("narrow", theme)]
+        alt = html.escape(self.alts[lang], quote=True)
         palette = html.escape(json.dumps(list(wide.palette)), quote=True)
         # the browser picks the source; data-font-* give each one's smallest text per pixel of width
         return (
@@ -412,13 +534,15 @@ class ThemedFigure:
         )
 
     def _repr_html_(self):
-        return f'<div class="dfig-figure">{self._img("light")}{self._img("dark")}</div>'
+        return editions.html_in_languages({
+            lang: f'<div class="dfig-figure">{self._img(lang, "light")}{self._img(lang, "dark")}</div>'
+            for lang in self.renderings})
 
     def _repr_png_(self):
-        return self.renderings[("wide", "light")].png
+        return next(iter(self.renderings.values()))[("wide", "light")].png
 
 
-def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=()):
+def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=(), language=None):
     """Render ``draw`` wide and narrow, light and dark, as one image with alt text ``alt``.
 
     Used in :ref:`puzzle`.
@@ -427,9 +551,13 @@ def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=())
     ----------
     draw : callable
         ``draw(style)`` draws the figure for a :class:`Style` and returns the
-        matplotlib Figure (made with ``figsize=style.figsize``).
-    alt : str
-        What the figure shows, with its numbers (written from the data).
+        matplotlib Figure (made with ``figsize=style.figsize``). Its words go
+        through ``style.say``, so that each edition shows them in its language.
+    alt : str, Words or callable
+        What the figure shows, with its numbers (written from the data): an
+        English text of :mod:`~derivations.teaching.figure_text`, a
+        :class:`~derivations.teaching.figure_text.Words`, or ``alt(lang)``
+        returning the text in ``lang``.
     wide, narrow : tuple of float
         Figure sizes in inches for desktops and for phones. A narrow figure
         3.6 inches wide shows 8 pt text at about 11 CSS px on a phone.
@@ -438,6 +566,10 @@ def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=())
         highlighted paths), so the colour-vision tests check them too. Give
         them for the light theme; the dark theme's are the same palette
         positions (see :data:`PALETTES`).
+    language : str, optional
+        The language to draw in; by default ``DERIVATIONS_LANGUAGE``, else
+        English. When the book is built, every edition's language
+        (:func:`derivations.editions.languages`).
 
     Returns
     -------
@@ -448,25 +580,88 @@ def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=())
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
+    >>> from derivations.teaching.figure_text import Words
     >>> def draw(style):
     ...     fig, ax = plt.subplots(figsize=style.figsize)
-    ...     ax.plot([0, 1], [0, 1], label="rises", **style.series(0))
+    ...     ax.plot([0, 1], [0, 1], label=style.say("probability"), **style.series(0))
     ...     ax.legend()
     ...     return fig
-    >>> shown = show_figure(draw, "A line rising from 0 to 1", wide=(4, 2), narrow=(3, 2))
+    >>> shown = show_figure(draw, lambda lang: "A line rising from 0 to 1", wide=(4, 2), narrow=(3, 2))
     >>> page = shown._repr_html_()
     >>> page.count("<picture"), page.count('alt="A line rising from 0 to 1"'), NARROW_MEDIA in page
     (2, 2, True)
+    >>> spanish = show_figure(draw, Words("class {j}", j=1), wide=(4, 2), narrow=(3, 2), language="es")
+    >>> spanish.alt
+    'clase 1'
     """
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError("a figure needs alt text that says what it shows")
-    renderings = {}
-    for layout, size in (("wide", wide), ("narrow", narrow)):
-        for theme in ("light", "dark"):
-            style = Style(theme, layout == "narrow", tuple(size))
-            cats = [in_theme(c, theme) for c in categories]
-            renderings[(layout, theme)] = render(draw, style, cats)
-    return ThemedFigure(renderings, alt)
+    langs = editions.languages(editions.language(language))
+    alts = {lang: figure_text.alt_text(alt, lang) for lang in langs}
+
+    def four(lang):
+        out = {}
+        for layout, size in (("wide", wide), ("narrow", narrow)):
+            for theme in ("light", "dark"):
+                style = Style(theme, layout == "narrow", tuple(size), lang)
+                out[(layout, theme)] = render(draw, style, [in_theme(c, theme) for c in categories])
+        return out
+
+    drawn = _in_two_processes(four, langs)
+    return ThemedFigure({lang: drawn[lang] for lang in langs}, alts)
+
+
+def _in_two_processes(work, items):
+    """``{item: work(item)}``, half the items done by a forked child where that can help.
+
+    The book build draws each figure in four languages, one after the
+    other in the chapter's kernel, while the machine's other core idles; a
+    child forked with the kernel's whole state (``draw`` is a closure) draws
+    half of them. Warnings the child meets are raised again here, and so is
+    its exception, so that the build stays as strict as drawing in one
+    process. The PNGs are the same bytes either way.
+    """
+    import os
+    import pickle
+    import warnings
+
+    items = list(items)
+    if len(items) < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return {item: work(item) for item in items}
+    mine, theirs = items[0::2], items[1::2]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never touches the kernel's sockets
+        os.close(read)
+        try:
+            import contextlib
+
+            with warnings.catch_warnings(record=True) as caught, \
+                    contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("always")
+                result = ("done", {item: work(item) for item in theirs})
+            result = (*result, [(str(w.message), w.category) for w in caught])
+            payload = pickle.dumps(result)
+        except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+            try:
+                payload = pickle.dumps(("failed", error, []))
+            except Exception:
+                payload = pickle.dumps(("failed", ValueError(f"{type(error).__name__}: {error}"), []))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+        os._exit(0)
+    os.close(write)
+    try:
+        done = {item: work(item) for item in mine}
+    finally:
+        with os.fdopen(read, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+    status, value, caught = pickle.loads(payload)
+    for message, category in caught:
+        warnings.warn(message, category, stacklevel=2)
+    if status == "failed":
+        raise value
+    done.update(value)
+    return done
 
 
 def in_theme(colour, theme):

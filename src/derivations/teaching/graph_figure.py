@@ -307,7 +307,9 @@ def draw_toy_network(values=None, *, weight="w21", ax=None, style=None):
     style : derivations.teaching.figures.Style, optional
         The theme's colours, and ``style.narrow`` for the phone layout, in
         which the graph runs from top (inputs) to bottom (``L``). Pass it from
-        a :func:`derivations.teaching.figures.show_figure` draw function.
+        a :func:`derivations.teaching.figures.show_figure` draw function;
+        the legend's words are then in ``style.language`` (their translations
+        are in :mod:`derivations.teaching.figure_text.ch04`).
 
     Returns
     -------
@@ -324,6 +326,10 @@ def draw_toy_network(values=None, *, weight="w21", ax=None, style=None):
     >>> xs, ys = zip(*[p.center for p in fig.axes[0].patches if hasattr(p, "center")])
     >>> max(ys) - min(ys) > max(xs) - min(xs)    # on a phone the graph runs downwards
     True
+    >>> plt.close(fig)
+    >>> fig = draw_toy_network(style=Style("light", False, (7, 4.2), "es"))
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['camino 1', 'camino 2', 'común a ambos']
     >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
@@ -410,8 +416,10 @@ def draw_toy_network(values=None, *, weight="w21", ax=None, style=None):
     else:
         for k, _ in enumerate(highlighted):
             kk = k % len(path_colours)
-            ax.plot([], [], color=path_colours[kk], ls=PATH_STYLES[kk], lw=2.6, label=f"path {k + 1}")
-        ax.plot([], [], color=shared_colour, lw=2.6, label="on both paths" if len(highlighted) == 2 else "shared")
+            ax.plot([], [], color=path_colours[kk], ls=PATH_STYLES[kk], lw=2.6,
+                    label=style.say("path {n}", n=k + 1))
+        shared = style.say("on both paths") if len(highlighted) == 2 else style.say("shared")
+        ax.plot([], [], color=shared_colour, lw=2.6, label=shared)
         ax.legend(loc="lower right", fontsize=8.5, frameon=False, handles=ax.lines)
 
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]

@@ -34,6 +34,7 @@ from derivations.kernels import (
 )
 from derivations.losses import cross_entropy_grad, cross_entropy_with_grad
 from derivations.softmax import softmax, softmax_backward
+from derivations.teaching.figure_text import say
 from derivations.validation import as_int
 
 
@@ -268,9 +269,13 @@ def peak_memory(fn):
 # :ref:`what-it-costs` measures its kernels while the page is built, and a
 # shared machine moves the numbers from one build to the next. Every sentence
 # and alt text that describes those measurements is written from them by the
-# functions below, so the words cannot disagree with the bars.
+# functions below, so the words cannot disagree with the bars. Each takes
+# ``lang`` (English by default) and writes every piece through
+# :func:`~derivations.teaching.figure_text.say`, whose Spanish, Indonesian and
+# Chinese versions are in :mod:`derivations.teaching.figure_text.ch12`.
 
-#: The bars of the copy-roof figure, in order: (kernel name, label).
+#: The bars of the copy-roof figure, in order: (kernel name, label). The
+#: labels are English figure texts (``style.say(label)`` draws them).
 ROOF_BARS = [
     ("vjp_readable", "softmax backward: readable"),
     ("vjp_fast", "softmax backward: fast, out="),
@@ -282,13 +287,19 @@ ROOF_BARS = [
 ]
 
 _FRACTIONS = [
-    (1 / 10, "a tenth"), (1 / 5, "a fifth"), (1 / 4, "a quarter"), (1 / 3, "a third"),
-    (2 / 5, "two fifths"), (1 / 2, "half"), (3 / 5, "three fifths"), (2 / 3, "two thirds"),
-    (3 / 4, "three quarters"), (4 / 5, "four fifths"), (9 / 10, "nine tenths"),
+    (1 / 10, "about a tenth"), (1 / 5, "about a fifth"), (1 / 4, "about a quarter"),
+    (1 / 3, "about a third"), (2 / 5, "about two fifths"), (1 / 2, "about half"),
+    (3 / 5, "about three fifths"), (2 / 3, "about two thirds"), (3 / 4, "about three quarters"),
+    (4 / 5, "about four fifths"), (9 / 10, "about nine tenths"),
 ]
 
 
-def share_in_words(fraction):
+def _sentences(parts, lang):
+    """Sentences one after another: a space between them, none in Chinese."""
+    return ("" if lang == "zh_CN" else " ").join(parts)
+
+
+def share_in_words(fraction, lang="en"):
     """A measured fraction of the copy's speed in words, from the nearest familiar fraction.
 
     Used in :ref:`what-it-costs`.
@@ -299,20 +310,22 @@ def share_in_words(fraction):
     ('about half', 'about half', 'about a quarter')
     >>> share_in_words(0.05), share_in_words(1.0), share_in_words(1.2)
     ('under a tenth', 'about the speed of the copy', 'faster than the copy')
+    >>> share_in_words(0.66, lang="es"), share_in_words(0.05, lang="id"), share_in_words(1.2, lang="zh_CN")
+    ('aproximadamente dos tercios', 'kurang dari sepersepuluh', '比复制还快')
     """
     # judge the percentage the page prints beside the words, so that the two
     # always agree (0.549 prints as 55%, and is worded as 55% is)
     fraction = round(float(fraction), 2)
     if fraction < 0.075:
-        return "under a tenth"
+        return say("under a tenth", lang)
     if fraction > 1.05:
-        return "faster than the copy"
+        return say("faster than the copy", lang)
     if fraction >= 0.95:
-        return "about the speed of the copy"
-    return "about " + min(_FRACTIONS, key=lambda fw: abs(fw[0] - fraction))[1]
+        return say("about the speed of the copy", lang)
+    return say(min(_FRACTIONS, key=lambda fw: abs(fw[0] - fraction))[1], lang)
 
 
-def roof_alt(roof):
+def roof_alt(roof, lang="en"):
     """Alt text for the copy-roof bar chart, from the fractions it draws.
 
     Used in :ref:`what-it-costs`.
@@ -327,25 +340,26 @@ def roof_alt(roof):
     two thirds). Cross-entropy with its gradient: readable 8% (about a tenth), fast into
     an existing array 42% (about two fifths), fast returning a new array 41% (about two
     fifths). np.exp alone over the same bytes: 54% (about half).
+    >>> print(roof_alt(roof, lang="zh_CN"))  # doctest: +NORMALIZE_WHITESPACE
+    水平条形图，显示七个内核的速度与复制速度之比，并在 1.0 处有一条代表复制本身的竖线。softmax
+    反向传播：易读版 47%（约一半），写入已有数组的快速版 69%（约三分之二），返回新数组的快速版
+    68%（约三分之二）。交叉熵及其梯度：易读版 8%（约十分之一），写入已有数组的快速版
+    42%（约五分之二），返回新数组的快速版 41%（约五分之二）。单独的 np.exp 处理同样的字节：54%（约一半）。
     """
     def bar(name):
-        return f"{roof[name]:.0%} ({share_in_words(roof[name])})"
+        return say("{share:.0%} ({words})", lang, share=roof[name], words=share_in_words(roof[name], lang))
 
-    return (
-        "A horizontal bar chart of seven kernels' speeds as fractions of the copy's, "
-        "with a line at 1.0 for the copy itself. "
-        f"Softmax backward: readable {bar('vjp_readable')}, "
-        f"fast into an existing array {bar('vjp_fast')}, "
-        f"fast returning a new array {bar('vjp_fresh')}. "
-        f"Cross-entropy with its gradient: readable {bar('cross_entropy_readable')}, "
-        f"fast into an existing array {bar('cross_entropy_fast')}, "
-        f"fast returning a new array {bar('cross_entropy_fresh')}. "
-        f"np.exp alone over the same bytes: {bar('cross_entropy_exp')}."
+    return say(
+        "A horizontal bar chart of seven kernels' speeds as fractions of the copy's, with a line at 1.0 for the copy itself. Softmax backward: readable {vjp_readable}, fast into an existing array {vjp_fast}, fast returning a new array {vjp_fresh}. Cross-entropy with its gradient: readable {ce_readable}, fast into an existing array {ce_fast}, fast returning a new array {ce_fresh}. np.exp alone over the same bytes: {exp}.",  # noqa: E501
+        lang,
+        vjp_readable=bar("vjp_readable"), vjp_fast=bar("vjp_fast"), vjp_fresh=bar("vjp_fresh"),
+        ce_readable=bar("cross_entropy_readable"), ce_fast=bar("cross_entropy_fast"),
+        ce_fresh=bar("cross_entropy_fresh"), exp=bar("cross_entropy_exp"),
     )
 
 
-def roof_paragraph(seconds, N, C, itemsize):
-    """What the copy-roof measurement found, as a paragraph of Markdown.
+def roof_paragraph(seconds, N, C, itemsize, lang="en"):
+    """What the copy-roof measurement found, as a paragraph of Markdown in ``lang``.
 
     Used in :ref:`what-it-costs`.
 
@@ -364,52 +378,56 @@ def roof_paragraph(seconds, N, C, itemsize):
     >>> text = roof_paragraph(s, 128, 50257, 4)
     >>> "47% of that speed, about half" in text and "more than the third" in text
     True
+    >>> print(roof_paragraph(s, 128, 50257, 4, lang="es"))  # doctest: +NORMALIZE_WHITESPACE
+    Al construir esta página, la copia movió 8 GB/s. El producto legible alcanzó el 47% de esa
+    velocidad, aproximadamente la mitad: más que el tercio de la velocidad de la copia que
+    permitiría el recuento de sus pasadas por la memoria principal (el tercer ejercicio más abajo).
+    Parte del tráfico de sus temporales debió de quedarse en la caché del procesador: con 26 MB, un
+    arreglo no es mucho mayor que la caché de último nivel de un procesador grande, y el recuento
+    supone que cada pasada llega hasta la memoria principal. El producto rápido alcanzó el 69%
+    escribiendo en un arreglo existente y el 68% devolviendo uno nuevo; aquí un arreglo nuevo costó
+    poco, porque la memoria que había liberado la llamada anterior pudo entregarse de nuevo. La
+    entropía cruzada legible alcanzó el 8%; la rápida, el 42% (el 41% con un arreglo nuevo), y
+    np.exp por sí solo, el 54%.
     """
     roof = fractions(seconds)
     bandwidth = traffic_bytes("vjp", N, C, itemsize) / seconds["copy_vjp"] / 1e9
     array_mb = N * C * itemsize / 1e6
     readable = roof["vjp_readable"]
+    words = share_in_words(readable, lang)
     if readable < 0.30:
-        bound = (
-            "less than the third of the copy's speed that counting its passes over main "
-            "memory allows (the third exercise below): its temporaries are also fresh "
-            "memory, which the operating system provides page by page"
-        )
+        measured = say(
+            "The readable product reached {readable:.0%} of that speed, {words}: less than the third of the copy's speed that counting its passes over main memory allows (the third exercise below): its temporaries are also fresh memory, which the operating system provides page by page.",  # noqa: E501
+            lang, readable=readable, words=words)
     elif readable <= 0.37:
-        bound = (
-            "close to the third of the copy's speed that counting its passes over main "
-            "memory allows (the third exercise below)"
-        )
+        measured = say(
+            "The readable product reached {readable:.0%} of that speed, {words}: close to the third of the copy's speed that counting its passes over main memory allows (the third exercise below).",  # noqa: E501
+            lang, readable=readable, words=words)
     else:
-        bound = (
-            "more than the third of the copy's speed that counting its passes over main "
-            "memory would allow (the third exercise below). Part of the traffic of its "
-            f"temporaries must have stayed in the processor's cache: at {array_mb:.0f} MB an "
-            "array is not much bigger than the last-level cache of a large processor, and "
-            "the count assumes that every pass goes all the way to main memory"
-        )
+        measured = say(
+            "The readable product reached {readable:.0%} of that speed, {words}: more than the third of the copy's speed that counting its passes over main memory would allow (the third exercise below). Part of the traffic of its temporaries must have stayed in the processor's cache: at {array_mb:.0f} MB an array is not much bigger than the last-level cache of a large processor, and the count assumes that every pass goes all the way to main memory.",  # noqa: E501
+            lang, readable=readable, words=words, array_mb=array_mb)
     fast, fresh = roof["vjp_fast"], roof["vjp_fresh"]
     if fresh >= 0.9 * fast:
-        new_array = (
-            "; a new array cost little here, since memory that the previous call released "
-            "could be handed out again"
-        )
+        new_array = say(
+            "The fast product reached {fast:.0%} writing into an existing array and {fresh:.0%} returning a new one; a new array cost little here, since memory that the previous call released could be handed out again.",  # noqa: E501
+            lang, fast=fast, fresh=fresh)
     else:
-        new_array = f"; the new array cost {1 - fresh / fast:.0%} of the speed"
-    return (
-        f"When this page was built, the copy moved {bandwidth:.0f} GB/s. "
-        f"The readable product reached {readable:.0%} of that speed, "
-        f"{share_in_words(readable)}: {bound}. "
-        f"The fast product reached {fast:.0%} writing into an existing array and "
-        f"{fresh:.0%} returning a new one{new_array}. "
-        f"The readable cross-entropy reached {roof['cross_entropy_readable']:.0%}, the fast "
-        f"one {roof['cross_entropy_fast']:.0%} ({roof['cross_entropy_fresh']:.0%} with a new "
-        f"array), and np.exp alone {roof['cross_entropy_exp']:.0%}."
-    )
+        new_array = say(
+            "The fast product reached {fast:.0%} writing into an existing array and {fresh:.0%} returning a new one; the new array cost {cost:.0%} of the speed.",  # noqa: E501
+            lang, fast=fast, fresh=fresh, cost=1 - fresh / fast)
+    return _sentences([
+        say("When this page was built, the copy moved {bandwidth:.0f} GB/s.", lang, bandwidth=bandwidth),
+        measured,
+        new_array,
+        say("The readable cross-entropy reached {readable:.0%}, the fast one {fast:.0%} ({fresh:.0%} with a new array), and np.exp alone {exp:.0%}.",  # noqa: E501
+            lang, readable=roof["cross_entropy_readable"], fast=roof["cross_entropy_fast"],
+            fresh=roof["cross_entropy_fresh"], exp=roof["cross_entropy_exp"]),
+    ], lang)
 
 
-def exp_ceiling(roof):
-    """The sentence on numpy's exp as the fused cross-entropy's ceiling, from the measurement.
+def exp_ceiling(roof, lang="en"):
+    """The sentence on numpy's exp as the fused cross-entropy's ceiling, from the measurement, in ``lang``.
 
     Used in :ref:`what-it-costs`.
 
@@ -421,20 +439,22 @@ def exp_ceiling(roof):
     copy's speed when this page was built, about half, and no kernel that calls it once
     per entry can do better (the compiled loop's own `exp` is about as fast); the fused
     kernel reached 78% of what `exp` alone did.
+    >>> print(exp_ceiling({"cross_entropy_exp": 0.54, "cross_entropy_fast": 0.70}, lang="zh_CN"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    `exp` 本身就是上限：构建本页时，numpy 的 `exp` 处理同样字节数的速度达到了复制速度的
+    54%，约一半，而任何对每个元素调用它一次的内核都不可能做得更好（编译循环自带的 `exp`
+    速度大致相同）；融合内核测得的速度是单独的 numpy `exp` 的 1.30 倍，这是它的编译循环凭借自带的
+    `exp`（见上文）才做到的。
     """
     exp, fused = roof["cross_entropy_exp"], roof["cross_entropy_fast"]
-    text = (
-        "`exp` itself is the ceiling: numpy's `exp` over the same bytes reached "
-        f"{exp:.0%} of the copy's speed when this page was built, {share_in_words(exp)}, "
-        "and no kernel that calls it once per entry can do better (the compiled loop's own "
-        "`exp` is about as fast)"
-    )
+    words = share_in_words(exp, lang)
     if fused <= 1.05 * exp:
-        return text + f"; the fused kernel reached {fused / exp:.0%} of what `exp` alone did."
-    return text + (
-        f"; the fused kernel measured {fused / exp:.2f} times numpy's `exp` alone, which its "
-        "compiled loop, with an `exp` of its own (above), can do."
-    )
+        return say(
+            "`exp` itself is the ceiling: numpy's `exp` over the same bytes reached {exp:.0%} of the copy's speed when this page was built, {words}, and no kernel that calls it once per entry can do better (the compiled loop's own `exp` is about as fast); the fused kernel reached {ratio:.0%} of what `exp` alone did.",  # noqa: E501
+            lang, exp=exp, words=words, ratio=fused / exp)
+    return say(
+        "`exp` itself is the ceiling: numpy's `exp` over the same bytes reached {exp:.0%} of the copy's speed when this page was built, {words}, and no kernel that calls it once per entry can do better (the compiled loop's own `exp` is about as fast); the fused kernel measured {ratio:.2f} times numpy's `exp` alone, which its compiled loop, with an `exp` of its own (above), can do.",  # noqa: E501
+        lang, exp=exp, words=words, ratio=fused / exp)
 
 
 def _slope(sizes, times, points=4):
@@ -442,16 +462,17 @@ def _slope(sizes, times, points=4):
     return np.polyfit(np.log(sizes[-points:]), np.log(times[-points:]), 1)[0]
 
 
-def timing_alt(sizes, seconds):
-    """Alt text for the plot of time per row against the number of classes.
+def timing_alt(sizes, seconds, lang="en"):
+    """Alt text for the plot of time per row against the number of classes, in ``lang``.
 
     Used in :ref:`what-it-costs`.
 
     ``seconds`` maps each route to its times, one per entry of ``sizes`` until
-    the route stops. Slopes are least-squares fits on log-log axes over each
-    route's last four points; the vector-Jacobian product's floor is the
-    median of its first five times, and its rise starts at the first size
-    where it takes twice that.
+    the route stops; the route names are English figure texts (outside
+    English each must have its versions). Slopes are least-squares fits on
+    log-log axes over each route's last four points; the vector-Jacobian
+    product's floor is the median of its first five times, and its rise
+    starts at the first size where it takes twice that.
 
     Examples
     --------
@@ -463,39 +484,39 @@ def timing_alt(sizes, seconds):
     The route “loops” stops at 128 classes; over its last points it rises with a slope of
     about 2.0.
     The vector-Jacobian product stays near 20 microseconds up to 1,024 classes.
+    >>> t = {"Jacobian by loops": list(1e-6 * sizes[:5] ** 2.0),
+    ...      "vector-Jacobian product": list(np.maximum(2e-5, 1e-7 * sizes))}
+    >>> print(timing_alt(sizes, t, lang="es"))  # doctest: +NORMALIZE_WHITESPACE
+    Un gráfico log-log de los segundos por fila frente al número de clases, de 8 a 1,024. La vía
+    “jacobiana con bucles” se detiene en 128 clases; en sus últimos puntos sube con una pendiente de
+    aproximadamente 2.0. El producto vector-jacobiana se mantiene cerca de 20 microsegundos hasta
+    256 clases y luego sube, con una pendiente de aproximadamente 0.8 en sus últimos puntos, hasta
+    0.1 ms con 1,024 clases.
     """
     sizes = np.asarray(sizes)
-    parts = [
-        f"A log-log plot of seconds per row against the number of classes, "
-        f"from {sizes[0]:,} to {sizes[-1]:,}."
-    ]
+    parts = [say("A log-log plot of seconds per row against the number of classes, from {first:,} to {last:,}.",
+                 lang, first=sizes[0], last=sizes[-1])]
     vjp = "vector-Jacobian product"
     for name, ts in seconds.items():
         if name == vjp:
             continue
         n = len(ts)
-        slope = _slope(sizes[:n], ts)
-        parts.append(
-            f"The route \u201c{name}\u201d stops at {sizes[n - 1]:,} classes; over its last "
-            f"points it rises with a slope of about {slope:.1f}."
-        )
+        parts.append(say(
+            "The route “{name}” stops at {n:,} classes; over its last points it rises with a slope of about {slope:.1f}.",  # noqa: E501
+            lang, name=say(name, lang), n=sizes[n - 1], slope=_slope(sizes[:n], ts)))
     ts = np.asarray(seconds[vjp])
     floor = np.median(ts[:5])
     rising = np.nonzero(ts > 2 * floor)[0]
     if rising.size == 0:
-        parts.append(
-            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds up to "
-            f"{sizes[len(ts) - 1]:,} classes."
-        )
+        parts.append(say("The vector-Jacobian product stays near {floor:.0f} microseconds up to {n:,} classes.",
+                         lang, floor=floor * 1e6, n=sizes[len(ts) - 1]))
     else:
         k = max(rising[0], 1)
-        slope = _slope(sizes[: len(ts)], ts)
-        parts.append(
-            f"The vector-Jacobian product stays near {floor * 1e6:.0f} microseconds until "
-            f"{sizes[k - 1]:,} classes and then rises, with a slope of about {slope:.1f} over "
-            f"its last points, to {ts[-1] * 1e3:.1f} ms at {sizes[len(ts) - 1]:,} classes."
-        )
-    return " ".join(parts)
+        parts.append(say(
+            "The vector-Jacobian product stays near {floor:.0f} microseconds until {k:,} classes and then rises, with a slope of about {slope:.1f} over its last points, to {ms:.1f} ms at {n:,} classes.",  # noqa: E501
+            lang, floor=floor * 1e6, k=sizes[k - 1], slope=_slope(sizes[: len(ts)], ts), ms=ts[-1] * 1e3,
+            n=sizes[len(ts) - 1]))
+    return _sentences(parts, lang)
 
 
 # --------------------------------------------------------------------------
@@ -828,43 +849,96 @@ def linear_paragraph(results):
     return text.replace("$V = 32,768$", "$V = 32{,}768$")
 
 
-def scaling_alt(results):
-    """Alt text for the figure of time against N*C, from the recorded numbers.
+def scaling_alt(results, lang="en"):
+    """Alt text for the figure of time against N*C, from the recorded numbers, in ``lang``.
 
     Used in :ref:`what-it-costs`.
-    """
-    s = results["scaling"]
-    nc = [p["NC"] for p in s["points"]]
-    parts = [
-        f"A log-log plot of seconds against N·C, from {nc[0]:,} to {nc[-1]:,} entries "
-        f"(C = {s['C']:,}, one thread), for the softmax backward pass and the fused cross-entropy."
-    ]
-    for k, name in (("vjp_fast", "The backward pass"), ("ce_fast", "The cross-entropy")):
-        fit = scaling_fit(s, k)
-        text = f" {name} rises with a fitted slope of {fit['slope']:.2f}"
-        if "ns_in_cache" in fit and "ns_beyond" in fit:
-            text += (
-                f"; it takes {fit['ns_in_cache']:.2f} ns per entry at a working set of "
-                f"{fit['last_in_cache'] / 2**20:.1f} MiB, inside the {s['cache_bytes'] / 2**20:.0f} MiB "
-                f"last-level cache, and {fit['ns_beyond']:.2f} ns at {fit['first_beyond'] / 2**20:.1f} MiB, beyond it"
-            )
-        parts.append(text + ".")
-    return "".join(parts)
-
-
-def live_measurement(text):
-    """Show a paragraph whose very words follow this build's measurements.
-
-    Used in :ref:`what-it-costs`. The paragraph goes in a
-    ``live-measurement`` div, which the book's translated editions leave in
-    English: no catalogue can hold a sentence that says "about half" in one
-    build and "about two thirds" in the next (``tools/book_editions.py``).
 
     Examples
     --------
+    >>> pts = [{"NC": n, "seconds": {k: n * (1e-9 if 12 * n <= 2**20 else 2e-9) for k in ("vjp_fast", "ce_fast")},
+    ...         "working_set": {"vjp_fast": 12 * n, "ce_fast": 8 * n}} for n in (2**14, 2**16, 2**18)]
+    >>> run = {"scaling": {"C": 2**14, "cache_bytes": 2**20, "points": pts}}
+    >>> print(scaling_alt(run, lang="zh_CN"))  # doctest: +NORMALIZE_WHITESPACE
+    双对数坐标图：softmax 反向传播和融合交叉熵的秒数与 N·C 的关系，N·C 从 16,384 到 262,144 个元素（C =
+    16,384，单线程）。反向传播随 N·C 上升，拟合斜率为 1.25；工作集为 0.8 MiB 时（在 1 MiB
+    的末级缓存之内）每个元素耗时 1.00 ns，工作集为 3.0 MiB 时（超出缓存）耗时 2.00 ns。交叉熵随 N·C
+    上升，拟合斜率为 1.25；工作集为 0.5 MiB 时（在 1 MiB 的末级缓存之内）每个元素耗时 1.00 ns，工作集为 2.0
+    MiB 时（超出缓存）耗时 2.00 ns。
+    """
+    s = results["scaling"]
+    nc = [p["NC"] for p in s["points"]]
+    parts = [say(
+        "A log-log plot of seconds against N·C, from {first:,} to {last:,} entries (C = {C:,}, one thread), for the softmax backward pass and the fused cross-entropy.",  # noqa: E501
+        lang, first=nc[0], last=nc[-1], C=s["C"])]
+    for k, name in (("vjp_fast", "The backward pass"), ("ce_fast", "The cross-entropy")):
+        fit = scaling_fit(s, k)
+        if "ns_in_cache" in fit and "ns_beyond" in fit:
+            parts.append(say(
+                "{name} rises with a fitted slope of {slope:.2f}; it takes {ns_in:.2f} ns per entry at a working set of {ws_in:.1f} MiB, inside the {cache:.0f} MiB last-level cache, and {ns_out:.2f} ns at {ws_out:.1f} MiB, beyond it.",  # noqa: E501
+                lang, name=say(name, lang), slope=fit["slope"],
+                ns_in=fit["ns_in_cache"], ws_in=fit["last_in_cache"] / 2**20, cache=s["cache_bytes"] / 2**20,
+                ns_out=fit["ns_beyond"], ws_out=fit["first_beyond"] / 2**20))
+        else:
+            parts.append(say("{name} rises with a fitted slope of {slope:.2f}.", lang,
+                             name=say(name, lang), slope=fit["slope"]))
+    return _sentences(parts, lang)
+
+
+def live_measurement(text):
+    """Show a paragraph whose very words follow this build's measurements, in every edition's language.
+
+    Used in :ref:`what-it-costs`. No catalogue can hold a sentence that says
+    "about half" in one build and "about two thirds" in the next, so the
+    package writes it: ``text`` is a function of the language,
+    ``text(lang) -> str`` (or a string, English in every edition). In a
+    notebook (one language, :func:`derivations.editions.languages`) the
+    paragraph is plain Markdown in that language. When the book is built
+    (``DERIVATIONS_EVERY_LANGUAGE=1``) it is one MyST div per language, of
+    classes ``edition-text lang-<lang> live-measurement``
+    (:func:`derivations.editions.markdown_in_languages`): each edition keeps
+    its own, and the catalogues leave ``live-measurement`` divs out
+    (``tools/book_editions.py``).
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Examples
+    --------
+    >>> import os
+    >>> every = os.environ.pop("DERIVATIONS_EVERY_LANGUAGE", None)
+    >>> live_measurement("The copy moved 15 GB/s.").data
+    'The copy moved 15 GB/s.'
+    >>> live_measurement(lambda lang: share_in_words(0.5, lang=lang)).data
+    'about half'
+    >>> os.environ["DERIVATIONS_EVERY_LANGUAGE"] = "1"
+    >>> print(live_measurement(lambda lang: share_in_words(0.5, lang=lang)).data)
+    :::{div} edition-text lang-en live-measurement
+    about half
+    :::
+    <BLANKLINE>
+    :::{div} edition-text lang-es live-measurement
+    aproximadamente la mitad
+    :::
+    <BLANKLINE>
+    :::{div} edition-text lang-id live-measurement
+    sekitar separuh
+    :::
+    <BLANKLINE>
+    :::{div} edition-text lang-zh_CN live-measurement
+    约一半
+    :::
     >>> live_measurement("The copy moved 15 GB/s.").data
     ':::{div} live-measurement\\nThe copy moved 15 GB/s.\\n:::'
+    >>> _ = os.environ.pop("DERIVATIONS_EVERY_LANGUAGE") if every is None else os.environ.update(
+    ...     DERIVATIONS_EVERY_LANGUAGE=every)
     """
     from IPython.display import Markdown
 
-    return Markdown(f":::{{div}} live-measurement\n{text}\n:::")
+    from derivations import editions
+
+    langs = editions.languages(editions.language())
+    if isinstance(text, str):  # English in every edition
+        return Markdown(text if len(langs) == 1 else f":::{{div}} live-measurement\n{text}\n:::")
+    return Markdown(editions.markdown_in_languages({lang: text(lang) for lang in langs}, "live-measurement"))
