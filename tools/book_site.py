@@ -39,9 +39,10 @@ from sphinx.util import logging
 
 try:  # imported as a local extension (tools/ on sys.path) ...
     import lab
+    import student
     import vendor_assets
 except ImportError:  # ... or as tools.book_site from the repository root
-    from tools import lab, vendor_assets
+    from tools import lab, student, vendor_assets
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,14 @@ def notebook_name(pagename: str) -> str:
     return f"{posixpath.basename(pagename)}.ipynb"
 
 
-def write_notebook(source: Path, dest: Path, root: Path) -> None:
+def write_notebook(source: Path, dest: Path, root: Path, lang: str = "en") -> None:
     """The chapter as the notebook a learner gets in JupyterLab (tools/lab.py).
 
     Solutions are closed dropdowns whose code is text, so Run All never runs
     one between a stub and its check; links point at the published site,
-    since a downloaded notebook is read away from this one.
+    since a downloaded notebook is read away from this one. An edition's
+    notebook has its prose from the edition's catalogue, links to the
+    edition, and a first cell that sets its language (as ``make student``'s).
     """
     import nbformat
 
@@ -134,7 +137,12 @@ def write_notebook(source: Path, dest: Path, root: Path) -> None:
 
     index = lab.label_index(root)
     chapter = source.resolve().relative_to(root.resolve()).as_posix()
-    nb = lab.notebook(source.read_text(encoding="utf-8"), chapter, index, root, base=chapters.PUBLISHED_URL)
+    text, base = source.read_text(encoding="utf-8"), chapters.PUBLISHED_URL
+    if lang != "en":
+        text, base = student.translate_chapter(text, lang, source.name, root), f"{base}{lang}/"
+    nb = lab.notebook(text, chapter, index, root, base=base)
+    if lang != "en":
+        nb.cells.insert(0, student.language_cell(lang))
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 
@@ -145,7 +153,8 @@ def offer_notebook(app, pagename, templatename, context, doctree) -> None:
         notebook_url = None
     else:
         name = notebook_name(pagename)
-        write_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / NOTEBOOK_DIR / name, Path(app.srcdir))
+        write_notebook(Path(app.env.doc2path(pagename)), Path(app.outdir) / NOTEBOOK_DIR / name, Path(app.srcdir),
+                       app.config.language or "en")
         notebook_url = context["pathto"](f"{NOTEBOOK_DIR}/{name}", 1)
 
     for group in context.get("header_buttons", []):

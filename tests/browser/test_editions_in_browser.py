@@ -1,9 +1,10 @@
 """Every page of every edition (es, id, zh_CN) in chromium, and its switcher.
 
-The same checks as tests/browser/test_site.py's light-theme visit: no
-console errors, no failed or external requests, maths typeset with no raw
-TeX, every explorer rendered, images loaded and described; at 390 px the
-page does not scroll sideways. The switcher's links land on the same page in
+The same checks as tests/browser/test_site.py's visits: no console errors,
+no failed or external requests, maths typeset with no raw TeX, every
+explorer rendered, images loaded and described, readable contrast in the
+light and the dark theme, and no serious axe violation (test_a11y.py); at
+390 px the page does not scroll sideways. The switcher's links land on the same page in
 the other language, and search finds each edition's chapters in its own
 language.
 """
@@ -14,14 +15,17 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.browser.test_a11y import OPEN_EVERYTHING, assert_no_blocking, run_axe
 from tests.browser.test_site import (
     OVERFLOW,
+    _contrast,
     _images_and_figures,
     _maths,
     _network_and_console,
     _report,
     _screenshot,
     _slug,
+    _theme,
     _visit,
     _widgets,
 )
@@ -38,9 +42,22 @@ def test_edition_page(page, site_url, lang, path, screenshot_dir):
     state = _visit(page, site_url, f"{lang}/{path}")
     _screenshot(page, screenshot_dir / f"{lang}-{_slug(path)}.jpg")
     problems = _network_and_console(page) + _widgets(state) + _maths(page) + _images_and_figures(page)
+    problems += _contrast(page, "light")
     if page.evaluate("document.documentElement.lang") != locales.HTML_LANG[lang]:
         problems.append(f"<html lang> is {page.evaluate('document.documentElement.lang')!r}")
     _report(f"{lang}/{path}", problems)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+@pytest.mark.parametrize("path", PAGES)
+def test_edition_page_in_dark_theme_passes_axe(page, site_url, lang, path, screenshot_dir):
+    """The dark theme's contrast, then axe with hidden content opened (lang attributes included)."""
+    _theme(page, "dark")
+    state = _visit(page, site_url, f"{lang}/{path}")
+    _screenshot(page, screenshot_dir / f"{lang}-{_slug(path)}-dark.jpg")
+    _report(f"{lang}/{path} (dark)", _network_and_console(page) + _widgets(state) + _contrast(page, "dark"))
+    page.evaluate(OPEN_EVERYTHING)
+    assert_no_blocking(run_axe(page), f"{lang}/{path} (dark theme, hidden content opened)")
 
 
 @pytest.mark.parametrize("lang", EDITIONS)

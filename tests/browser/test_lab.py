@@ -381,6 +381,29 @@ def test_a_learner_does_the_exercise_and_reads_both_verdicts(lab_page, lab_serve
     _close_all(page)
 
 
+def test_an_editions_student_notebook_speaks_its_language_in_lab(lab_page, lab_server, screenshot_dir):
+    """The Spanish student notebook (make student): its first cell sets the language, so after Run All
+    the figures and the explorers are in Spanish, and so is the verdict on a learner's wrong function."""
+    written = student.write_notebooks(COPIES / "edition", ROOT, ["01_puzzle.md"], languages=("es",))
+    assert COPIES / "edition" / "es" / "01_puzzle.ipynb" in written
+    page = lab_page
+    _open(page, lab_server, "edition/es/01_puzzle.ipynb")
+    _run_all(page)
+    errors = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    alts = page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .dfig-figure img')].map(i => i.alt)")
+    assert alts and all(re.search(r"\b(de|las?|los?|una?|el)\b", a) for a in alts), alts
+    assert not page.locator(".jp-Notebook template").count(), "a notebook holds one language only"
+    bad = _type_into_stub(page, "my_softmax", WRONG_SOFTMAX)
+    assert "todavía no es correcta" in bad and "no-max-shift" in bad, bad
+    page.screenshot(path=str(screenshot_dir / "lab-edition-es-verdict.png"))
+    href = page.locator(".jp-Notebook .derivations-check a[href]").last.get_attribute("href")
+    assert href.startswith(lab_server["site"] + "es/"), href
+    with urllib.request.urlopen(href.partition("#")[0], timeout=10) as r:
+        assert r.status == 200
+    _close_all(page)
+
+
 def test_student_copies_open_in_lab_without_solutions(lab_page, lab_server):
     report = lab.write_copies(COPIES / "student", student_copy=True, chapters=["06_backward_any_loss.md"])
     assert report.written

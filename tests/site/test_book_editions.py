@@ -36,7 +36,9 @@ def _inventory(soup) -> dict[str, Counter]:
         # a line break in the English source is a space in the translation
         "equations": Counter(" ".join(m.get_text().split()) for m in article.select(".math")),
         "exercises": Counter(e.get("id") for e in article.select(".exercise, .solution")),
-        "images": Counter(i.get("src") for i in article.select("img")),
+        # a figure's images differ by language (its words are drawn in), not in number
+        "images": Counter("a figure's" if i.get("src", "").startswith("data:") else i.get("src")
+                          for i in article.select("img")),
         "code cells": Counter(c.get_text() for c in article.select(".cell_input")),
         "explorers": Counter(len(s.get_text()) > 0 for s in article.select(
             'script[type="application/vnd.jupyter.widget-view+json"]')),
@@ -84,6 +86,44 @@ def test_each_edition_is_translated_on_the_page(built_site, lang):
     assert captions and not set(captions) & set(english), captions
 
 
+# The words the package writes into outputs (derivations.editions).
+# (the first line of a failing and of a passing verdict, as each edition words them)
+VERDICT_HEADS = {"en": ("is not right yet", "passed all"), "es": ("todavía no es correcta", "superó los"),
+                 "id": ("belum benar", "lolos di semua"), "zh_CN": ("还不正确", "通过了全部")}
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_outputs_in_several_languages_keep_only_the_pages(built_site, lang):
+    code = locales.HTML_LANG[lang]
+    for docname in PAGES:
+        soup = _soup(built_site, lang, docname)
+        assert not soup.select("template, .derivations-languages"), f"{lang}/{docname}: other languages left"
+        for node in soup.select(".derivations-check, .dfig-figure"):
+            assert node.parent.get("lang") == code, (lang, docname, node.parent.get("lang"))
+        for div in soup.select(".edition-text"):
+            assert f"lang-{lang}" in div["class"], (lang, docname, div["class"])
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_verdicts_figures_and_measured_paragraphs_are_in_the_editions_language(built_site, lang):
+    verdicts = 0
+    for docname in PAGES:
+        english, edition = _soup(built_site, "en", docname), _soup(built_site, lang, docname)
+        for check in edition.select(".derivations-check strong"):
+            head = check.get_text()
+            assert not any(w in head for w in VERDICT_HEADS["en"]), (lang, docname, head)
+            assert any(w in head for w in VERDICT_HEADS[lang]), (lang, docname, head)
+            verdicts += 1
+        alts = {i["alt"] for i in english.select(".dfig-figure img")}
+        theirs = {i["alt"] for i in edition.select(".dfig-figure img")}
+        assert len(theirs) == len(alts) and not alts & theirs, (lang, docname, alts & theirs)
+        drawn = {i["src"] for i in english.select(".dfig-figure img")}
+        assert not drawn & {i["src"] for i in edition.select(".dfig-figure img")}, (lang, docname)
+    assert verdicts >= 15
+    measured = _soup(built_site, lang, "book/12_cost").select(".live-measurement")
+    assert len(measured) == 2 and all(f"lang-{lang}" in div["class"] for div in measured)
+
+
 def test_the_chinese_search_index_is_segmented(built_site):
     index = (built_site / "zh_CN" / "searchindex.js").read_text(encoding="utf-8")
     terms = json.loads(index[index.index("(") + 1: index.rindex(")")])["terms"]
@@ -96,3 +136,20 @@ def test_the_chinese_search_index_is_segmented(built_site):
 def test_the_switcher_addresses():
     assert book_editions.page_url("book/12_cost", "es", "id") == "../../id/book/12_cost.html"
     assert book_editions.page_url("search", "en", "zh_CN") == "zh_CN/search.html"
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_each_editions_download_is_its_own_notebook(built_site, lang):
+    """The .ipynb a page offers is in the page's language, and its first cell sets that language."""
+    for docname in PAGES:
+        soup = _soup(built_site, lang, docname)
+        link = next((a for a in soup.select('a[href$=".ipynb"]') if "://" not in a["href"]), None)
+        if link is None:
+            continue
+        page_dir = (built_site / lang / docname).parent
+        nb = json.loads((page_dir / link["href"]).resolve().read_text(encoding="utf-8"))
+        first = "".join(nb["cells"][0]["source"])
+        assert first.endswith(f'os.environ["DERIVATIONS_LANGUAGE"] = "{lang}"'), (lang, docname, first)
+        title = soup.select_one("h1").get_text(strip=True)
+        assert any(title in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), (
+            lang, docname, title)
