@@ -117,7 +117,7 @@ def test_chinese_is_drawn_in_a_chinese_font():
 
     def draw(style):
         fig, ax = plt.subplots(figsize=style.figsize)
-        ax.plot([0, 1], [0, 1], label=style.say("probability"), **style.series(0))
+        ax.plot([0, 1], [0, 1], label=style.say("loss"), **style.series(0))
         ax.set_xlabel(style.say("class {j}", j=1))
         ax.legend()
         return fig

@@ -294,7 +294,7 @@ def words_left_in_english(fig, style):
     >>> import matplotlib.pyplot as plt
     >>> style = Style("light", False, (3, 2), "es")
     >>> fig, ax = plt.subplots()
-    >>> _ = ax.set_xlabel(style.say("probability")); _ = ax.set_ylabel("loss"); _ = ax.set_title("$z_1$")
+    >>> _ = ax.set_xlabel(style.say("loss")); _ = ax.set_ylabel("loss"); _ = ax.set_title("$z_1$")
     >>> words_left_in_english(fig, style)
     ['loss']
     >>> plt.close(fig)
@@ -583,7 +583,7 @@ def show_figure(draw, alt, *, wide=(7.0, 3.2), narrow=(3.6, 3.4), categories=(),
     >>> from derivations.teaching.figure_text import Words
     >>> def draw(style):
     ...     fig, ax = plt.subplots(figsize=style.figsize)
-    ...     ax.plot([0, 1], [0, 1], label=style.say("probability"), **style.series(0))
+    ...     ax.plot([0, 1], [0, 1], label=style.say("loss"), **style.series(0))
     ...     ax.legend()
     ...     return fig
     >>> shown = show_figure(draw, lambda lang: "A line rising from 0 to 1", wide=(4, 2), narrow=(3, 2))

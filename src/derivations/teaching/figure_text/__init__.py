@@ -55,8 +55,8 @@ def say(english, lang, **values):
 
     Examples
     --------
-    >>> say("probability", "es")
-    'probabilidad'
+    >>> say("loss", "es")
+    'pérdida'
     >>> say("class {j}", "zh_CN", j=2)
     '类别 2'
     >>> say("an unknown label", "id")  # doctest: +ELLIPSIS

@@ -60,10 +60,10 @@ TEXTS = {
         "达到约 1。修复后的这对节点的柱停留在 1e-9 附近。"),
     # fig-batch-mean: the weight gradient with and without the mean's 1/N
     "mean over the batch (1/N once)": tr(
-        "media sobre el lote (1/N una vez)", "rata-rata atas batch (1/N sekali)", "对批量取均值（1/N 一次）"),
-    "1/N missing (a sum)": tr("sin el 1/N (una suma)", "tanpa 1/N (sebuah jumlah)", "缺少 1/N（求和）"),
+        "media sobre el lote (1/N una vez)", "rata-rata atas batch (1/N sekali)", "对批量取均值（只乘一次 1/N）"),
+    "1/N missing (a sum)": tr("sin el 1/N (una suma)", "tanpa 1/N (berupa jumlah)", "缺少 1/N（求和）"),
     "N times the expected gradient": tr(
-        "N veces el gradiente esperado", "N kali gradien harapan", "N 乘以期望梯度"),
+        "N veces el gradiente esperado", "N kali gradien harapan", "期望梯度的 N 倍"),
     "batch size N": tr("tamaño de lote N", "ukuran batch N", "批量大小 N"),
     "norm of dL/dW": tr("norma de dL/dW", "norma dL/dW", "dL/dW 的范数"),
     "A log-log chart of gradient size against batch size. The curve with the 1/N starts near 5 at batch size 1 "

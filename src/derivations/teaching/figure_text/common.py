@@ -3,7 +3,6 @@
 from derivations.teaching.figure_text._table import tr
 
 TEXTS = {
-    "probability": tr("probabilidad", "probabilitas", "概率"),
     "class {j}": tr("clase {j}", "kelas {j}", "类别 {j}"),
     "loss": tr("pérdida", "loss", "损失"),
     "gradient": tr("gradiente", "gradien", "梯度"),
