@@ -161,10 +161,28 @@ def keep_own_language(app: Sphinx, doctree: nodes.document) -> None:
         if chosen is not None:
             raw.children = [nodes.Text(chosen)]
             raw.rawsource = chosen
-    for div in list(doctree.findall(nodes.container)):
-        classes = div.get("classes", ())
-        if "edition-text" in classes and f"lang-{language}" not in classes:
+    versions = [div for div in doctree.findall(nodes.container) if "edition-text" in div.get("classes", ())]
+    own = [div for div in versions if editions.language_class(language) in div["classes"]]
+    if versions and not own:
+        raise ValueError(f"{app.env.docname}: a paragraph has no {language} version; run the chapters again "
+                         f"with {editions.EVERY_LANGUAGE_VARIABLE}=1, as make book does")
+    for div in versions:
+        if div not in own:
             div.parent.remove(div)
+
+
+def adopt_translated_nodes(app: Sphinx, doctree: nodes.document) -> None:
+    """Point every node at the page's own document.
+
+    Sphinx's Locale transform parses each translation into a document of
+    its own and moves the nodes over; they keep a reference to that
+    document, whose settings hold the whole build environment, so each
+    page's pickled doctree carried a copy of it (20 MB a page by the end of
+    an edition, and most of an edition's build time spent pickling).
+    """
+    for node in doctree.findall(nodes.Node):
+        if getattr(node, "_document", doctree) is not doctree:
+            node.document = doctree
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -174,5 +192,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", keep_own_language)
     app.connect("doctree-read", translate_captions)
     app.connect("doctree-read", leave_live_measurements_out)
+    app.connect("doctree-read", adopt_translated_nodes, priority=900)
     app.connect("html-page-context", add_switcher)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -172,7 +172,7 @@ def _drop_format_flags(text: str) -> str:
 
 
 def tidy(path: Path) -> None:
-    """Tidy one catalogue after sphinx-intl: its header, and no format flags.
+    """Tidy one catalogue after sphinx-intl: its header, no format flags, no obsolete messages.
 
     The header is not a message: its fuzzy flag and placeholder comments
     go, the fields sphinx-intl leaves at placeholders are filled, and the
@@ -184,6 +184,10 @@ def tidy(path: Path) -> None:
     sep = 'msgid ""\nmsgstr ""\n'
     rest = text.partition(sep)[2]
     fields, _, messages = rest.partition("\n\n")
+    # a message the English no longer has (sphinx-intl keeps it as "#~"): git remembers it
+    blocks = [b for b in messages.split("\n\n") if b.strip()
+              and not any(line.startswith("#~") for line in b.splitlines())]
+    messages = "\n\n".join(blocks) + "\n"
     created = re.search(r'"POT-Creation-Date: ([^\\]*)\\n"', fields)
     values = dict(HEADER_FIELDS, **({"PO-Revision-Date": created.group(1)} if created else {}))
     for key, value in values.items():

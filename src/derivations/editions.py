@@ -29,7 +29,7 @@ import re
 from derivations import validation
 from derivations.validation import LANGUAGE_VARIABLE, LANGUAGES
 
-__all__ = ["EVERY_LANGUAGE_VARIABLE", "HTML_LANG", "language", "languages", "html_in_languages",
+__all__ = ["EVERY_LANGUAGE_VARIABLE", "HTML_LANG", "language", "languages", "html_in_languages", "language_class",
            "markdown_in_languages", "pick_html"]
 
 #: Set to 1, every output the package writes carries its words in all of :data:`LANGUAGES`.
@@ -148,10 +148,23 @@ def pick_html(text, lang):
     return f'<div lang="{HTML_LANG[lang]}">{chosen}</div>'
 
 
+def language_class(lang):
+    """The class of a div that holds ``lang``'s version (docutils lower-cases classes, and has no ``_``).
+
+    Used by the measured paragraphs of :ref:`what-it-costs`.
+
+    Examples
+    --------
+    >>> language_class("zh_CN")
+    'lang-zh-cn'
+    """
+    return f"lang-{HTML_LANG[lang].lower()}"
+
+
 def markdown_in_languages(parts, classes=""):
     """One Markdown output from its versions by language: a MyST div per language when there are several.
 
-    Each div has the classes ``edition-text lang-<lang>`` (and ``classes``);
+    Each div has the classes ``edition-text`` and :func:`language_class` (and ``classes``);
     each edition's build keeps its own div. Used in :ref:`what-it-costs`.
 
     Examples
@@ -169,5 +182,5 @@ def markdown_in_languages(parts, classes=""):
     """
     if len(parts) == 1:
         return next(iter(parts.values()))
-    return "\n\n".join(f":::{{div}} edition-text lang-{lang} {classes}".rstrip() + f"\n{text}\n:::"
+    return "\n\n".join(f":::{{div}} edition-text {language_class(lang)} {classes}".rstrip() + f"\n{text}\n:::"
                        for lang, text in parts.items())

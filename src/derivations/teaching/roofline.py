@@ -926,7 +926,7 @@ def live_measurement(text):
     sekitar separuh
     :::
     <BLANKLINE>
-    :::{div} edition-text lang-zh_CN live-measurement
+    :::{div} edition-text lang-zh-cn live-measurement
     约一半
     :::
     >>> live_measurement("The copy moved 15 GB/s.").data
