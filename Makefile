@@ -143,7 +143,7 @@ STUDENT ?=
 LAB_COPIES ?= lab
 LAB_DIR := $(LAB_COPIES)$(if $(STUDENT),/student)
 lab: setup fonts
-	$(PY) tools/lab.py copies $(if $(STUDENT),--student) $(if $(FRESH),--fresh) $(if $(LAB_COPIES),--out $(LAB_COPIES))
+	$(PY) tools/lab.py copies $(if $(STUDENT),--student) $(if $(FRESH),--fresh) $(if $(LAB_COPIES),--out $(LAB_COPIES)) $(if $(EDITION),--language $(EDITION))
 	@mkdir -p $(LAB_SETTINGS)
 	@cp binder/overrides.json $(LAB_SETTINGS)/overrides.json
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --allow-root --ServerApp.root_dir=$(LAB_DIR) $(LAB_ARGS)

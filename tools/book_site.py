@@ -39,10 +39,9 @@ from sphinx.util import logging
 
 try:  # imported as a local extension (tools/ on sys.path) ...
     import lab
-    import student
     import vendor_assets
 except ImportError:  # ... or as tools.book_site from the repository root
-    from tools import lab, student, vendor_assets
+    from tools import lab, vendor_assets
 
 logger = logging.getLogger(__name__)
 
@@ -137,12 +136,7 @@ def write_notebook(source: Path, dest: Path, root: Path, lang: str = "en") -> No
 
     index = lab.label_index(root)
     chapter = source.resolve().relative_to(root.resolve()).as_posix()
-    text, base = source.read_text(encoding="utf-8"), chapters.PUBLISHED_URL
-    if lang != "en":
-        text, base = student.translate_chapter(text, lang, source.name, root), f"{base}{lang}/"
-    nb = lab.notebook(text, chapter, index, root, base=base)
-    if lang != "en":
-        nb.cells.insert(0, student.language_cell(lang))
+    nb = lab.notebook(source.read_text(encoding="utf-8"), chapter, index, root, base=chapters.PUBLISHED_URL, lang=lang)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 
@@ -160,11 +154,12 @@ def offer_notebook(app, pagename, templatename, context, doctree) -> None:
     for group in context.get("header_buttons", []):
         if group.get("label") == "launch-buttons" and notebook_url:
             # Binder opens the learner's copy that binder/postBuild makes in
-            # lab/, not the MyST source, which JupyterLab would rewrite.
+            # lab/ (an edition's in lab/<lang>/), not the MyST source, which
+            # JupyterLab would rewrite.
+            copy = f"{lab.OUT.name}/{name}" if (app.config.language or "en") == "en" else \
+                f"{lab.OUT.name}/{app.config.language}/{name}"
             for button in group["buttons"]:
-                button["url"] = re.sub(
-                    r"urlpath=lab/tree/\S+?\.md$", f"urlpath=lab/tree/{lab.OUT.name}/{name}", button["url"]
-                )
+                button["url"] = re.sub(r"urlpath=lab/tree/\S+?\.md$", f"urlpath=lab/tree/{copy}", button["url"])
         if group.get("label") != "download-buttons":
             continue
         # Keep "print to PDF"; the source links point into _sources/, which

@@ -3,6 +3,7 @@
     python tools/lab.py copies             # what `make lab` runs: lab/NN_slug.ipynb
     python tools/lab.py copies --student   # copies without solutions: lab/student/
     python tools/lab.py copies --fresh     # set edited copies aside, write new ones
+    python tools/lab.py copies --language es   # the Spanish edition's copies: lab/es/
 
 The chapters in ``book/`` are MyST sources for the published site. Opened
 directly in JupyterLab, jupytext would rewrite them on autosave, and most of
@@ -362,12 +363,24 @@ def _solution(label: str, md: list[str], index: dict[str, Target]) -> list[str]:
 
 def notebook(
     text: str, chapter: str, index: dict[str, Target], root: Path = ROOT, keep_solutions: bool = True,
-    base: str | None = None,
+    base: str | None = None, lang: str = "en",
 ):
-    """The learner's notebook for one chapter (an nbformat NotebookNode)."""
+    """The learner's notebook for one chapter (an nbformat NotebookNode).
+
+    ``base`` is the English site's address (default: ``chapters.book_url()``).
+    An edition's notebook (``lang`` "es", "id" or "zh_CN") has its prose from
+    the chapter's catalogue, links into ``<base><lang>/``, and a first cell
+    that sets ``DERIVATIONS_LANGUAGE``, so its verdicts, figures and explorers
+    speak the edition's language.
+    """
     import jupytext
 
+    if lang != "en":
+        text = student.translate_chapter(text, lang, Path(chapter).name, root)
+        base = f"{base or chapters.book_url()}{lang}/"
     nb = jupytext.reads(convert(text, chapter, index, root, keep_solutions, base), fmt="md:myst")
+    if lang != "en":
+        nb.cells.insert(0, student.language_cell(lang))
     nb.metadata.pop("jupytext", None)  # a notebook in its own right, not a paired copy
     # What JupyterLab writes once the kernel starts: with anything else, a copy
     # opens marked as modified although the learner changed nothing.
@@ -407,8 +420,12 @@ class Report:
 
 
 def write_copies(out: Path = OUT, root: Path = ROOT, student_copy: bool = False, fresh: bool = False,
-                 chapters: list[str] | None = None) -> Report:
-    """Write (or refresh) the learner's copies; never overwrite one the learner has edited."""
+                 chapters: list[str] | None = None, lang: str = "en") -> Report:
+    """Write (or refresh) the learner's copies; never overwrite one the learner has edited.
+
+    With ``lang`` an edition's language, the copies are that edition's
+    notebooks (see :func:`notebook`).
+    """
     import nbformat
 
     out.mkdir(parents=True, exist_ok=True)
@@ -419,7 +436,7 @@ def write_copies(out: Path = OUT, root: Path = ROOT, student_copy: bool = False,
     for name, text in student.read_chapters(root, chapters).items():
         if not student.is_notebook(text):
             continue
-        nb = notebook(text, f"book/{name}", index, root, keep_solutions=not student_copy)
+        nb = notebook(text, f"book/{name}", index, root, keep_solutions=not student_copy, lang=lang)
         dest = out / (Path(name).stem + ".ipynb")
         new_digest = _sources_digest(nb)
         if dest.is_file():
@@ -455,11 +472,15 @@ def main(argv=None) -> int:
     parser.add_argument("--student", action="store_true", help="copies without solutions, in <out>/student")
     parser.add_argument("--fresh", action="store_true", help="set edited copies aside and write new ones")
     parser.add_argument("--out", type=Path, default=None, help="folder of the copies (default: lab/)")
+    parser.add_argument("--language", default="en", choices=["en", *student.EDITIONS],
+                        help="an edition's notebooks, in <out>/<language> (default: English, in <out>)")
     args = parser.parse_args(argv)
     out = (args.out or OUT).resolve()
+    if args.language != "en":
+        out = out / args.language
     if args.student:
         out = out / "student"
-    report = write_copies(out, student_copy=args.student, fresh=args.fresh)
+    report = write_copies(out, student_copy=args.student, fresh=args.fresh, lang=args.language)
     where = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"learner copies in {where}/: {len(report.written)} written, {len(report.unchanged)} up to date")
     for old, aside in report.set_aside:

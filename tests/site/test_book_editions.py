@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -157,3 +158,19 @@ def test_each_editions_download_is_its_own_notebook(built_site, lang):
         title = soup.select_one("h1").get_text(strip=True)
         assert any(title in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), (
             lang, docname, title)
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_each_editions_launch_button_opens_its_own_copy(built_site, lang):
+    """Binder opens lab/<lang>/<chapter>.ipynb, which binder/postBuild makes for each edition."""
+    launched = 0
+    for docname in PAGES:
+        hrefs = [a["href"] for a in _soup(built_site, lang, docname).select(".dropdown-launch-buttons a")]
+        if not hrefs:
+            continue
+        name = docname.rsplit("/", 1)[-1]
+        assert [parse_qs(urlparse(h).query)["urlpath"] for h in hrefs] == [[f"lab/tree/lab/{lang}/{name}.ipynb"]]
+        launched += 1
+    assert launched >= 15
+    post_build = (locales.ROOT / "binder" / "postBuild").read_text(encoding="utf-8")
+    assert 'tools/lab.py copies --language "$lang"' in post_build and f" {lang}" in post_build

@@ -252,3 +252,30 @@ def test_run_all_reaches_the_end_of_a_student_copy(student_copies, chapter):
         "not implemented yet" in str(o.get("data", {}).get("text/plain", "")) for o in outputs
     )
     assert verdicts >= stubs
+
+
+@pytest.mark.parametrize("lang", ["es", "id", "zh_CN"])
+def test_an_editions_copies_are_in_its_language(tmp_path, monkeypatch, lang):
+    """`tools/lab.py copies --language <lang>` (what binder/postBuild runs) writes <out>/<lang>/.
+
+    The copy's prose is the edition's, its links go to the edition, its first
+    cell sets the language, and its code cells are the English copy's.
+    """
+    monkeypatch.delenv(chapters.URL_VARIABLE, raising=False)
+    assert lab.main(["copies", "--language", lang, "--out", str(tmp_path)]) == 0
+    path = tmp_path / lang / "01_puzzle.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].source.endswith(f'os.environ["DERIVATIONS_LANGUAGE"] = "{lang}"')
+    title = student.translate_chapter("# The puzzle\n", lang, "01_puzzle.md", ROOT)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert title.strip() != "# The puzzle" and title.strip() in markdown
+    assert f"{chapters.PUBLISHED_URL}{lang}/book/" in markdown
+    assert not re.search(re.escape(chapters.PUBLISHED_URL) + r"book/", markdown)
+    english = lab.notebook((ROOT / "book" / "01_puzzle.md").read_text(encoding="utf-8"), "book/01_puzzle.md",
+                           lab.label_index(ROOT), ROOT)
+    assert [c.source for c in nb.cells[1:] if c.cell_type == "code"] == \
+        [c.source for c in english.cells if c.cell_type == "code"]
+    # one copy per notebook chapter, and only in <out>/<lang>/
+    assert sorted(p.name for p in (tmp_path / lang).glob("*.ipynb")) == sorted(
+        Path(c).stem + ".ipynb" for c in CHAPTERS)
+    assert not list(tmp_path.glob("*.ipynb"))
