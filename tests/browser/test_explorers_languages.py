@@ -42,7 +42,7 @@ SHOWN = {
         "en": ["Temperature", "Label smoothing", "Loss", "diagonal-only"],
         "es": ["Temperatura", "Suavizado de etiquetas", "Pérdida", "solo la diagonal", "clase 0 (one-hot)"],
         "id": ["Suhu", "Penghalusan label", "Loss", "hanya diagonal", "kelas 0 (one-hot)"],
-        "zh_CN": ["温度", "标签平滑", "损失", "仅对角线", "类别 0（独热）"],
+        "zh_CN": ["温度", "标签平滑", "损失", "只保留对角线", "类别 0（独热）"],
     },
     "jacobian": {
         "en": ["Classes", "row sum", "Jacobian"],

@@ -78,7 +78,7 @@ MESSAGES = {
     "logits.legend_t": _m("target <var>t′</var>", "objetivo <var>t′</var>", "target <var>t′</var>",
                           "目标 <var>t′</var>"),
     "logits.legend_grad": _m("correct ∂L/∂z", "∂L/∂z correcto", "∂L/∂z yang benar", "正确的 ∂L/∂z"),
-    "logits.diag": _m("diagonal-only", "solo la diagonal", "hanya diagonal", "仅对角线"),
+    "logits.diag": _m("diagonal-only", "solo la diagonal", "hanya diagonal", "只保留对角线"),
     "logits.note": _m(
         "Diagonal-only keeps ∂p<sub>j</sub>/∂z<sub>j</sub> = p<sub>j</sub>(1 − p<sub>j</sub>) and drops every "
         "−p<sub>i</sub>p<sub>j</sub>: it is 0 for each class without target mass, so no wrong class is ever "
@@ -89,7 +89,7 @@ MESSAGES = {
         "Versi hanya-diagonal mempertahankan ∂p<sub>j</sub>/∂z<sub>j</sub> = p<sub>j</sub>(1 − p<sub>j</sub>) "
         "dan membuang setiap −p<sub>i</sub>p<sub>j</sub>: nilainya 0 untuk setiap kelas tanpa massa target, "
         "sehingga kelas yang salah tidak pernah didorong turun.",
-        "仅对角线的梯度保留 ∂p<sub>j</sub>/∂z<sub>j</sub> = p<sub>j</sub>(1 − p<sub>j</sub>)，丢掉了所有 "
+        "只保留对角线的梯度保留 ∂p<sub>j</sub>/∂z<sub>j</sub> = p<sub>j</sub>(1 − p<sub>j</sub>)，丢掉了所有 "
         "−p<sub>i</sub>p<sub>j</sub> 项：目标中没有概率质量的类别，它都为 0，因此错误的类别永远不会被压低。"),
     "logits.caption": _m(
         "Per class: probability, target after smoothing, and the two gradients",
@@ -109,7 +109,7 @@ MESSAGES = {
     "logits.axis_p": _m("softmax p and target t′", "softmax p y objetivo t′", "softmax p dan target t′",
                         "softmax p 与目标 t′"),
     "logits.axis_grad": _m("∂L/∂z: correct and diagonal-only", "∂L/∂z: correcto y solo la diagonal",
-                           "∂L/∂z: yang benar dan hanya diagonal", "∂L/∂z：正确的与仅对角线的"),
+                           "∂L/∂z: yang benar dan hanya diagonal", "∂L/∂z：正确的与只保留对角线的"),
     # ---- the Jacobian explorer
     "jacobian.say_entry": _m("p{j} = {p}, diagonal entry J{j},{j} = {d}", "p{j} = {p}, entrada diagonal J{j},{j} = {d}",
                              "p{j} = {p}, entri diagonal J{j},{j} = {d}", "p{j} = {p}，对角元素 J{j},{j} = {d}"),
@@ -178,16 +178,16 @@ MESSAGES = {
         "path through o₂, t₂o₁h₂, which vanishes only when t₂ = 0.",
         "La derivación de solo la diagonal conserva únicamente el camino por o₁: −t₁(1 − o₁)h₂ = {value}. "
         "Descarta el camino por o₂, t₂o₁h₂, que solo se anula cuando t₂ = 0.",
-        "Penurunan hanya-diagonal hanya mempertahankan jalur melalui o₁: −t₁(1 − o₁)h₂ = {value}. Jalur melalui "
+        "Derivasi hanya-diagonal hanya mempertahankan jalur melalui o₁: −t₁(1 − o₁)h₂ = {value}. Jalur melalui "
         "o₂, t₂o₁h₂, dibuang, padahal jalur itu hanya lenyap bila t₂ = 0.",
-        "仅对角线的推导只保留了经 o₁ 的路径：−t₁(1 − o₁)h₂ = {value}。它丢掉了经 o₂ 的路径 t₂o₁h₂，"
+        "只保留对角线的推导只留下了经 o₁ 的路径：−t₁(1 − o₁)h₂ = {value}。它丢掉了经 o₂ 的路径 t₂o₁h₂，"
         "而这条路径只有在 t₂ = 0 时才为零。"),
     "toy.grad_caption": _m("∂L/∂w for every weight, and the diagonal-only version",
                            "∂L/∂w de cada peso y su versión de solo la diagonal",
                            "∂L/∂w untuk setiap bobot, beserta versi hanya-diagonal",
-                           "每个权重的 ∂L/∂w 及其仅对角线版本"),
-    "toy.diag_head": _m("diag-only {ij}", "solo diag. {ij}", "hanya diag. {ij}", "仅对角 {ij}"),
-    "toy.node_caption": _m("Forward values and their gradients", "Valores hacia adelante y sus gradientes",
+                           "每个权重的 ∂L/∂w 及其只保留对角线的版本"),
+    "toy.diag_head": _m("diag-only {ij}", "solo diag. {ij}", "hanya diag. {ij}", "只保留对角线 {ij}"),
+    "toy.node_caption": _m("Forward values and their gradients", "Valores hacia delante y sus gradientes",
                            "Nilai maju dan gradiennya", "前向传播的值及其梯度"),
     "toy.node": _m("node", "nodo", "simpul", "节点"),
     "toy.value": _m("value", "valor", "nilai", "值"),
@@ -196,8 +196,8 @@ MESSAGES = {
     "descent.say_diverged": _m(
         "Step {steps}: the loss overflowed, the descent diverged",
         "Paso {steps}: la pérdida se desbordó, el descenso divergió",
-        "Langkah {steps}: loss meluap, penurunan gradien divergen",
-        "第 {steps} 步：损失溢出，梯度下降发散了"),
+        "Langkah {steps}: loss mengalami overflow, penurunan gradien divergen",
+        "第 {steps} 步：损失上溢，梯度下降发散了"),
     "descent.say_where": _m("step {steps}, loss {loss}, accuracy {accuracy}",
                             "paso {steps}, pérdida {loss}, exactitud {accuracy}",
                             "langkah {steps}, loss {loss}, akurasi {accuracy}",
@@ -237,12 +237,12 @@ MESSAGES = {
         "values; lower the learning rate η and press Reset.",
         "En el paso {steps} la pérdida desbordó float64: el descenso divergió. W y b muestran sus últimos "
         "valores finitos; baja la tasa de aprendizaje η y pulsa Reiniciar.",
-        "Pada langkah {steps} loss meluap melampaui float64: penurunan gradien divergen. W dan b menunjukkan "
+        "Pada langkah {steps} loss mengalami overflow dalam float64: penurunan gradien divergen. W dan b menunjukkan "
         "nilai hingga terakhirnya; turunkan laju pembelajaran η lalu tekan Atur ulang.",
-        "第 {steps} 步时损失超出了 float64 的范围：梯度下降发散了。W 和 b 显示的是最后的有限值；"
+        "第 {steps} 步时损失在 float64 中上溢：梯度下降发散了。W 和 b 显示的是最后的有限值；"
         "请调低学习率 η，然后按“重置”。"),
-    "descent.overflow": _m("↑ overflow: diverged", "↑ desbordamiento: divergió", "↑ meluap: divergen",
-                           "↑ 溢出：发散"),
+    "descent.overflow": _m("↑ overflow: diverged", "↑ desbordamiento: divergió", "↑ overflow: divergen",
+                           "↑ 上溢：发散"),
     "descent.training_loss": _m("training loss", "pérdida de entrenamiento", "loss pelatihan", "训练损失"),
     "descent.axis_step": _m("step {n}", "paso {n}", "langkah {n}", "第 {n} 步"),
 }

@@ -43,12 +43,12 @@ MESSAGES = {
     'exited': 'llamó a sys.exit() (SystemExit: {error})',
     'returned-none': 'devolvió None (¿falta una instrucción `return`?)',
     'returned-none-for': 'devolvió None para {name}',
-    'wrong-count': 'debería devolver {count} arrays ({names}); devolvió {what}',
-    'an-array': 'un array de forma {shape}',
+    'wrong-count': 'debería devolver {count} arreglos ({names}); devolvió {what}',
+    'an-array': 'un arreglo de forma {shape}',
     'an-object': 'un objeto de tipo {type}',
-    'not-numbers': '{name} no es un array de números ({error})',
-    'not-real': '{name} no es un array de números reales (su dtype es {dtype})',
-    'not-float64': '{name} tiene dtype {dtype}; el ejercicio pide un array float64',
+    'not-numbers': '{name} no es un arreglo de números ({error})',
+    'not-real': '{name} no es un arreglo de números reales (su dtype es {dtype})',
+    'not-float64': '{name} tiene dtype {dtype}; el ejercicio pide un arreglo float64',
     'wrong-shape': '{name} tiene forma {shape}; se esperaba {expected}',
     'non-finite': '{name} contiene {kinds} en {count} de sus {size} entradas',
     'nan-and-inf': 'NaN e inf',
@@ -72,7 +72,7 @@ CASES = {
     'another label and W': 'otra etiqueta y W',
     'chunk={0} (a shorter last block)': 'chunk={0} (un último bloque más corto)',
     'cross-entropy of an (N, C) = ({0}, {1}) array of logits':
-        'entropía cruzada de un array de logits (N, C) = ({0}, {1})',
+        'entropía cruzada de un arreglo de logits (N, C) = ({0}, {1})',
     'float{0} W and X': 'W y X en float{0}',
     'float{0} inputs': 'entradas en float{0}',
     'float{0} large logits': 'logits grandes en float{0}',
@@ -110,7 +110,7 @@ CASES = {
     'one class': 'una clase',
     'one class per row {0} below the row maximum': 'una clase por fila {0} por debajo del máximo de la fila',
     'one class per row {0} below the row maximum (its probability underflows to {1})':
-        'una clase por fila {0} por debajo del máximo de la fila (su probabilidad se desborda por abajo a {1})',
+        'una clase por fila {0} por debajo del máximo de la fila (su probabilidad se subdesborda a {1})',
     'one example': 'un ejemplo',
     'one label': 'una etiqueta',
     'one-hot target': 'objetivo one-hot',
@@ -148,10 +148,10 @@ CASES = {
     'targets summing to {0}': 'objetivos que suman {0}',
     'ten examples of ten classes': 'diez ejemplos de diez clases',
     'the labelled class {0} below the row maximum (its probability underflows to {1})':
-        'la clase etiquetada {0} por debajo del máximo de la fila (su probabilidad se desborda por abajo a {1})',
+        'la clase etiquetada {0} por debajo del máximo de la fila (su probabilidad se subdesborda a {1})',
     'the labelled class {0} scored {1} below the row maximum (its probability underflows to {2})':
         ('la clase etiquetada {0} con una puntuación {1} por debajo del máximo de la fila (su probabilidad'
-         ' se desborda por abajo a {2})'),
+         ' se subdesborda a {2})'),
     'two classes': 'dos clases',
     'z and dp of shape ({0},)': 'z y dp de forma ({0},)',
     '{0}/{1} targets': 'objetivos {0}/{1}',
@@ -160,13 +160,13 @@ CASES = {
 #: The exercises' own sentences (signatures, target forms, conventions, passed messages), by their English.
 TEXTS = {
     't is an (N, C) float array of non-negative target weights; rows need not sum to 1':
-        't es un array float (N, C) de pesos objetivo no negativos; las filas no tienen por qué sumar 1',
+        't es un arreglo float (N, C) de pesos objetivo no negativos; las filas no tienen por qué sumar 1',
     't is an (N,) integer array of class labels in 0..C-1':
-        't es un array entero (N,) de etiquetas de clase en 0..C-1',
+        't es un arreglo entero (N,) de etiquetas de clase en 0..C-1',
     'y is an (N,) integer array of class labels in 0..C-1':
-        'y es un array entero (N,) de etiquetas de clase en 0..C-1',
+        'y es un arreglo entero (N,) de etiquetas de clase en 0..C-1',
     't is a (C,) float array of non-negative target weights; it need not sum to 1':
-        't es un array float (C,) de pesos objetivo no negativos; no tiene por qué sumar 1',
+        't es un arreglo float (C,) de pesos objetivo no negativos; no tiene por qué sumar 1',
     "t is the integer label of the example's class, in 0..C-1":
         't es la etiqueta entera de la clase del ejemplo, en 0..C-1',
     'the loss adds reg * sum(W**2) and dW adds 2 * reg * W':
@@ -174,7 +174,7 @@ TEXTS = {
     'the loss adds 0.5 * reg * sum(W**2) and dW adds reg * W':
         'la pérdida suma 0.5 * reg * sum(W**2) y dW suma reg * W',
     "Each row's softmax no longer depends on what the other rows of the batch hold.":
-        'El softmax de cada fila ya no depende de lo que contengan las demás filas del lote.',
+        'La softmax de cada fila ya no depende de lo que contengan las demás filas del lote.',
     'Every logit now receives the gradient that reaches it through every probability.':
         'Cada logit recibe ahora el gradiente que le llega a través de cada probabilidad.',
     'The node gives the right gradient for every batch size, N = 1 and N = C included.':
@@ -183,7 +183,7 @@ TEXTS = {
         ('El gradiente respecto a las etiquetas es finito allí donde lo es la pérdida, por pequeña que'
          ' sea una probabilidad.'),
     '`exp` no longer overflows or underflows whole rows, in float64 or in float32.':
-        '`exp` ya no desborda filas enteras, ni por arriba ni por abajo, en float64 ni en float32.',
+        '`exp` ya no hace que se desborden ni se subdesborden filas enteras, ni en float64 ni en float32.',
     # The signatures, which verdicts quote when no catalogued mistake matches.
     'my_softmax(z), z of shape (N, C) -> (N, C)': 'my_softmax(z), z de forma (N, C) -> (N, C)',
     'my_softmax_jacobian(z), z of shape (C,) -> (C, C)': 'my_softmax_jacobian(z), z de forma (C,) -> (C, C)',
@@ -200,7 +200,7 @@ TEXTS = {
     'my_cross_entropy(z, t), z (N, C) logits, t targets -> the mean loss, a scalar':
         'my_cross_entropy(z, t), z logits (N, C), t objetivos -> la pérdida media, un escalar',
     'my_central_difference(f, x, eps) -> float64 array shaped like x':
-        'my_central_difference(f, x, eps) -> array float64 con la forma de x',
+        'my_central_difference(f, x, eps) -> arreglo float64 con la forma de x',
     'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)':
         'my_label_smoothing(labels, C, eps), labels int (N,) -> (N, C)',
     'my_hidden_layer_grads(X, W1, b1, W2, b2, t) -> (dW1 (H, D), db1 (H,), dW2 (C, H), db2 (C,))':

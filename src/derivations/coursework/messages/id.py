@@ -8,14 +8,14 @@ keeps them equal where the locales are at hand.
 
 #: The engine's sentences by message id (the English templates are in :mod:`.en`).
 MESSAGES = {
-    'passed': '✓ {name} lolos di semua {count} kasus dengan input acak yang baru.',
+    'passed': '✓ {name} lolos di semua {count} kasus dengan masukan acak yang baru.',
     'passed-bug-fixed':
-        '✓ Bug ditemukan dan diperbaiki: {name} lolos di semua {count} kasus dengan input acak yang baru.',
+        '✓ Bug ditemukan dan diperbaiki: {name} lolos di semua {count} kasus dengan masukan acak yang baru.',
     'not-right': '✗ {name} belum benar.',
     'not-implemented': '✗ {name} belum diimplementasikan: ganti `raise NotImplementedError` di kerangkanya.',
     'time-limit': '✗ {name} melewati batas waktu: berjalan lebih dari {seconds} s pada kasus {case}.',
     'time-limit-hint':
-        'Adakah loop yang tidak pernah berhenti? Untuk memberi waktu lebih, gunakan {call} atau atur {variable}.',
+        'Adakah perulangan yang tidak pernah berhenti? Untuk memberi waktu lebih, gunakan {call} atau atur {variable}.',
     'cases': 'Kasus: {names}.',
     'on-case': 'Pada kasus {case}: {problem}.',
     'also-fails': 'Fungsi ini juga gagal pada {more} kasus lain dari {count} kasus: {names}.',
@@ -29,7 +29,7 @@ MESSAGES = {
     'labels-hint':
         'Jika fungsi Anda menerima label bilangan bulat (N,), bukan baris probabilitas, periksa dengan {call}.',
     'read-why': 'Baca alasannya: {where}, {url}',
-    'derivation-in': 'Penurunannya ada di {where}: {url}',
+    'derivation-in': 'Derivasinya ada di {where}: {url}',
     'section-in-chapter': '"{title}", {chapter}',
     'chapter': 'bab {number}',
     'html-label': 'label',
@@ -38,7 +38,7 @@ MESSAGES = {
     'printed-one': 'Fungsi ini mencetak 1 baris:',
     'printed-all': 'Fungsi ini mencetak {count} baris:',
     'printed-first': 'Fungsi ini mencetak {count} baris; {shown} baris pertama:',
-    'repeat': 'Input-nya acak; {call} mengulang input yang sama ini.',
+    'repeat': 'Masukannya acak; {call} mengulang masukan yang sama ini.',
     'raised': 'fungsi ini memunculkan {type}: {error}',
     'exited': 'fungsi ini memanggil sys.exit() (SystemExit: {error})',
     'returned-none': 'fungsi ini mengembalikan None (apakah pernyataan `return` terlewat?)',
@@ -74,7 +74,7 @@ CASES = {
     'cross-entropy of an (N, C) = ({0}, {1}) array of logits':
         'entropi silang dari array logit (N, C) = ({0}, {1})',
     'float{0} W and X': 'W dan X float{0}',
-    'float{0} inputs': 'input float{0}',
+    'float{0} inputs': 'masukan float{0}',
     'float{0} large logits': 'logit besar float{0}',
     'float{0} logits': 'logit float{0}',
     'float{0} logits and soft targets': 'logit dan target lunak float{0}',
@@ -85,7 +85,7 @@ CASES = {
     'float{0} soft targets': 'target lunak float{0}',
     'float{0} x with {1} entries': 'x float{0} dengan {1} entri',
     'float{0} z and dp': 'z dan dp float{0}',
-    'heavy smoothing': 'smoothing yang kuat',
+    'heavy smoothing': 'penghalusan yang kuat',
     'integer x with {0} entries': 'x bilangan bulat dengan {0} entri',
     'int{0} labels': 'label int{0}',
     'labels': 'label',
@@ -105,7 +105,7 @@ CASES = {
     'many classes and few features': 'banyak kelas dan sedikit fitur',
     'many labels per row': 'banyak label per baris',
     'no regularisation': 'tanpa regularisasi',
-    'no smoothing': 'tanpa smoothing',
+    'no smoothing': 'tanpa penghalusan',
     'one block wider than C': 'satu blok yang lebih lebar dari C',
     'one class': 'satu kelas',
     'one class per row {0} below the row maximum': 'satu kelas per baris {0} di bawah maksimum barisnya',
@@ -177,7 +177,7 @@ TEXTS = {
     'Every logit now receives the gradient that reaches it through every probability.':
         'Setiap logit kini menerima gradien yang sampai kepadanya melalui setiap probabilitas.',
     'The node gives the right gradient for every batch size, N = 1 and N = C included.':
-        'Node ini memberikan gradien yang benar untuk setiap ukuran batch, termasuk N = 1 dan N = C.',
+        'Simpul ini memberikan gradien yang benar untuk setiap ukuran batch, termasuk N = 1 dan N = C.',
     'The label gradient is finite wherever the loss is, however small a probability gets.':
         'Gradien terhadap label berhingga di mana pun loss-nya berhingga, sekecil apa pun probabilitasnya.',
     '`exp` no longer overflows or underflows whole rows, in float64 or in float32.':

@@ -11,7 +11,7 @@ MESSAGES = {
     'passed': '✓ {name} 在全新的随机输入上通过了全部 {count} 个用例。',
     'passed-bug-fixed': '✓ 已找到并修复错误：{name} 在全新的随机输入上通过了全部 {count} 个用例。',
     'not-right': '✗ {name} 还不正确。',
-    'not-implemented': '✗ {name} 尚未实现：请替换模板中的 `raise NotImplementedError`。',
+    'not-implemented': '✗ {name} 尚未实现：请替换桩函数中的 `raise NotImplementedError`。',
     'time-limit': '✗ {name} 超出了时间限制：在用例“{case}”上运行了超过 {seconds} 秒。',
     'time-limit-hint': '是否有永不结束的循环？如需更多时间，请使用 {call} 或设置 {variable}。',
     'cases': '用例：{names}。',
@@ -60,7 +60,7 @@ CASES = {
     'C={0} > D={1}': 'C={0} > D={1}',
     'X and labels': 'X 和标签',
     'a coarse step': '较粗的步长',
-    'a coupled function of x with {0} entries': 'x 的一个各分量相互耦合的函数，x 有 {0} 个元素',
+    'a coupled function of x with {0} entries': 'x 的一个各元素相互耦合的函数，x 有 {0} 个元素',
     'a label': '一个标签',
     'a single example': '单个样本',
     'a single label': '单个标签',
@@ -120,14 +120,14 @@ CASES = {
     'reg > {0}': 'reg > {0}',
     'repeated labels (two classes only)': '重复的标签（只有两个类别）',
     'rows near {0} and near {1} (maxima {2} apart)': '行分别在 {0} 和 {1} 附近（最大值相差 {2}）',
-    'rows of scores near {0} and near {1} (maxima {2} apart)': '得分行分别在 {0} 和 {1} 附近（最大值相差 {2}）',
+    'rows of scores near {0} and near {1} (maxima {2} apart)': '分数行分别在 {0} 和 {1} 附近（最大值相差 {2}）',
     'rows that grow left to right (the maximum rises in every block)':
         '从左到右递增的行（每一块的最大值都在升高）',
     'saturated p (exact {0}s and near{1}s)': '饱和的 p（恰为 {0} 和接近 {1} 的值）',
     'saturated rows (|z| up to {0})': '饱和的行（|z| 最大到 {0}）',
-    'scores all near {0}': '得分全都在 {0} 附近',
-    'scores near {0} with a small spread': '{0} 附近、分布较窄的得分',
-    'scores of {0}..{1}': '大小为 {0}..{1} 的得分',
+    'scores all near {0}': '分数全都在 {0} 附近',
+    'scores near {0} with a small spread': '{0} 附近、分布较窄的分数',
+    'scores of {0}..{1}': '大小为 {0}..{1} 的分数',
     'several on in each row': '每行有多个为 1',
     'soft target': '软目标',
     'soft target summing to {0}': '和为 {0} 的软目标',
@@ -144,7 +144,7 @@ CASES = {
     'the labelled class {0} below the row maximum (its probability underflows to {1})':
         '标签所指的类别比该行最大值低 {0}（其概率下溢为 {1}）',
     'the labelled class {0} scored {1} below the row maximum (its probability underflows to {2})':
-        '标签所指的类别 {0} 的得分比该行最大值低 {1}（其概率下溢为 {2}）',
+        '标签所指的类别 {0} 的分数比该行最大值低 {1}（其概率下溢为 {2}）',
     'two classes': '两个类别',
     'z and dp of shape ({0},)': '形状为 ({0},) 的 z 和 dp',
     '{0}/{1} targets': '{0}/{1} 目标',
@@ -351,7 +351,7 @@ MISTAKES = {
     ),
     'classes-from-labels': (
         '从标签推出类别数',
-        ('只有当最大的类别出现在批量中时，`np.max(y) + 1` 才是类别数；应该从得分或权重的形状中取 $C$，不论某个类'
+        ('只有当最大的类别出现在批量中时，`np.max(y) + 1` 才是类别数；应该从分数或权重的形状中取 $C$，不论某个类'
          '别是否出现在批量中，它们都包含每一个类别。'),
     ),
     'inconsistent-regularisation': (

@@ -24,7 +24,7 @@ TEXTS = {
         "alcanza su error más bajo en torno a {f64c_err:.0e} cerca de eps = {f64c_eps:.0e}; la curva hacia "
         "delante de float64 toca fondo en torno a {f64f_err:.0e} cerca de eps = {f64f_eps:.0e}. A la derecha "
         "de cada mínimo las curvas bajan a medida que eps se reduce, las centrales con el doble de pendiente.",
-        "Grafik log-log galat relatif (1e-12 hingga 10) terhadap ukuran langkah eps (1e-12 hingga 1). Empat "
+        "Plot log-log galat relatif (1e-12 hingga 10) terhadap ukuran langkah eps (1e-12 hingga 1). Empat "
         "kurva berbentuk V, yaitu beda maju dan beda pusat dalam float64 dan float32. Kurva float32 tetap datar "
         "pada galat 1 untuk langkah hingga sekitar {flat:.0e} dan mencapai titik terendahnya di sekitar "
         "{f32c_err:.0e} dekat eps = {f32c_eps:.0e} (pusat) dan sekitar {f32f_err:.0e} dekat eps = "

@@ -34,7 +34,7 @@ TEXTS = {
         "de prueba se estabilizan entre 0.1 y 0.15, por encima de las pérdidas de entrenamiento. A la derecha, "
         "la exactitud sube rápidamente por encima de 0.9; la exactitud de entrenamiento llega a valores de entre "
         "0.99 y 1.0, y la de prueba se asienta cerca de 0.96 en los dos modelos.",
-        "Dua grafik garis terhadap langkah penurunan gradien dari 0 hingga 500. Di kiri, loss pada skala log "
+        "Dua diagram garis terhadap langkah penurunan gradien dari 0 hingga 500. Di kiri, loss pada skala log "
         "turun dari 2.3 untuk kedua model; loss pelatihan jaringan berakhir paling rendah, sekitar 0.014, loss "
         "regresi softmax sekitar 0.07, dan kedua loss uji mendatar di antara 0.1 dan 0.15, di atas loss "
         "pelatihan. Di kanan, akurasi naik dengan cepat hingga di atas 0.9; akurasi pelatihan mencapai sekitar "
@@ -56,7 +56,7 @@ TEXTS = {
         "con lambda = 0.01 sube hasta {w1:.2f} en los primeros cientos de pasos y se mantiene plana. A la "
         "derecha, en escala logarítmica, la norma del gradiente sin la penalización baja lentamente, hasta "
         "{g0:.0e}; con la penalización baja por una línea casi recta hasta {g1:.0e}.",
-        "Dua grafik garis terhadap langkah penurunan gradien, hingga {last}. Di kiri, pada sumbu langkah "
+        "Dua diagram garis terhadap langkah penurunan gradien, hingga {last}. Di kiri, pada sumbu langkah "
         "logaritmik, norma bobot tanpa penalti terus naik, dari {w0_500:.1f} pada langkah 500 menjadi {w0:.1f} "
         "di akhir, melengkung ke atas tanpa tanda-tanda akan mendatar; dengan lambda = 0.01 norma itu naik "
         "hingga {w1:.2f} dalam beberapa ratus langkah pertama lalu tetap datar. Di kanan, pada skala "

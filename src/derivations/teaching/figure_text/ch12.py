@@ -27,7 +27,7 @@ TEXTS = {
     ),
     "The route \u201c{name}\u201d stops at {n:,} classes; over its last points it rises with a "
     "slope of about {slope:.1f}.": tr(
-        "La vía “{name}” se detiene en {n:,} clases; en sus últimos puntos sube con una pendiente de "
+        "La ruta “{name}” se detiene en {n:,} clases; en sus últimos puntos sube con una pendiente de "
         "aproximadamente {slope:.1f}.",
         "Cara “{name}” berhenti pada {n:,} kelas; pada titik-titik terakhirnya, waktunya naik dengan "
         "kemiringan sekitar {slope:.1f}.",
@@ -67,11 +67,11 @@ TEXTS = {
     ),
     # -- the copy roof (fig-cost-roof) -------------------------------------------------
     "softmax backward: readable": tr(
-        "softmax hacia atrás: legible", "backward softmax: mudah dibaca", "softmax 反向传播：易读版"),
+        "softmax hacia atrás: legible", "lintasan mundur softmax: mudah dibaca", "softmax 反向传播：易读版"),
     "softmax backward: fast, out=": tr(
-        "softmax hacia atrás: rápida, out=", "backward softmax: cepat, out=", "softmax 反向传播：快速版，out="),
+        "softmax hacia atrás: rápida, out=", "lintasan mundur softmax: cepat, out=", "softmax 反向传播：快速版，out="),
     "softmax backward: fast, new array": tr(
-        "softmax hacia atrás: rápida, arreglo nuevo", "backward softmax: cepat, array baru",
+        "softmax hacia atrás: rápida, arreglo nuevo", "lintasan mundur softmax: cepat, array baru",
         "softmax 反向传播：快速版，新数组"),
     "cross-entropy + grad: readable": tr(
         "entropía cruzada + gradiente: legible", "entropi silang + gradien: mudah dibaca", "交叉熵 + 梯度：易读版"),
@@ -247,7 +247,7 @@ TEXTS = {
     ),
     # -- time against N*C in the recorded run (fig-cost-scaling) -----------------------
     "softmax backward (slope {slope:.2f})": tr(
-        "softmax hacia atrás\n(pendiente {slope:.2f})", "backward softmax\n(kemiringan {slope:.2f})",
+        "softmax hacia atrás\n(pendiente {slope:.2f})", "lintasan mundur softmax\n(kemiringan {slope:.2f})",
         "softmax 反向传播（斜率 {slope:.2f}）"),
     "cross-entropy + grad (slope {slope:.2f})": tr(
         "entropía cruzada + gradiente\n(pendiente {slope:.2f})", "entropi silang + gradien\n(kemiringan {slope:.2f})",
@@ -298,7 +298,7 @@ TEXTS = {
     "route through the logits rises from {t0:.0f} to {t1:.0f} MiB; the chunked route rises slowly, from "
     "{c0:.1f} to {c1:.1f} MiB.": tr(
         "Un gráfico del pico de memoria en MiB frente a N por V, de {nv0:.1f} a {nv1:.1f} millones de "
-        "logits. La vía a través de los logits sube de {t0:.0f} a {t1:.0f} MiB; la vía por bloques sube "
+        "logits. La ruta a través de los logits sube de {t0:.0f} a {t1:.0f} MiB; la ruta por bloques sube "
         "despacio, de {c0:.1f} a {c1:.1f} MiB.",
         "Plot memori puncak dalam MiB terhadap N kali V, dari {nv0:.1f} hingga {nv1:.1f} juta logit. Cara "
         "melalui logit naik dari {t0:.0f} hingga {t1:.0f} MiB; cara per blok naik perlahan, dari {c0:.1f} "

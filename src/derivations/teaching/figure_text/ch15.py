@@ -20,7 +20,7 @@ TEXTS = {
         "z = -1.1. A la derecha, tres curvas de gradiente en forma de S van de -t a 1 - t, así que la "
         "curva para t = 1 va de -1 a 0, la de t = 0 de 0 a 1, y la de t = 0.25 de -0.25 a 0.75, y cruza "
         "el 0 en el mismo z, cerca de -1.1.",
-        "Dua grafik garis terhadap logit z dari -6 hingga 6. Di sebelah kiri, tiga kurva loss berpotongan "
+        "Dua diagram garis terhadap logit z dari -6 hingga 6. Di sebelah kiri, tiga kurva loss berpotongan "
         "di z = 0 pada loss sekitar 0.69. Kurva untuk t = 1 turun dari sekitar 6.0 pada z = -6 hingga "
         "sekitar 0.0025 pada z = 6, kurva untuk t = 0 adalah bayangan cerminnya, dan kurva untuk t = 0.25 "
         "mencapai titik terendahnya, sekitar 0.56, pada z sekitar -1.1. Di sebelah kanan, tiga kurva "
@@ -48,7 +48,7 @@ TEXTS = {
         "texto falla en todas las cifras para z grandes y negativos, con unos 4.5e15 ulps en float64 y "
         "8.4e6 en float32, donde la pérdida diminuta sale como 0; su error baja hacia z = 0 y vuelve a "
         "subir, y su pérdida es infinita a partir de z = 37 en float64 y de z = 17 en float32.",
-        "Grafik galat dalam ulp pada skala logaritmik terhadap logit z. Bentuk yang stabil tetap pada atau "
+        "Diagram galat dalam ulp pada skala logaritmik terhadap logit z. Bentuk yang stabil tetap pada atau "
         "di bawah 1 ulp dalam kedua presisi di seluruh rentang. Rumus buku teks salah di setiap digit untuk "
         "z negatif yang besar, sekitar 4.5e15 ulp dalam float64 dan 8.4e6 dalam float32, karena loss yang "
         "sangat kecil keluar sebagai 0; galatnya turun menuju z = 0 lalu naik lagi, dan loss-nya tak "
