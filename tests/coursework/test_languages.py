@@ -294,3 +294,44 @@ def test_each_edition_keeps_its_own_verdict(monkeypatch):
         assert all(NOT_RIGHT[other] not in shown for other in LANGUAGES if other != lang)
     # a notebook shows the English verdict: everything before the templates
     assert NOT_RIGHT["en"] in page[: page.index("<template")]
+
+
+# ---------------------------------------------------------------------------
+# A wrong argument is refused in the learner's language.
+# ---------------------------------------------------------------------------
+
+#: Words of each refusal, written out by hand: (the call's arguments, the error, words per language).
+REFUSALS = [
+    (("sotfmax", lambda z: z), {}, ValueError,
+     {"en": "unknown exercise 'sotfmax'", "es": "ejercicio desconocido 'sotfmax'",
+      "id": "latihan 'sotfmax' tidak dikenal", "zh_CN": "未知的练习 'sotfmax'"}),
+    (("softmax", np.zeros((2, 3))), {}, TypeError,
+     {"en": "my_softmax without parentheses; it got ndarray", "es": "como my_softmax sin paréntesis; ha recibido ndarray",
+      "id": "seperti my_softmax tanpa tanda kurung", "zh_CN": "不带括号的 my_softmax；收到的是 ndarray"}),
+    (("softmax", lambda z: z), {"targets": "labels"}, ValueError,
+     {"en": "takes no targets", "es": "no admite objetivos", "id": "tidak menerima target", "zh_CN": "不接受目标"}),
+    (("softmax_loss", lambda W, X, y, reg: (0.0, W)), {"targets": "probabilities"}, ValueError,
+     {"en": "only as 'labels', not 'probabilities'", "es": "solo como 'labels', no como 'probabilities'",
+      "id": "hanya menerima targetnya sebagai 'labels', bukan 'probabilities'", "zh_CN": "只能以 'labels' 的形式给出"}),
+    (("cross_entropy", lambda z, t: 0.0), {"targets": "onehot"}, ValueError,
+     {"en": "the allowed values are 'probabilities', 'labels'", "es": "los valores permitidos son 'probabilities', 'labels'",
+      "id": "nilai yang diperbolehkan adalah 'probabilities', 'labels'", "zh_CN": "允许的取值为 'probabilities', 'labels'"}),
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("args, kwargs, error, words", REFUSALS)
+def test_a_wrong_argument_is_refused_in_the_learners_language(monkeypatch, lang, args, kwargs, error, words):
+    with pytest.raises(error) as by_argument:
+        check(*args, **kwargs, language=lang)
+    assert words[lang] in str(by_argument.value)
+    # the same from the notebook's language, as an edition's first cell sets it
+    monkeypatch.setenv("DERIVATIONS_LANGUAGE", lang)
+    with pytest.raises(error) as by_environment:
+        check(*args, **kwargs)
+    assert str(by_environment.value) == str(by_argument.value)
+
+
+def test_an_unknown_language_is_refused_before_anything_else():
+    with pytest.raises(ValueError, match="language"):
+        check("sotfmax", np.zeros(3), language="fr")

@@ -544,23 +544,27 @@ def fingerprints(exercise, *, seed=0, targets=None):
 # ---------------------------------------------------------------------------
 
 
-def _get(exercise):
-    if exercise not in EXERCISES:
-        raise ValueError(f"unknown exercise {exercise!r}; the exercises are: {', '.join(EXERCISES)}")
+def _get(exercise, lang="en"):
+    """The exercise named ``exercise``; a ValueError in ``lang`` that lists them all for any other name."""
+    if not isinstance(exercise, str) or exercise not in EXERCISES:
+        raise ValueError(_messages.say("error-unknown-exercise", lang, exercise=repr(exercise),
+                                       names=", ".join(EXERCISES)))
     return EXERCISES[exercise]
 
 
-def _target_form(ex, targets):
-    """The target form to check in; a ValueError for one the exercise does not take."""
+def _target_form(ex, targets, lang="en"):
+    """The target form to check in; a ValueError (in ``lang``) for one the exercise does not take."""
     if targets is None:
         return ex.default_targets
-    if targets not in TARGET_FORMS:
-        raise ValueError(f"targets={targets!r}; the allowed values are {', '.join(map(repr, TARGET_FORMS))}")
+    if not isinstance(targets, str) or targets not in TARGET_FORMS:
+        raise ValueError(_messages.say("error-targets-value", lang, targets=repr(targets),
+                                       forms=", ".join(map(repr, TARGET_FORMS))))
     if not ex.targets:
-        raise ValueError(f"the exercise {ex.id!r} takes no targets; leave out targets=")
+        raise ValueError(_messages.say("error-no-targets", lang, exercise=repr(ex.id)))
     if targets not in ex.targets:
-        forms = " or ".join(repr(f) for f in ex.targets)
-        raise ValueError(f"the exercise {ex.id!r} takes its targets only as {forms}, not {targets!r}")
+        forms = _messages.say("or-separator", lang).join(repr(f) for f in ex.targets)
+        raise ValueError(_messages.say("error-targets-form", lang, exercise=repr(ex.id), forms=forms,
+                                       targets=repr(targets)))
     return targets
 
 
@@ -651,8 +655,10 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None, language=None)
     ValueError
         For an unknown exercise, a target form it does not take, a time
         limit that is not a positive number of seconds, or an unknown language.
+        The first two are worded in the verdict's language.
     TypeError
-        When ``fn`` is not callable.
+        When ``fn`` is not callable (a learner who passes ``my_softmax(z)``
+        is told to pass ``my_softmax``), in the verdict's language.
 
     Examples
     --------
@@ -672,12 +678,13 @@ def check(exercise, fn, *, seed=None, targets=None, timeout=None, language=None)
     >>> print(check("softmax", lambda z: z, language="es").message.splitlines()[0])
     ✗ my_softmax todavía no es correcta.
     """
-    ex = _get(exercise)
-    if not callable(fn):
-        raise TypeError(f"check needs the function itself (e.g. {ex.function}), got {type(fn).__name__}")
-    form = _target_form(ex, targets)
-    limit = _timeout_seconds(timeout)
+    # The language first, so that every other complaint is in it.
     lang = _messages.language(language)
+    ex = _get(exercise, lang)
+    if not callable(fn):
+        raise TypeError(_messages.say("error-not-callable", lang, function=ex.function, kind=type(fn).__name__))
+    form = _target_form(ex, targets, lang)
+    limit = _timeout_seconds(timeout)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint32)[0])
     cases = _cases(ex, np.random.default_rng(seed), form)

@@ -60,4 +60,11 @@ MESSAGES = {
     "wrong-scalar": "{name} is {value}; expected {expected}",
     "wrong-entries": ("{name} differs from the expected values in {count} of {size} entries; "
                       "the worst is at index {index}: got {value}, expected {expected}"),
+    # check's errors for an argument it cannot take (a ValueError or TypeError)
+    "error-unknown-exercise": "unknown exercise {exercise}; the exercises are: {names}",
+    "error-targets-value": "targets={targets}; the allowed values are {forms}",
+    "error-no-targets": "the exercise {exercise} takes no targets; leave out targets=",
+    "error-targets-form": "the exercise {exercise} takes its targets only as {forms}, not {targets}",
+    "error-not-callable": "check needs the function itself, such as {function} without parentheses; it got {kind}",
+    "or-separator": " or ",
 }

@@ -56,6 +56,13 @@ MESSAGES = {
     'wrong-entries':
         ('{name} difiere de los valores esperados en {count} de sus {size} entradas; la peor está en'
          ' el índice {index}: se obtuvo {value}, se esperaba {expected}'),
+    # los errores de check ante un argumento que no admite
+    'error-unknown-exercise': 'ejercicio desconocido {exercise}; los ejercicios son: {names}',
+    'error-targets-value': 'targets={targets}; los valores permitidos son {forms}',
+    'error-no-targets': 'el ejercicio {exercise} no admite objetivos; quita targets=',
+    'error-targets-form': 'el ejercicio {exercise} admite sus objetivos solo como {forms}, no como {targets}',
+    'error-not-callable': 'check necesita la función misma, como {function} sin paréntesis; ha recibido {kind}',
+    'or-separator': ' o ',
 }
 
 #: The parts of the case descriptions, by their English text with the numbers as placeholders.

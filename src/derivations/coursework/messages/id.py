@@ -56,6 +56,14 @@ MESSAGES = {
     'wrong-entries':
         ('{name} berbeda dari nilai yang diharapkan di {count} dari {size} entri; yang terburuk di indeks'
          ' {index}: didapat {value}, seharusnya {expected}'),
+    # galat check untuk argumen yang tidak dapat diterimanya
+    'error-unknown-exercise': 'latihan {exercise} tidak dikenal; latihan yang ada: {names}',
+    'error-targets-value': 'targets={targets}; nilai yang diperbolehkan adalah {forms}',
+    'error-no-targets': 'latihan {exercise} tidak menerima target; hapus targets=',
+    'error-targets-form': 'latihan {exercise} hanya menerima targetnya sebagai {forms}, bukan {targets}',
+    'error-not-callable': ('check memerlukan fungsinya sendiri, seperti {function} tanpa tanda kurung; '
+                           'yang diterima adalah {kind}'),
+    'or-separator': ' atau ',
 }
 
 #: The parts of the case descriptions, by their English text with the numbers as placeholders.

@@ -53,6 +53,13 @@ MESSAGES = {
     'wrong-entries':
         ('{name} 的 {size} 个元素中有 {count} 个与期望值不同；相差最大的位于索引 {index}：得到 {value}，应为'
          ' {expected}'),
+    # check 遇到无法接受的参数时给出的错误
+    'error-unknown-exercise': '未知的练习 {exercise}；可用的练习有：{names}',
+    'error-targets-value': 'targets={targets}；允许的取值为 {forms}',
+    'error-no-targets': '练习 {exercise} 不接受目标；请去掉 targets=',
+    'error-targets-form': '练习 {exercise} 的目标只能以 {forms} 的形式给出，不能是 {targets}',
+    'error-not-callable': 'check 需要的是函数本身，例如不带括号的 {function}；收到的是 {kind}',
+    'or-separator': ' 或 ',
 }
 
 #: The parts of the case descriptions, by their English text with the numbers as placeholders.
