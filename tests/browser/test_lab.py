@@ -404,6 +404,49 @@ def test_an_editions_student_notebook_speaks_its_language_in_lab(lab_page, lab_s
     _close_all(page)
 
 
+def test_an_editions_lab_copy_speaks_its_language_in_lab(lab_page, lab_server, screenshot_dir):
+    """The Chinese copy that an edition page's launch button opens (tools/lab.py copies --language zh_CN,
+    as binder/postBuild and `make lab EDITION=zh_CN` run it): after Run All the figures' alt text and the
+    explorer are in Chinese, a wrong function's verdict is too, and passing a result instead of the
+    function is refused in Chinese."""
+    report = lab.write_copies(COPIES / "zh_CN", lang="zh_CN", chapters=["01_puzzle.md"])
+    assert report.written == [COPIES / "zh_CN" / "01_puzzle.ipynb"]
+    page = lab_page
+    _open(page, lab_server, "zh_CN/01_puzzle.ipynb")
+    assert not page.locator(".lm-TabBar-tab.jp-mod-dirty").count(), "the copy is marked modified right after opening"
+    _run_all(page)
+    page.wait_for_timeout(1000)
+    errors = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    han = re.compile(r"[\u4e00-\u9fff]")
+    alts = page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .dfig-figure img')].map(i => i.alt)")
+    assert alts and all(han.search(a) for a in alts), alts
+    explorer = page.locator(".jp-Notebook .dx-explorer, .jp-Notebook .dx-root").first
+    explorer.scroll_into_view_if_needed()
+    assert han.search(explorer.inner_text()), explorer.inner_text()[:300]
+    page.screenshot(path=str(screenshot_dir / "lab-edition-zh_CN-explorer.png"))
+    bad = _type_into_stub(page, "my_softmax", WRONG_SOFTMAX)
+    assert "还不正确" in bad and "no-max-shift" in bad, bad
+    href = page.locator(".jp-Notebook .derivations-check a[href]").last.get_attribute("href")
+    assert href.startswith(lab_server["site"] + "zh_CN/"), href
+    # a learner's usual slip: the result of the function instead of the function
+    _command(page, "notebook:insert-cell-below")
+    cells = page.locator(".jp-Notebook > .jp-Cell, .jp-Notebook .jp-WindowedPanel-viewport > .jp-Cell")
+    new_cell = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
+    editor = cells.nth(new_cell).locator(".cm-content")
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.insert_text('check("softmax", my_softmax(np.zeros((2, 3))))')
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_timeout(500)
+    page.wait_for_function(_KERNEL_IDLE, timeout=60_000)
+    refused = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                           " .jp-Notebook .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").last
+    text = refused.inner_text()
+    assert "TypeError" in text and "不带括号的 my_softmax" in text, text[-600:]
+    _close_all(page)
+
+
 def test_student_copies_open_in_lab_without_solutions(lab_page, lab_server):
     report = lab.write_copies(COPIES / "student", student_copy=True, chapters=["06_backward_any_loss.md"])
     assert report.written
