@@ -380,6 +380,7 @@ def notebook(
         base = f"{base or chapters.book_url()}{lang}/"
     nb = jupytext.reads(convert(text, chapter, index, root, keep_solutions, base), fmt="md:myst")
     if lang != "en":
+        student.translate_captions(nb, lang, Path(chapter).name, root)
         nb.cells.insert(0, student.language_cell(lang))
     nb.metadata.pop("jupytext", None)  # a notebook in its own right, not a paired copy
     # What JupyterLab writes once the kernel starts: with anything else, a copy

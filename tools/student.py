@@ -331,6 +331,12 @@ def translate_chapter(text: str, lang: str, name: str, root: Path = ROOT) -> str
     return translate_md.translate(text, _messages(path, path.stat().st_mtime_ns), f"{Path(name).name} ({lang})")
 
 
+def translate_captions(nb, lang: str, name: str, root: Path = ROOT):
+    """The notebook ``nb`` of a chapter, its figures' captions (cell metadata) in the edition's language."""
+    path = catalogue_path(lang, name, root)
+    return translate_md.translate_captions(nb, _messages(path, path.stat().st_mtime_ns), f"{Path(name).name} ({lang})")
+
+
 @lru_cache(maxsize=128)
 def _messages(path: Path, mtime_ns: int) -> dict[str, str]:
     """A catalogue's translations, read once per version of the file (``verify`` asks for each solution)."""
@@ -355,7 +361,8 @@ def edition_notebook(english, translated_text: str, where: str):
     The translation changes only the Markdown, so the cells line up one to
     one with the English notebook's; the code, the cells' metadata and ids
     and the notebook's metadata are taken from it, so nothing but the prose
-    differs. (A figure's caption in a code cell's metadata stays English.)
+    differs. A figure's caption, which is cell metadata, is translated by
+    :func:`translate_captions` afterwards.
     """
     nb = student_notebook(translated_text)
     kinds = [c.cell_type for c in nb.cells]
@@ -414,7 +421,7 @@ def write_notebooks(
         notebooks = [(out, english)]
         for lang in languages:
             translated = translate_chapter(stripped, lang, name, root)
-            nb = edition_notebook(english, translated, f"{name} ({lang})")
+            nb = translate_captions(edition_notebook(english, translated, f"{name} ({lang})"), lang, name, root)
             nb.cells.insert(0, language_cell(lang))
             notebooks.append((out / lang, nb))
         for folder, nb in notebooks:

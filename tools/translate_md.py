@@ -130,6 +130,29 @@ def _lookup(source: str, catalogue: Mapping[str, str], where: str) -> str | None
     raise ValueError(f"{where}: no translation for the block {words!r}")
 
 
+def translate_captions(nb, catalogue: Mapping[str, str], where: str = "the notebook"):
+    """Translate, in place, the figure captions that myst-nb keeps in code cells' metadata.
+
+    A chapter's ``:mystnb: figure: caption:`` option is cell metadata in its
+    notebook, not Markdown, so :func:`translate` never sees it; the catalogue
+    has it all the same, since the book's pages show it. Raises
+    ``ValueError`` for a caption the catalogue does not translate.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "plot()", metadata={"mystnb": {"figure": {"caption": "The loss\\nfalls.", "name": "fig-a"}}})])
+    >>> translate_captions(nb, {"The loss falls.": "La pérdida baja."}).cells[0].metadata["mystnb"]["figure"]
+    {'caption': 'La pérdida baja.', 'name': 'fig-a'}
+    """
+    for cell in nb.cells:
+        figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+        if figure.get("caption"):
+            translated = _lookup(figure["caption"], catalogue, f"{where}, the caption of {figure.get('name', 'a figure')}")
+            if translated is not None:
+                figure["caption"] = translated
+    return nb
+
+
 def _prefix(line: str, first: str) -> str:
     """What comes before a block's first line of text on its source line (bullet, ``#``, ``>``)."""
     at = line.find(first)

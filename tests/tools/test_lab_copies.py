@@ -275,6 +275,10 @@ def test_an_editions_copies_are_in_its_language(tmp_path, monkeypatch, lang):
                            lab.label_index(ROOT), ROOT)
     assert [c.source for c in nb.cells[1:] if c.cell_type == "code"] == \
         [c.source for c in english.cells if c.cell_type == "code"]
+    # the figures' captions, which are cell metadata, are the edition's too
+    captions = [(c.metadata["mystnb"]["figure"]["caption"], e.metadata["mystnb"]["figure"]["caption"])
+                for c, e in zip(nb.cells[1:], english.cells) if c.metadata.get("mystnb", {}).get("figure")]
+    assert captions and all(mine != theirs for mine, theirs in captions), captions
     # one copy per notebook chapter, and only in <out>/<lang>/
     assert sorted(p.name for p in (tmp_path / lang).glob("*.ipynb")) == sorted(
         Path(c).stem + ".ipynb" for c in CHAPTERS)
