@@ -10,35 +10,23 @@ def _formula(text):
 
 TEXTS = {
     # fig-smoothing-rows: the smoothed target row as intended and as four slips build it. The names on
-    # the axis come wrapped for the wide layout (about 22 characters a line) and for a phone (about 12);
+    # the axis come wrapped at about 22 characters a line (under the groups, or beside them on a phone);
     # each language breaks its own lines.
     "intended: (1 - eps)\nonehot + eps / C": tr(
         "prevista: (1 - eps)\nonehot + eps / C", "yang dimaksud:\n(1 - eps) onehot\n+ eps / C",
         "预期：(1 - eps)\nonehot + eps / C"),
-    "intended: (1\n- eps)\nonehot + eps\n/ C": tr(
-        "prevista:\n(1 - eps)\nonehot +\neps / C", "yang\ndimaksud:\n(1 - eps)\nonehot +\neps / C",
-        "预期：\n(1 - eps)\nonehot +\neps / C"),
     "1 - eps on the true\nclass, eps / C on the\nothers only": tr(
         "1 - eps en la clase\nreal, eps / C solo\nen las demás",
         "1 - eps di kelas\nbenar, eps / C hanya\ndi kelas lain",
         "真实类别取 1 - eps，\n仅其余类别取 eps / C"),
-    "1 - eps on\nthe true\nclass, eps /\nC on the\nothers only": tr(
-        "1 - eps en\nla clase\nreal,\neps / C\nsolo en\nlas demás",
-        "1 - eps\ndi kelas\nbenar,\neps / C\nhanya di\nkelas lain",
-        "真实类别取\n1 - eps，\n仅其余\n类别取\neps / C"),
     "eps spread over the C\n- 1 other classes": tr(
         "eps repartido entre\nlas otras C - 1 clases", "eps dibagi ke\nC - 1 kelas lain",
         "eps 分给其余\nC - 1 个类别"),
-    "eps spread\nover the C -\n1 other\nclasses": tr(
-        "eps\nrepartido\nentre\nlas otras\nC - 1\nclases", "eps\ndibagi ke\nC - 1\nkelas lain",
-        "eps 分给\n其余 C - 1\n个类别"),
     # the formulas keep their terms whole on a line (the English wrap splits them), so that
     # neighbouring names do not run into each other
     "(1 - eps / C) onehot +\neps / C": _formula("(1 - eps / C)\nonehot + eps / C"),
-    "(1 - eps /\nC) onehot +\neps / C": _formula("(1 - eps\n/ C)\nonehot\n+ eps / C"),
     "(1 - eps) onehot + eps": _formula("(1 - eps)\nonehot + eps"),
-    "(1 - eps)\nonehot + eps": _formula("(1 - eps)\nonehot\n+ eps"),
-    # on two lines, so that neighbouring bars' notes stay apart on a phone
+    # on two lines, so that neighbouring groups' notes stay apart
     "mass {mass:.2f}": tr("masa\n{mass:.2f}", "massa\n{mass:.2f}", "质量\n{mass:.2f}"),
     "target weight": tr("peso de objetivo", "bobot target", "目标权重"),
     "Five groups of five bars, one group per way of building the smoothed target, each bar one class. The "
