@@ -46,7 +46,6 @@ from pathlib import Path
 try:  # run as a script (tools/ on sys.path) ...
     import translate_md
     from book_toc import toc_docnames
-
     from locales import EDITIONS
 except ImportError:  # ... or imported as tools.student
     from tools import translate_md

@@ -147,7 +147,8 @@ def translate_captions(nb, catalogue: Mapping[str, str], where: str = "the noteb
     for cell in nb.cells:
         figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
         if figure.get("caption"):
-            translated = _lookup(figure["caption"], catalogue, f"{where}, the caption of {figure.get('name', 'a figure')}")
+            name = figure.get("name", "a figure")
+            translated = _lookup(figure["caption"], catalogue, f"{where}, the caption of {name}")
             if translated is not None:
                 figure["caption"] = translated
     return nb

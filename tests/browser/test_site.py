@@ -69,6 +69,9 @@ async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
+  // MathJax's fonts load after typesetting: a page left before they arrive
+  // shows its font requests as failed (net::ERR_ABORTED)
+  await document.fonts.ready;
   await Promise.all(Array.from(document.images).map(img => img.complete ? null :
     new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
   return {views: views(), rendered: document.querySelectorAll('.widget-subarea').length};
@@ -187,8 +190,20 @@ def _visit(page, site_url: str, path: str) -> dict:
 
 
 def _screenshot(page, dest: Path) -> None:
+    """Save the whole page for a person to look at; the checks never depend on it."""
+    from playwright.sync_api import Error
+
     # JPEG: a full chapter is ~14,000 px tall, and PNG takes twice as long to encode.
-    page.screenshot(path=str(dest), full_page=True, type="jpeg", quality=70)
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(dest), full_page=True, type="jpeg", quality=70)
+            return
+        except Error as error:
+            # Chromium can fail to capture a very tall page when the machine is short of memory
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(1000)
+    page.screenshot(path=str(dest), type="jpeg", quality=70)  # the first screen, at least
 
 
 def _theme(page, mode: str) -> None:

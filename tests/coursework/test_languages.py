@@ -306,7 +306,8 @@ REFUSALS = [
      {"en": "unknown exercise 'sotfmax'", "es": "ejercicio desconocido 'sotfmax'",
       "id": "latihan 'sotfmax' tidak dikenal", "zh_CN": "未知的练习 'sotfmax'"}),
     (("softmax", np.zeros((2, 3))), {}, TypeError,
-     {"en": "my_softmax without parentheses; it got ndarray", "es": "como my_softmax sin paréntesis; ha recibido ndarray",
+     {"en": "my_softmax without parentheses; it got ndarray",
+      "es": "como my_softmax sin paréntesis; ha recibido ndarray",
       "id": "seperti my_softmax tanpa tanda kurung", "zh_CN": "不带括号的 my_softmax；收到的是 ndarray"}),
     (("softmax", lambda z: z), {"targets": "labels"}, ValueError,
      {"en": "takes no targets", "es": "no admite objetivos", "id": "tidak menerima target", "zh_CN": "不接受目标"}),
@@ -314,8 +315,10 @@ REFUSALS = [
      {"en": "only as 'labels', not 'probabilities'", "es": "solo como 'labels', no como 'probabilities'",
       "id": "hanya menerima targetnya sebagai 'labels', bukan 'probabilities'", "zh_CN": "只能以 'labels' 的形式给出"}),
     (("cross_entropy", lambda z, t: 0.0), {"targets": "onehot"}, ValueError,
-     {"en": "the allowed values are 'probabilities', 'labels'", "es": "los valores permitidos son 'probabilities', 'labels'",
-      "id": "nilai yang diperbolehkan adalah 'probabilities', 'labels'", "zh_CN": "允许的取值为 'probabilities', 'labels'"}),
+     {"en": "the allowed values are 'probabilities', 'labels'",
+      "es": "los valores permitidos son 'probabilities', 'labels'",
+      "id": "nilai yang diperbolehkan adalah 'probabilities', 'labels'",
+      "zh_CN": "允许的取值为 'probabilities', 'labels'"}),
 ]
 
 

@@ -487,7 +487,7 @@ def timing_alt(sizes, seconds, lang="en"):
     >>> t = {"Jacobian by loops": list(1e-6 * sizes[:5] ** 2.0),
     ...      "vector-Jacobian product": list(np.maximum(2e-5, 1e-7 * sizes))}
     >>> print(timing_alt(sizes, t, lang="es"))  # doctest: +NORMALIZE_WHITESPACE
-    Un gráfico log-log de los segundos por fila frente al número de clases, de 8 a 1,024. La vía
+    Un gráfico log-log de los segundos por fila frente al número de clases, de 8 a 1,024. La ruta
     “jacobiana con bucles” se detiene en 128 clases; en sus últimos puntos sube con una pendiente de
     aproximadamente 2.0. El producto vector-jacobiana se mantiene cerca de 20 microsegundos hasta
     256 clases y luego sube, con una pendiente de aproximadamente 0.8 en sus últimos puntos, hasta
