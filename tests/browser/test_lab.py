@@ -309,6 +309,20 @@ def _cell_index(page, predicate_js, arg):
     )
 
 
+def _run_as_source(page, index, source):
+    """Replace the source of code cell ``index`` with ``source`` as a learner pastes it, and run it."""
+    cells = page.locator(".jp-Notebook > .jp-Cell, .jp-Notebook .jp-WindowedPanel-viewport > .jp-Cell")
+    editor = cells.nth(index).locator(".cm-content")
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    # as pasted text: typed key by key, the editor would add its own indentation
+    page.keyboard.insert_text(source.strip("\n"))
+    page.keyboard.press("Shift+Enter")
+    return cells
+
+
 def _type_into_stub(page, function, source):
     """Type ``source`` over the stub of ``function``, run it, then run its check; return the verdict."""
     stub = _cell_index(
@@ -321,15 +335,7 @@ def _type_into_stub(page, function, source):
         " && c.model.sharedModel.getSource().includes(a)", function,
     )
     assert check > stub, "the check comes after the stub"
-    cells = page.locator(".jp-Notebook > .jp-Cell, .jp-Notebook .jp-WindowedPanel-viewport > .jp-Cell")
-    editor = cells.nth(stub).locator(".cm-content")
-    editor.scroll_into_view_if_needed()
-    editor.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    # as pasted text: typed key by key, the editor would add its own indentation
-    page.keyboard.insert_text(source.strip("\n"))
-    page.keyboard.press("Shift+Enter")
+    cells = _run_as_source(page, stub, source)
     page.wait_for_function(_KERNEL_IDLE)
     before = cells.nth(check).locator(".jp-OutputArea").inner_text()
     check_editor = cells.nth(check).locator(".cm-content")
@@ -431,13 +437,8 @@ def test_an_editions_lab_copy_speaks_its_language_in_lab(lab_page, lab_server, s
     assert href.startswith(lab_server["site"] + "zh_CN/"), href
     # a learner's usual slip: the result of the function instead of the function
     _command(page, "notebook:insert-cell-below")
-    cells = page.locator(".jp-Notebook > .jp-Cell, .jp-Notebook .jp-WindowedPanel-viewport > .jp-Cell")
     new_cell = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
-    editor = cells.nth(new_cell).locator(".cm-content")
-    editor.scroll_into_view_if_needed()
-    editor.click()
-    page.keyboard.insert_text('check("softmax", my_softmax(np.zeros((2, 3))))')
-    page.keyboard.press("Shift+Enter")
+    _run_as_source(page, new_cell, 'check("softmax", my_softmax(np.zeros((2, 3))))')
     page.wait_for_timeout(500)
     page.wait_for_function(_KERNEL_IDLE, timeout=60_000)
     refused = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
